@@ -1,0 +1,11 @@
+/** Tests run TypeScript through SWC (fast); type checking is `npm run typecheck`. */
+module.exports = {
+  testEnvironment: 'node',
+  roots: ['<rootDir>/src', '<rootDir>/sandbox', '<rootDir>/test'],
+  testMatch: ['**/*.test.ts'],
+  transform: {
+    '^.+\\.(t|j)sx?$': ['@swc/jest', { jsc: { target: 'es2022', parser: { syntax: 'typescript' } }, module: { type: 'commonjs' } }],
+  },
+  testPathIgnorePatterns: ['/node_modules/', '/static/'],
+  testTimeout: 20000,
+};

@@ -1,0 +1,2 @@
+// Every handler that manifest.yml names, and nothing else.
+export {};
