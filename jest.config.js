@@ -4,8 +4,12 @@ module.exports = {
   roots: ['<rootDir>/src', '<rootDir>/sandbox', '<rootDir>/test'],
   testMatch: ['**/*.test.ts'],
   transform: {
-    '^.+\\.(t|j)sx?$': ['@swc/jest', { jsc: { target: 'es2022', parser: { syntax: 'typescript' } }, module: { type: 'commonjs' } }],
+    '^.+\\.(t|j)sx?$': [
+      '@swc/jest',
+      { jsc: { target: 'es2022', parser: { syntax: 'typescript' } }, module: { type: 'commonjs' } },
+    ],
   },
   testPathIgnorePatterns: ['/node_modules/', '/static/'],
   testTimeout: 20000,
+  reporters: ['default', '<rootDir>/test/summary-reporter.js'],
 };
