@@ -1,0 +1,138 @@
+/**
+ * Connections to Sentry and SonarCloud organizations.
+ *
+ * The readable record (`conn:<id>`) is what settings pages show; it never holds a token.
+ * Tokens and webhook secrets live in one KVS secret (`secret:conn:<id>`), written with
+ * kvs.setSecret, and only server-side code reads them through getConnectionSecrets.
+ * The record's hasToken / hasWebhookSecret flags always follow the stored secret.
+ */
+import { kvs } from '@forge/kvs';
+import { z } from 'zod';
+import type { Connection, ConnectionSecrets } from '../domain/model';
+import { StorageNotFoundError, StorageValidationError } from './errors';
+import { connectionKey, connectionPrefix, connectionSecretKey } from './keys';
+import { listAllValues, type Page, type PageRequest, listValuesPage } from './kvs-helpers';
+
+const baseFields = {
+  id: z.string().min(1),
+  label: z.string(),
+  paused: z.boolean(),
+  hasToken: z.boolean(),
+  hasWebhookSecret: z.boolean(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+};
+
+// strictObject: a record carrying any other field (a token, say) is refused, not stored.
+const connectionSchema = z.discriminatedUnion('kind', [
+  z.strictObject({
+    ...baseFields,
+    kind: z.literal('sentry'),
+    region: z.enum(['us', 'de']),
+    organizationSlug: z.string().min(1),
+  }),
+  z.strictObject({ ...baseFields, kind: z.literal('sonarcloud'), organizationKey: z.string().min(1) }),
+]);
+
+/** A change to the secrets: a string sets it, null removes it, absent keeps what is stored. */
+export interface ConnectionSecretsUpdate {
+  token?: string | null;
+  webhookSecret?: string | null;
+}
+
+function parseConnection(connection: Connection): Connection {
+  const parsed = connectionSchema.safeParse(connection);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const where = issue?.path.join('.') || 'connection';
+    const unknownKeys = issue?.code === 'unrecognized_keys' ? ` (${issue.keys.join(', ')})` : '';
+    throw new StorageValidationError(
+      `The connection record is not valid at "${where}"${unknownKeys}: ${issue?.message ?? 'invalid'}. ` +
+        'Tokens and webhook secrets go in the secrets argument, never in the record.',
+      where,
+    );
+  }
+  return parsed.data;
+}
+
+function mergeSecrets(current: ConnectionSecrets, update: ConnectionSecretsUpdate): ConnectionSecrets {
+  const merged: ConnectionSecrets = { ...current };
+  for (const field of ['token', 'webhookSecret'] as const) {
+    const value = update[field];
+    if (value === null || value === '') delete merged[field];
+    else if (value !== undefined) merged[field] = value;
+  }
+  return merged;
+}
+
+export async function getConnectionSecrets(connectionId: string): Promise<ConnectionSecrets> {
+  return (await kvs.getSecret<ConnectionSecrets>(connectionSecretKey(connectionId))) ?? {};
+}
+
+async function writeSecrets(connectionId: string, secrets: ConnectionSecrets): Promise<void> {
+  if (secrets.token === undefined && secrets.webhookSecret === undefined) {
+    await kvs.deleteSecret(connectionSecretKey(connectionId));
+  } else {
+    await kvs.setSecret(connectionSecretKey(connectionId), secrets);
+  }
+}
+
+/**
+ * Creates or replaces a connection. `secrets` (optional) changes the token and webhook
+ * secret; the hasToken / hasWebhookSecret flags in `connection` are ignored and set from
+ * what is stored. The secret is written before the record, so a record never claims a
+ * token that is not there.
+ */
+export async function saveConnection(
+  connection: Connection,
+  secrets: ConnectionSecretsUpdate = {},
+): Promise<Connection> {
+  const parsed = parseConnection(connection);
+  const key = connectionKey(parsed.id);
+  let stored = await getConnectionSecrets(parsed.id);
+  if (secrets.token !== undefined || secrets.webhookSecret !== undefined) {
+    stored = mergeSecrets(stored, secrets);
+    await writeSecrets(parsed.id, stored);
+  }
+  const record: Connection = {
+    ...parsed,
+    hasToken: stored.token !== undefined,
+    hasWebhookSecret: stored.webhookSecret !== undefined,
+  };
+  await kvs.set(key, record);
+  return record;
+}
+
+/** Changes only the secrets of an existing connection and refreshes its flags. */
+export async function setConnectionSecrets(
+  connectionId: string,
+  secrets: ConnectionSecretsUpdate,
+  now: Date = new Date(),
+): Promise<Connection> {
+  const existing = await getConnection(connectionId);
+  if (!existing) {
+    throw new StorageNotFoundError(
+      `There is no connection "${connectionId}": save the connection before setting its secrets.`,
+      'connectionId',
+    );
+  }
+  return saveConnection({ ...existing, updatedAt: now.toISOString() }, secrets);
+}
+
+export async function getConnection(connectionId: string): Promise<Connection | undefined> {
+  return kvs.get<Connection>(connectionKey(connectionId));
+}
+
+export async function listConnections(): Promise<Connection[]> {
+  return listAllValues<Connection>(connectionPrefix());
+}
+
+export async function listConnectionsPage(request: PageRequest = {}): Promise<Page<Connection>> {
+  return listValuesPage<Connection>(connectionPrefix(), request);
+}
+
+/** Removes the record and its secrets. Data synced through it (snapshots, links) stays. */
+export async function deleteConnection(connectionId: string): Promise<void> {
+  await kvs.deleteSecret(connectionSecretKey(connectionId));
+  await kvs.delete(connectionKey(connectionId));
+}

@@ -1,0 +1,29 @@
+/** Typed repositories over @forge/kvs. Every key is built in keys.ts. */
+export * from './errors';
+export * from './keys';
+export {
+  KVS_BATCH_MAX,
+  KVS_QUERY_PAGE_MAX,
+  KVS_TRANSACTION_MAX,
+  batchGetValues,
+  isKeyConflict,
+  listAll,
+  listAllValues,
+  listValuesPage,
+  queryPage,
+  setIfAbsent,
+  type KeyedValue,
+  type Page,
+  type PageRequest,
+} from './kvs-helpers';
+export * from './connections';
+export * from './products';
+export * from './mappings';
+export * from './links';
+export * from './snapshots';
+export * from './history';
+export * from './sync-state';
+export * from './sync-log';
+export * from './status-mappings';
+export * from './rules';
+export * from './claims';

@@ -1,0 +1,135 @@
+import { kvs } from '@forge/kvs';
+import { createTestRuntime, type LocalForgeRuntime } from '../../sandbox/runtime';
+import { jiraLinkKey } from './keys';
+import {
+  findLinkOfSentryIssue,
+  getLink,
+  linkIssues,
+  listLinksOfJiraIssue,
+  listLinksOfJiraIssuePage,
+  listLinksOfSentryIssue,
+  repairLink,
+  unlinkIssues,
+  updateLinkSyncState,
+  type NewIssueLink,
+} from './links';
+import { StorageValidationError } from './errors';
+
+let runtime: LocalForgeRuntime;
+beforeEach(() => {
+  runtime = createTestRuntime();
+});
+
+const at = new Date('2026-02-01T10:00:00.000Z');
+const link = (sentryIssueId: string, jiraIssueId: string, origin = 'manual'): NewIssueLink => ({
+  sentryIssueId,
+  jiraIssueId,
+  connectionId: 'sentry-us',
+  origin,
+  createdBy: 'user-1',
+});
+
+describe('linking', () => {
+  it('stores the link in both directions', async () => {
+    const result = await linkIssues(link('500', '10001'), at);
+    expect(result.created).toBe(true);
+    expect(result.link).toEqual({
+      sentryIssueId: '500',
+      jiraIssueId: '10001',
+      connectionId: 'sentry-us',
+      origin: 'manual',
+      lastSyncedSentryStatus: null,
+      lastSyncedJiraStatusId: null,
+      createdAt: at.toISOString(),
+      createdBy: 'user-1',
+    });
+    expect(runtime.kvs.dump().data).toEqual({
+      'link:sentry:500:10001': result.link,
+      'link:jira:10001:500': result.link,
+    });
+  });
+
+  it('treats linking the same pair again as a no-op that keeps the first link', async () => {
+    const first = await linkIssues(link('500', '10001'), at);
+    const second = await linkIssues(link('500', '10001', 'rule-7'), new Date('2026-03-01T00:00:00.000Z'));
+    expect(second).toEqual({ link: first.link, created: false });
+    expect(runtime.kvs.size).toBe(2);
+  });
+
+  it('reports created exactly once among concurrent attempts on one pair', async () => {
+    const results = await Promise.all([...Array(8).keys()].map(() => linkIssues(link('500', '10001'))));
+    expect(results.filter((result) => result.created)).toHaveLength(1);
+    expect(runtime.kvs.size).toBe(2);
+  });
+
+  it('refuses bad ids before writing', async () => {
+    await expect(linkIssues(link('', '10001'))).rejects.toThrow(StorageValidationError);
+    expect(runtime.kvs.size).toBe(0);
+  });
+
+  it('repairs a missing Jira-side record on the next attempt', async () => {
+    await linkIssues(link('500', '10001'), at);
+    await kvs.delete(jiraLinkKey('10001', '500'));
+    expect(await listLinksOfJiraIssue('10001')).toEqual([]);
+    expect((await linkIssues(link('500', '10001'))).created).toBe(false);
+    expect(await listLinksOfJiraIssue('10001')).toHaveLength(1);
+  });
+
+  it('repairs a link on request', async () => {
+    await linkIssues(link('500', '10001'), at);
+    await kvs.delete(jiraLinkKey('10001', '500'));
+    expect(await repairLink('500', '10001')).toBe(true);
+    expect(await listLinksOfJiraIssue('10001')).toHaveLength(1);
+    expect(await repairLink('501', '10001')).toBe(false);
+  });
+});
+
+describe('finding links', () => {
+  beforeEach(async () => {
+    await linkIssues(link('500', '10001'), at);
+    await linkIssues(link('501', '10001'), at);
+    await linkIssues(link('5000', '10002'), at);
+  });
+
+  it('lists the Sentry issues of a Jira issue in one query', async () => {
+    runtime.metrics.reset();
+    const links = await listLinksOfJiraIssue('10001');
+    expect(links.map((found) => found.sentryIssueId)).toEqual(['500', '501']);
+    expect(runtime.kvs.counters.operations).toBe(1);
+    expect((await listLinksOfJiraIssuePage('10001', { limit: 1 })).items).toHaveLength(1);
+  });
+
+  it('finds the link of a Sentry issue without matching longer ids', async () => {
+    expect((await findLinkOfSentryIssue('500'))?.jiraIssueId).toBe('10001');
+    expect(await listLinksOfSentryIssue('500')).toHaveLength(1);
+    expect((await findLinkOfSentryIssue('5000'))?.jiraIssueId).toBe('10002');
+    expect(await findLinkOfSentryIssue('50')).toBeUndefined();
+  });
+
+  it('lists every Jira issue a Sentry issue is linked to', async () => {
+    await linkIssues(link('500', '10003', 'rule-1'), at);
+    expect((await listLinksOfSentryIssue('500')).map((found) => found.jiraIssueId)).toEqual([
+      '10001',
+      '10003',
+    ]);
+  });
+});
+
+describe('changing and removing links', () => {
+  it('records sync state on both records', async () => {
+    await linkIssues(link('500', '10001'), at);
+    const updated = await updateLinkSyncState('500', '10001', { lastSyncedSentryStatus: 'resolved' });
+    expect(updated?.lastSyncedSentryStatus).toBe('resolved');
+    expect(await getLink('500', '10001')).toEqual(updated);
+    expect(await listLinksOfJiraIssue('10001')).toEqual([updated]);
+    expect(await updateLinkSyncState('1', '2', { lastSyncedJiraStatusId: '3' })).toBeUndefined();
+  });
+
+  it('unlinks both directions at once', async () => {
+    await linkIssues(link('500', '10001'), at);
+    expect(await unlinkIssues('500', '10001')).toBe(true);
+    expect(runtime.kvs.size).toBe(0);
+    expect(await unlinkIssues('500', '10001')).toBe(false);
+    expect((await linkIssues(link('500', '10001'))).created).toBe(true);
+  });
+});
