@@ -11,5 +11,6 @@ module.exports = {
   },
   testPathIgnorePatterns: ['/node_modules/', '/static/'],
   testTimeout: 20000,
+  setupFiles: ['<rootDir>/sandbox/runtime/jest-setup.ts'],
   reporters: ['default', '<rootDir>/test/summary-reporter.js'],
 };

@@ -1,0 +1,847 @@
+import { z } from 'zod';
+import {
+  checkClause,
+  compareScalars,
+  conditionClauseSchema,
+  filtersSchema,
+  matchesClause,
+  matchesFilters,
+  type Filters,
+} from './conditions';
+import { badRequest, KvsServiceError } from './kvs-errors';
+import { jsonByteLength, KVS_LIMITS, validateEntityName, validateKey, validateValue } from './limits';
+import { loadSnapshot, writeSnapshotAtomically, type KvsSnapshot, type StoredItem } from './persistence';
+
+/** A custom entity as declared under `app.storage.entities` in manifest.yml. */
+export interface EntityDefinition {
+  name: string;
+  attributes: Record<string, { type: string }>;
+  indexes?: Array<string | { name: string; range?: string[]; partition?: string[] }>;
+}
+
+export interface KvsEmulatorOptions {
+  /** Keep the store in this JSON file (written atomically after every change, loaded on start). */
+  persistFile?: string;
+  /** Added to every KVS call, to emulate the platform's round trip in benchmarks (about 20 ms). */
+  latencyMs?: number;
+  /** Clock for TTL, metadata and the per-minute counters. */
+  now?: () => number;
+  /** Page-size ceiling for kvs.query(); default 20 (see KVS_LIMITS.queryMaxLimit). */
+  queryMaxLimit?: number;
+  /** Answer 429 RATE_LIMIT_EXCEEDED when a minute's read or write units pass Forge's quota. */
+  enforceQuotas?: boolean;
+  /** Custom entities from manifest.yml; entity calls for undeclared entities are refused. */
+  entities?: EntityDefinition[];
+}
+
+export interface KvsCounters {
+  operations: number;
+  reads: number;
+  writes: number;
+  /** Forge meters reads and writes in 10 KB units. */
+  readUnits: number;
+  writeUnits: number;
+  byPath: Record<string, number>;
+}
+
+interface KvsResult {
+  status: number;
+  body?: unknown;
+}
+
+type Space = Map<string, StoredItem>;
+
+const metadataFieldsSchema = z.array(z.enum(['CREATED_AT', 'UPDATED_AT', 'EXPIRE_TIME'])).optional();
+const getOptionsSchema = z.object({ metadataFields: metadataFieldsSchema }).optional();
+const ttlSchema = z.object({
+  value: z.number().int().positive(),
+  unit: z.enum(['SECONDS', 'MINUTES', 'HOURS', 'DAYS']),
+});
+const setOptionsSchema = z
+  .object({
+    ttl: ttlSchema.optional(),
+    keyPolicy: z.enum(['OVERRIDE', 'FAIL_IF_EXISTS']).optional(),
+    returnValue: z.enum(['PREVIOUS', 'LATEST']).optional(),
+    returnMetadataFields: metadataFieldsSchema,
+  })
+  .optional();
+const keySchema = z.object({ key: z.unknown() });
+const getSchema = keySchema.extend({ options: getOptionsSchema });
+const setSchema = keySchema.extend({ value: z.unknown(), options: setOptionsSchema });
+const entityPart = { entityName: z.unknown() };
+const querySchema = z.object({
+  limit: z.number().optional(),
+  after: z.string().optional(),
+  where: z.array(conditionClauseSchema.extend({ property: z.string() })).optional(),
+  options: z.object({ metadataFields: metadataFieldsSchema }).optional(),
+});
+const entityQuerySchema = z.object({
+  entityName: z.unknown(),
+  indexName: z.string(),
+  partition: z.array(z.unknown()).optional(),
+  range: conditionClauseSchema.optional(),
+  filters: filtersSchema.optional(),
+  sort: z.enum(['ASC', 'DESC']).optional(),
+  cursor: z.string().optional(),
+  limit: z.number().optional(),
+  options: z.object({ metadataFields: metadataFieldsSchema }).optional(),
+});
+const batchSetSchema = z.array(
+  z.object({
+    entityName: z.unknown().optional(),
+    key: z.unknown(),
+    value: z.unknown(),
+    options: setOptionsSchema,
+  }),
+);
+const batchGetSchema = z.array(
+  z.object({ entityName: z.unknown().optional(), key: z.unknown(), options: getOptionsSchema }),
+);
+const batchDeleteSchema = z.array(z.object({ entityName: z.unknown().optional(), key: z.unknown() }));
+const transactionSchema = z.object({
+  set: z
+    .array(
+      z.object({
+        key: z.unknown(),
+        value: z.unknown(),
+        entityName: z.unknown().optional(),
+        conditions: filtersSchema.optional(),
+        options: setOptionsSchema,
+      }),
+    )
+    .optional(),
+  delete: z
+    .array(
+      z.object({
+        key: z.unknown(),
+        entityName: z.unknown().optional(),
+        conditions: filtersSchema.optional(),
+      }),
+    )
+    .optional(),
+  check: z
+    .array(z.object({ key: z.unknown(), entityName: z.unknown().optional(), conditions: filtersSchema }))
+    .optional(),
+});
+
+const READ_PATHS = new Set([
+  '/api/v1/get',
+  '/api/v1/query',
+  '/api/v1/batch/get',
+  '/api/v1/secret/get',
+  '/api/v1/entity/get',
+  '/api/v1/entity/query',
+]);
+
+const STATUS_TEXT: Record<number, string> = {
+  200: 'OK',
+  204: 'No Content',
+  400: 'Bad Request',
+  404: 'Not Found',
+  409: 'Conflict',
+  413: 'Payload Too Large',
+  429: 'Too Many Requests',
+};
+
+const TTL_UNIT_MS = { SECONDS: 1000, MINUTES: 60_000, HOURS: 3_600_000, DAYS: 86_400_000 } as const;
+
+function parse<T>(schema: z.ZodType<T>, body: unknown, what: string): T {
+  const result = schema.safeParse(body);
+  if (!result.success) {
+    const issue = result.error.issues[0];
+    throw badRequest(
+      'INVALID_REQUEST',
+      `Malformed ${what} request at "${issue?.path.join('.') ?? ''}": ${issue?.message ?? ''}`,
+    );
+  }
+  return result.data;
+}
+
+function encodeCursor(parts: unknown[]): string {
+  return Buffer.from(JSON.stringify(parts), 'utf8').toString('base64url');
+}
+
+function decodeCursor(cursor: string): unknown[] {
+  try {
+    const parts: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+    if (Array.isArray(parts)) return parts;
+  } catch {
+    // fall through to the error below
+  }
+  throw badRequest(
+    'INVALID_CURSOR',
+    'The cursor is not one this store returned; pass nextCursor from the previous page unchanged.',
+  );
+}
+
+function compareKeys(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/**
+ * An in-memory Forge Key-Value Store (plus secrets and custom entities) that answers the HTTP calls
+ * @forge/kvs makes through `__forge_fetch__({type: 'kvs'}, '/api/v1/...')`.
+ */
+export class KvsEmulator {
+  private readonly data: Space = new Map();
+  private readonly secrets: Space = new Map();
+  private readonly entityData = new Map<string, Space>();
+  private readonly entityDefinitions = new Map<string, EntityDefinition>();
+  private readonly now: () => number;
+  private readonly queryMaxLimit: number;
+  private readonly recentCalls: Array<{ at: number; readUnits: number; writeUnits: number }> = [];
+  latencyMs: number;
+  readonly persistFile: string | undefined;
+  readonly enforceQuotas: boolean;
+  counters: KvsCounters = KvsEmulator.emptyCounters();
+
+  constructor(options: KvsEmulatorOptions = {}) {
+    this.now = options.now ?? Date.now;
+    this.latencyMs = options.latencyMs ?? 0;
+    this.queryMaxLimit = options.queryMaxLimit ?? KVS_LIMITS.queryMaxLimit;
+    this.persistFile = options.persistFile;
+    this.enforceQuotas = options.enforceQuotas ?? false;
+    for (const definition of options.entities ?? []) this.entityDefinitions.set(definition.name, definition);
+    if (this.persistFile) {
+      const snapshot = loadSnapshot(this.persistFile);
+      if (snapshot) this.restore(snapshot);
+    }
+  }
+
+  private static emptyCounters(): KvsCounters {
+    return { operations: 0, reads: 0, writes: 0, readUnits: 0, writeUnits: 0, byPath: {} };
+  }
+
+  /** Number of live (unexpired) plain key-value entries. */
+  get size(): number {
+    return this.liveEntries(this.data).length;
+  }
+
+  /** KVS calls in the last 60 s of the store's clock. */
+  operationsPerMinute(): number {
+    this.pruneRecent();
+    return this.recentCalls.length;
+  }
+
+  unitsInLastMinute(): { readUnits: number; writeUnits: number } {
+    this.pruneRecent();
+    return this.recentCalls.reduce(
+      (sum, call) => ({
+        readUnits: sum.readUnits + call.readUnits,
+        writeUnits: sum.writeUnits + call.writeUnits,
+      }),
+      { readUnits: 0, writeUnits: 0 },
+    );
+  }
+
+  resetCounters(): void {
+    this.counters = KvsEmulator.emptyCounters();
+    this.recentCalls.length = 0;
+  }
+
+  /** Live contents for inspection; secrets are listed by key only. */
+  dump(): {
+    data: Record<string, unknown>;
+    entities: Record<string, Record<string, unknown>>;
+    secretKeys: string[];
+  } {
+    const entities: Record<string, Record<string, unknown>> = {};
+    for (const [name, space] of this.entityData) {
+      entities[name] = Object.fromEntries(this.liveEntries(space).map(([key, item]) => [key, item.value]));
+    }
+    return {
+      data: Object.fromEntries(this.liveEntries(this.data).map(([key, item]) => [key, item.value])),
+      entities,
+      secretKeys: this.liveEntries(this.secrets).map(([key]) => key),
+    };
+  }
+
+  /** A secret's value, for tests that check what the app stored (the app itself must use kvs.getSecret). */
+  peekSecret(key: string): unknown {
+    return this.live(this.secrets, key)?.value;
+  }
+
+  clear(): void {
+    this.data.clear();
+    this.secrets.clear();
+    this.entityData.clear();
+    this.persist();
+  }
+
+  /** The `__forge_fetch__` entry point: a KVS HTTP request in, a Response out. */
+  async fetch(path: string, init: RequestInit | undefined): Promise<Response> {
+    if (this.latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, this.latencyMs));
+    const requestText = typeof init?.body === 'string' ? init.body : '';
+    const method = (init?.method ?? 'GET').toUpperCase();
+    let result: KvsResult;
+    try {
+      if (method !== 'POST')
+        throw new KvsServiceError(405, 'METHOD_NOT_ALLOWED', `KVS endpoints take POST, got ${method}.`);
+      let body: unknown;
+      try {
+        body = requestText ? JSON.parse(requestText) : undefined;
+      } catch {
+        throw badRequest('INVALID_REQUEST', 'The request body is not JSON.');
+      }
+      this.checkQuota(path);
+      result = this.handle(path, body);
+    } catch (error) {
+      if (!(error instanceof KvsServiceError)) throw error;
+      result = { status: error.status, body: { code: error.code, message: error.message } };
+    }
+    const responseText = result.body === undefined ? '' : JSON.stringify(result.body);
+    this.count(path, Buffer.byteLength(requestText), Buffer.byteLength(responseText));
+    const headers = { 'content-type': 'application/json', 'x-b3-traceid': 'local-kvs' };
+    const statusText = STATUS_TEXT[result.status] ?? '';
+    if (responseText === '')
+      return new Response(null, { status: 204, statusText: STATUS_TEXT[204], headers });
+    return new Response(responseText, { status: result.status, statusText, headers });
+  }
+
+  /** Routes one KVS call; throws KvsServiceError for answers Forge gives as errors. */
+  handle(path: string, body: unknown): KvsResult {
+    switch (path) {
+      case '/api/v1/get':
+        return this.get(this.data, body);
+      case '/api/v1/set':
+        return this.set(this.data, body);
+      case '/api/v1/delete':
+        return this.delete(this.data, body);
+      case '/api/v1/query':
+        return this.query(body);
+      case '/api/v1/secret/get':
+        return this.get(this.secrets, body);
+      case '/api/v1/secret/set':
+        return this.set(this.secrets, body);
+      case '/api/v1/secret/delete':
+        return this.delete(this.secrets, body);
+      case '/api/v1/entity/get':
+        return this.get(this.entitySpace(body), body);
+      case '/api/v1/entity/set':
+        return this.set(this.entitySpace(body), body, this.entityDefinitionOf(body));
+      case '/api/v1/entity/delete':
+        return this.delete(this.entitySpace(body), body);
+      case '/api/v1/entity/query':
+        return this.queryEntity(body);
+      case '/api/v1/batch/set':
+        return this.batchSet(body);
+      case '/api/v1/batch/get':
+        return this.batchGet(body);
+      case '/api/v1/batch/delete':
+        return this.batchDelete(body);
+      case '/api/v1/transaction':
+        return this.transact(body);
+      default:
+        throw new KvsServiceError(404, 'NOT_FOUND', `The local KVS has no endpoint ${path}.`);
+    }
+  }
+
+  // ---- single-key operations ----
+
+  private get(space: Space, body: unknown): KvsResult {
+    const request = parse(getSchema, body, 'get');
+    const key = validateKey(request.key);
+    const item = this.live(space, key);
+    if (!item) throw new KvsServiceError(404, 'KEY_NOT_FOUND', `No value is stored for key "${key}".`);
+    return { status: 200, body: this.describe(key, item) };
+  }
+
+  private set(space: Space, body: unknown, definition?: EntityDefinition): KvsResult {
+    const request = parse(setSchema, body, 'set');
+    const key = validateKey(request.key);
+    validateValue(request.value);
+    if (definition) this.validateEntityValue(definition, request.value);
+    const previous = this.live(space, key);
+    const options = request.options;
+    if (options?.keyPolicy === 'FAIL_IF_EXISTS' && previous) {
+      throw new KvsServiceError(
+        409,
+        'KEY_ALREADY_EXISTS',
+        `Key "${key}" already exists and keyPolicy is FAIL_IF_EXISTS.`,
+      );
+    }
+    const stored = this.write(space, key, request.value, options?.ttl, previous);
+    this.persist();
+    if (options?.returnValue === 'PREVIOUS') {
+      return previous ? { status: 200, body: this.describe(key, previous) } : { status: 204 };
+    }
+    if (options?.returnValue === 'LATEST') return { status: 200, body: this.describe(key, stored) };
+    return { status: 204 };
+  }
+
+  private delete(space: Space, body: unknown): KvsResult {
+    const request = parse(keySchema.extend(entityPart).partial({ entityName: true }), body, 'delete');
+    const key = validateKey(request.key);
+    if (space.delete(key)) this.persist();
+    return { status: 204 };
+  }
+
+  // ---- queries ----
+
+  private query(body: unknown): KvsResult {
+    const request = parse(querySchema, body ?? {}, 'query');
+    const limit = this.pageLimit(request.limit, this.queryMaxLimit, 'LIST_QUERY_LIMIT_EXCEEDED');
+    let prefix = '';
+    if (request.where) {
+      if (request.where.length > 1)
+        throw badRequest('QUERY_WHERE_INVALID', 'KVS queries take a single "where" clause.');
+      const [clause] = request.where;
+      if (clause) {
+        if (clause.property !== 'key') {
+          throw badRequest(
+            'QUERY_WHERE_FIELD_INVALID',
+            `KVS queries can only filter on "key", not "${clause.property}".`,
+          );
+        }
+        checkClause(clause, ['BEGINS_WITH']);
+        prefix = String(clause.values[0]);
+      }
+    }
+    const after = request.after === undefined ? undefined : String(decodeCursor(request.after)[0]);
+    const matching = this.liveEntries(this.data)
+      .filter(([key]) => key.startsWith(prefix) && (after === undefined || compareKeys(key, after) > 0))
+      .sort(([a], [b]) => compareKeys(a, b));
+    const page = matching.slice(0, limit);
+    const last = page[page.length - 1];
+    const fields = request.options?.metadataFields;
+    return {
+      status: 200,
+      body: {
+        data: page.map(([key, item]) => this.describe(key, item, fields ?? [])),
+        ...(matching.length > limit && last ? { cursor: encodeCursor([last[0]]) } : {}),
+      },
+    };
+  }
+
+  private queryEntity(body: unknown): KvsResult {
+    const request = parse(entityQuerySchema, body, 'entity query');
+    const definition = this.entityDefinitionOf(request);
+    const index = this.findIndex(definition, request.indexName);
+    const limit = this.pageLimit(
+      request.limit,
+      KVS_LIMITS.entityQueryMaxLimit,
+      'COMPLEX_QUERY_PAGE_LIMIT_NOT_IN_RANGE',
+    );
+    const partitionValues = request.partition ?? [];
+    if (partitionValues.length !== index.partition.length) {
+      throw badRequest(
+        'INVALID_PARTITION',
+        `Index "${index.name}" of entity "${definition.name}" is partitioned by [${index.partition.join(', ')}]; pass that many partition values.`,
+      );
+    }
+    const rangeAttribute = index.range[0];
+    const rangeCondition = request.range
+      ? checkClause(request.range, [
+          'BEGINS_WITH',
+          'BETWEEN',
+          'EQUAL_TO',
+          'GREATER_THAN',
+          'GREATER_THAN_EQUAL_TO',
+          'LESS_THAN',
+          'LESS_THAN_EQUAL_TO',
+        ])
+      : undefined;
+    const attributeOf = (value: unknown, name: string): unknown =>
+      value !== null && typeof value === 'object' ? (value as Record<string, unknown>)[name] : undefined;
+    const direction = request.sort === 'DESC' ? -1 : 1;
+    const order = (a: [string, StoredItem], b: [string, StoredItem]): number => {
+      const byRange = rangeAttribute
+        ? (compareScalars(attributeOf(a[1].value, rangeAttribute), attributeOf(b[1].value, rangeAttribute)) ??
+          0)
+        : 0;
+      return direction * (byRange !== 0 ? byRange : compareKeys(a[0], b[0]));
+    };
+    let matching = this.liveEntries(this.entityData.get(definition.name) ?? new Map())
+      .filter(([, item]) =>
+        index.partition.every((name, i) => attributeOf(item.value, name) === partitionValues[i]),
+      )
+      .filter(([, item]) => !rangeAttribute || attributeOf(item.value, rangeAttribute) !== undefined)
+      .filter(
+        ([, item]) =>
+          !rangeAttribute ||
+          !rangeCondition ||
+          !request.range ||
+          matchesClause(attributeOf(item.value, rangeAttribute), rangeCondition, request.range.values),
+      )
+      .filter(([, item]) => !request.filters || matchesFilters(item.value, request.filters as Filters))
+      .sort(order);
+    if (request.cursor !== undefined) {
+      const [cursorKey] = decodeCursor(request.cursor);
+      const position = matching.findIndex(([key]) => key === cursorKey);
+      matching = position >= 0 ? matching.slice(position + 1) : [];
+    }
+    const page = matching.slice(0, limit);
+    const last = page[page.length - 1];
+    return {
+      status: 200,
+      body: {
+        data: page.map(([key, item]) => this.describe(key, item, request.options?.metadataFields ?? [])),
+        ...(matching.length > limit && last ? { cursor: encodeCursor([last[0]]) } : {}),
+      },
+    };
+  }
+
+  // ---- batches ----
+
+  private batchItems<T extends { key: unknown; entityName?: unknown }>(
+    schema: z.ZodType<T[]>,
+    body: unknown,
+    what: string,
+    requestBytes: number,
+  ): T[] {
+    const items = parse(schema, body, what);
+    if (items.length === 0) throw badRequest('EMPTY_BATCH', `A ${what} needs at least one item.`);
+    if (items.length > KVS_LIMITS.batchMaxItems) {
+      throw badRequest(
+        'BATCH_TOO_LARGE',
+        `A ${what} takes at most ${KVS_LIMITS.batchMaxItems} items, got ${items.length}; split it.`,
+      );
+    }
+    if (requestBytes > KVS_LIMITS.requestMaxBytes) {
+      throw new KvsServiceError(
+        413,
+        'PAYLOAD_TOO_LARGE',
+        `A ${what} payload may be at most 4 MB, got ${requestBytes} bytes.`,
+      );
+    }
+    const seen = new Set<string>();
+    for (const item of items) {
+      const id = `${String(item.entityName ?? '')}\u0000${String(item.key)}`;
+      if (seen.has(id))
+        throw badRequest('DUPLICATE_KEYS', `A ${what} names key "${String(item.key)}" more than once.`);
+      seen.add(id);
+    }
+    return items;
+  }
+
+  private batchSet(body: unknown): KvsResult {
+    const items = this.batchItems(batchSetSchema, body, 'batch set', jsonByteLength(body));
+    const successfulKeys: unknown[] = [];
+    const failedKeys: unknown[] = [];
+    for (const item of items) {
+      const entity = item.entityName === undefined ? {} : { entityName: item.entityName };
+      try {
+        const key = validateKey(item.key);
+        validateValue(item.value);
+        const space = item.entityName === undefined ? this.data : this.entitySpace(item);
+        if (item.entityName !== undefined)
+          this.validateEntityValue(this.entityDefinitionOf(item), item.value);
+        this.write(space, key, item.value, item.options?.ttl, this.live(space, key));
+        successfulKeys.push({ key, ...entity });
+      } catch (error) {
+        if (!(error instanceof KvsServiceError)) throw error;
+        failedKeys.push({ key: item.key, ...entity, error: { code: error.code, message: error.message } });
+      }
+    }
+    this.persist();
+    return { status: 200, body: { successfulKeys, failedKeys } };
+  }
+
+  private batchGet(body: unknown): KvsResult {
+    const items = this.batchItems(batchGetSchema, body, 'batch get', jsonByteLength(body));
+    const successfulKeys: unknown[] = [];
+    const failedKeys: unknown[] = [];
+    for (const item of items) {
+      const entity = item.entityName === undefined ? {} : { entityName: item.entityName };
+      try {
+        const key = validateKey(item.key);
+        const space = item.entityName === undefined ? this.data : this.entitySpace(item);
+        const stored = this.live(space, key);
+        if (!stored) throw new KvsServiceError(404, 'KEY_NOT_FOUND', `No value is stored for key "${key}".`);
+        successfulKeys.push({ ...this.describe(key, stored, item.options?.metadataFields ?? []), ...entity });
+      } catch (error) {
+        if (!(error instanceof KvsServiceError)) throw error;
+        failedKeys.push({ key: item.key, ...entity, error: { code: error.code, message: error.message } });
+      }
+    }
+    return { status: 200, body: { successfulKeys, failedKeys } };
+  }
+
+  private batchDelete(body: unknown): KvsResult {
+    const items = this.batchItems(batchDeleteSchema, body, 'batch delete', jsonByteLength(body));
+    const successfulKeys: unknown[] = [];
+    const failedKeys: unknown[] = [];
+    for (const item of items) {
+      const entity = item.entityName === undefined ? {} : { entityName: item.entityName };
+      try {
+        const key = validateKey(item.key);
+        (item.entityName === undefined ? this.data : this.entitySpace(item)).delete(key);
+        successfulKeys.push({ key, ...entity });
+      } catch (error) {
+        if (!(error instanceof KvsServiceError)) throw error;
+        failedKeys.push({ key: item.key, ...entity, error: { code: error.code, message: error.message } });
+      }
+    }
+    this.persist();
+    return { status: 200, body: { successfulKeys, failedKeys } };
+  }
+
+  // ---- transactions ----
+
+  private transact(body: unknown): KvsResult {
+    const request = parse(transactionSchema, body, 'transaction');
+    const sets = request.set ?? [];
+    const deletes = request.delete ?? [];
+    const checks = request.check ?? [];
+    const total = sets.length + deletes.length + checks.length;
+    if (total === 0) throw badRequest('EMPTY_TRANSACTION', 'A transaction needs at least one operation.');
+    if (total > KVS_LIMITS.transactionMaxOperations) {
+      throw badRequest(
+        'TOO_MANY_OPERATIONS',
+        `A transaction can contain at most ${KVS_LIMITS.transactionMaxOperations} operations, got ${total}; split the work or use batch operations.`,
+      );
+    }
+    const requestBytes = jsonByteLength(body);
+    if (requestBytes > KVS_LIMITS.requestMaxBytes) {
+      throw new KvsServiceError(
+        413,
+        'PAYLOAD_TOO_LARGE',
+        `A transaction payload may be at most 4 MB, got ${requestBytes} bytes.`,
+      );
+    }
+    // Validate everything before touching anything: all operations commit or none does.
+    const seen = new Set<string>();
+    const resolve = (op: {
+      key: unknown;
+      entityName?: unknown;
+    }): { key: string; space: Space; definition?: EntityDefinition } => {
+      const key = validateKey(op.key);
+      const id = `${String(op.entityName ?? '')}\u0000${key}`;
+      if (seen.has(id))
+        throw badRequest(
+          'DUPLICATE_KEYS',
+          `Key "${key}" is used more than once in the transaction; each key may appear once.`,
+        );
+      seen.add(id);
+      if (op.entityName === undefined) return { key, space: this.data };
+      return { key, space: this.entitySpace(op), definition: this.entityDefinitionOf(op) };
+    };
+    const conditionsHold = (
+      space: Space,
+      key: string,
+      conditions: Filters | undefined,
+      entityName: unknown,
+    ): void => {
+      if (!conditions) return;
+      if (entityName === undefined) {
+        throw badRequest(
+          'INVALID_CONDITION',
+          `Transaction conditions apply to custom entities only; key "${key}" has no entityName.`,
+        );
+      }
+      if (!matchesFilters(this.live(space, key)?.value, conditions)) {
+        throw new KvsServiceError(
+          409,
+          'CONDITION_CHECK_FAILED',
+          `The transaction's condition on key "${key}" (entity "${String(entityName)}") is not met; nothing was written.`,
+        );
+      }
+    };
+    const plannedSets = sets.map((op) => {
+      const target = resolve(op);
+      validateValue(op.value);
+      if (target.definition) this.validateEntityValue(target.definition, op.value);
+      return { ...target, op };
+    });
+    const plannedDeletes = deletes.map((op) => ({ ...resolve(op), op }));
+    const plannedChecks = checks.map((op) => ({ ...resolve(op), op }));
+    for (const { space, key, op } of [...plannedChecks, ...plannedSets, ...plannedDeletes]) {
+      conditionsHold(space, key, op.conditions, op.entityName);
+    }
+    for (const { space, key, op } of plannedSets)
+      this.write(space, key, op.value, op.options?.ttl, this.live(space, key));
+    for (const { space, key } of plannedDeletes) space.delete(key);
+    this.persist();
+    return { status: 204 };
+  }
+
+  // ---- internals ----
+
+  private pageLimit(requested: number | undefined, max: number, code: string): number {
+    if (requested === undefined) return KVS_LIMITS.queryDefaultLimit;
+    if (!Number.isInteger(requested) || requested < 1 || requested > max) {
+      throw badRequest(
+        code,
+        `The query limit must be an integer from 1 to ${max}, got ${requested}; page with the cursor instead.`,
+      );
+    }
+    return requested;
+  }
+
+  private entityDefinitionOf(body: unknown): EntityDefinition {
+    const name = validateEntityName((body as { entityName?: unknown } | undefined)?.entityName);
+    const definition = this.entityDefinitions.get(name);
+    if (!definition) {
+      throw badRequest(
+        'INVALID_ENTITY_TYPE',
+        `Entity "${name}" is not declared in manifest.yml under app.storage.entities.`,
+      );
+    }
+    return definition;
+  }
+
+  private entitySpace(body: unknown): Space {
+    const { name } = this.entityDefinitionOf(body);
+    let space = this.entityData.get(name);
+    if (!space) {
+      space = new Map();
+      this.entityData.set(name, space);
+    }
+    return space;
+  }
+
+  private findIndex(
+    definition: EntityDefinition,
+    indexName: string,
+  ): { name: string; range: string[]; partition: string[] } {
+    for (const index of definition.indexes ?? []) {
+      const normalised =
+        typeof index === 'string'
+          ? { name: index, range: [index], partition: [] }
+          : { name: index.name, range: index.range ?? [], partition: index.partition ?? [] };
+      if (normalised.name === indexName) return normalised;
+    }
+    throw badRequest(
+      'INVALID_ENTITY_INDEX',
+      `Entity "${definition.name}" has no index "${indexName}" in manifest.yml.`,
+    );
+  }
+
+  private validateEntityValue(definition: EntityDefinition, value: unknown): void {
+    if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+      throw badRequest(
+        'INVALID_ENTITY_VALUE',
+        `A "${definition.name}" entity must be an object of its declared attributes.`,
+      );
+    }
+    for (const [name, attributeValue] of Object.entries(value)) {
+      const declared = definition.attributes[name];
+      if (!declared)
+        throw badRequest(
+          'INVALID_ENTITY_VALUE',
+          `Attribute "${name}" is not declared for entity "${definition.name}".`,
+        );
+      const ok =
+        declared.type === 'any' ||
+        (declared.type === 'string' && typeof attributeValue === 'string') ||
+        (declared.type === 'boolean' && typeof attributeValue === 'boolean') ||
+        (declared.type === 'integer' && Number.isInteger(attributeValue)) ||
+        (declared.type === 'float' && typeof attributeValue === 'number');
+      if (!ok) {
+        throw badRequest(
+          'INVALID_ENTITY_VALUE',
+          `Attribute "${name}" of entity "${definition.name}" must be of type ${declared.type}.`,
+        );
+      }
+    }
+  }
+
+  private write(
+    space: Space,
+    key: string,
+    value: unknown,
+    ttl: z.infer<typeof ttlSchema> | undefined,
+    previous: StoredItem | undefined,
+  ): StoredItem {
+    const now = this.now();
+    const item: StoredItem = {
+      value: JSON.parse(JSON.stringify(value)) as unknown,
+      createdAt: previous?.createdAt ?? now,
+      updatedAt: now,
+      ...(ttl ? { expireAt: now + ttl.value * TTL_UNIT_MS[ttl.unit] } : {}),
+    };
+    space.set(key, item);
+    return item;
+  }
+
+  private live(space: Space, key: string): StoredItem | undefined {
+    const item = space.get(key);
+    if (item?.expireAt !== undefined && item.expireAt <= this.now()) {
+      space.delete(key);
+      return undefined;
+    }
+    return item;
+  }
+
+  private liveEntries(space: Space): Array<[string, StoredItem]> {
+    const now = this.now();
+    return [...space.entries()].filter(([, item]) => item.expireAt === undefined || item.expireAt > now);
+  }
+
+  private describe(
+    key: string,
+    item: StoredItem,
+    fields: string[] = ['CREATED_AT', 'UPDATED_AT', 'EXPIRE_TIME'],
+  ): Record<string, unknown> {
+    return {
+      key,
+      value: item.value,
+      ...(fields.includes('CREATED_AT') ? { createdAt: item.createdAt } : {}),
+      ...(fields.includes('UPDATED_AT') ? { updatedAt: item.updatedAt } : {}),
+      ...(fields.includes('EXPIRE_TIME') && item.expireAt !== undefined
+        ? { expireTime: new Date(item.expireAt).toISOString() }
+        : {}),
+    };
+  }
+
+  private pruneRecent(): void {
+    const cutoff = this.now() - 60_000;
+    let drop = 0;
+    while (drop < this.recentCalls.length && (this.recentCalls[drop]?.at ?? Infinity) <= cutoff) drop += 1;
+    if (drop > 0) this.recentCalls.splice(0, drop);
+  }
+
+  private checkQuota(path: string): void {
+    if (!this.enforceQuotas) return;
+    const { readUnits, writeUnits } = this.unitsInLastMinute();
+    const isRead = READ_PATHS.has(path);
+    if (
+      (isRead && readUnits >= KVS_LIMITS.readUnitsPerMinute) ||
+      (!isRead && writeUnits >= KVS_LIMITS.writeUnitsPerMinute)
+    ) {
+      throw new KvsServiceError(
+        429,
+        'RATE_LIMIT_EXCEEDED',
+        `This installation used its ${isRead ? 'read' : 'write'} quota of 4,000 units (10 KB each) for the current minute; back off and retry.`,
+      );
+    }
+  }
+
+  private count(path: string, requestBytes: number, responseBytes: number): void {
+    const isRead = READ_PATHS.has(path);
+    const units = Math.max(1, Math.ceil((isRead ? responseBytes : requestBytes) / KVS_LIMITS.unitBytes));
+    this.counters.operations += 1;
+    this.counters.byPath[path] = (this.counters.byPath[path] ?? 0) + 1;
+    if (isRead) {
+      this.counters.reads += 1;
+      this.counters.readUnits += units;
+    } else {
+      this.counters.writes += 1;
+      this.counters.writeUnits += units;
+    }
+    this.recentCalls.push({ at: this.now(), readUnits: isRead ? units : 0, writeUnits: isRead ? 0 : units });
+    if (this.recentCalls.length > 100_000) this.pruneRecent();
+  }
+
+  private snapshot(): KvsSnapshot {
+    const entities: KvsSnapshot['entities'] = {};
+    for (const [name, space] of this.entityData) entities[name] = Object.fromEntries(space);
+    return {
+      version: 1,
+      data: Object.fromEntries(this.data),
+      secrets: Object.fromEntries(this.secrets),
+      entities,
+    };
+  }
+
+  private restore(snapshot: KvsSnapshot): void {
+    for (const [key, item] of Object.entries(snapshot.data)) this.data.set(key, item);
+    for (const [key, item] of Object.entries(snapshot.secrets)) this.secrets.set(key, item);
+    for (const [name, items] of Object.entries(snapshot.entities))
+      this.entityData.set(name, new Map(Object.entries(items)));
+  }
+
+  private persist(): void {
+    if (this.persistFile) writeSnapshotAtomically(this.persistFile, this.snapshot());
+  }
+}

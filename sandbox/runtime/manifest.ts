@@ -1,0 +1,162 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { load } from 'js-yaml';
+import { z } from 'zod';
+import type { EntityDefinition } from './kvs/kvs-emulator';
+
+/** The parts of manifest.yml the local runtime needs; everything else is ignored. */
+const functionSchema = z.object({
+  key: z.string(),
+  handler: z.string(),
+  timeoutSeconds: z.number().optional(),
+});
+const consumerSchema = z.object({
+  key: z.string(),
+  queue: z.string(),
+  resolver: z.object({ function: z.string(), method: z.string() }).optional(),
+  function: z.string().optional(),
+});
+const webtriggerSchema = z.object({
+  key: z.string(),
+  function: z.string(),
+  response: z.object({ type: z.string() }).optional(),
+});
+const moduleWithFunctionSchema = z.object({
+  key: z.string(),
+  function: z.string().optional(),
+  resolver: z.object({ function: z.string().optional() }).optional(),
+});
+const egressEntrySchema = z.union([
+  z.string(),
+  z.object({ address: z.string() }),
+  z.object({ remote: z.string() }),
+]);
+const entitySchema = z.object({
+  name: z.string(),
+  attributes: z.record(z.string(), z.object({ type: z.string() })),
+  indexes: z
+    .array(
+      z.union([
+        z.string(),
+        z.object({
+          name: z.string(),
+          range: z.array(z.string()).optional(),
+          partition: z.array(z.string()).optional(),
+        }),
+      ]),
+    )
+    .optional(),
+});
+
+const manifestSchema = z.object({
+  modules: z
+    .object({
+      function: z.array(functionSchema).default([]),
+      consumer: z.array(consumerSchema).default([]),
+      webtrigger: z.array(webtriggerSchema).default([]),
+    })
+    .catchall(z.unknown()),
+  app: z.object({
+    id: z.string(),
+    storage: z.object({ entities: z.array(entitySchema).default([]) }).optional(),
+  }),
+  permissions: z
+    .object({
+      scopes: z.array(z.string()).default([]),
+      external: z
+        .object({ fetch: z.object({ backend: z.array(egressEntrySchema).default([]) }).optional() })
+        .optional(),
+    })
+    .optional(),
+});
+
+export type ManifestFunction = z.infer<typeof functionSchema>;
+export type ManifestConsumer = z.infer<typeof consumerSchema>;
+export type ManifestWebtrigger = z.infer<typeof webtriggerSchema>;
+
+/** Forge's default time budgets: UI resolvers 25 s, everything else 55 s unless timeoutSeconds says otherwise. */
+const RESOLVER_TIMEOUT_SECONDS = 25;
+const DEFAULT_TIMEOUT_SECONDS = 55;
+
+export class AppManifest {
+  readonly appId: string;
+  readonly functions: ManifestFunction[];
+  readonly consumers: ManifestConsumer[];
+  readonly webtriggers: ManifestWebtrigger[];
+  readonly backendEgress: string[];
+  readonly scopes: string[];
+  readonly entities: EntityDefinition[];
+  private readonly uiResolverFunctions = new Set<string>();
+
+  constructor(raw: unknown, source: string) {
+    const parsed = manifestSchema.safeParse(raw);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      throw new Error(
+        `${source} is not a Forge manifest the local runtime can read: ${issue?.path.join('.') ?? ''} ${issue?.message ?? ''}`,
+      );
+    }
+    const manifest = parsed.data;
+    this.appId = manifest.app.id.replace(/^ari:cloud:ecosystem::app\//, '');
+    this.functions = manifest.modules.function;
+    this.consumers = manifest.modules.consumer;
+    this.webtriggers = manifest.modules.webtrigger;
+    this.scopes = manifest.permissions?.scopes ?? [];
+    this.entities = manifest.app.storage?.entities ?? [];
+    this.backendEgress = (manifest.permissions?.external?.fetch?.backend ?? []).map((entry) =>
+      typeof entry === 'string' ? entry : 'address' in entry ? entry.address : entry.remote,
+    );
+    for (const [kind, modules] of Object.entries(manifest.modules)) {
+      if (kind === 'function' || kind === 'consumer' || kind === 'webtrigger' || !Array.isArray(modules))
+        continue;
+      for (const module of modules) {
+        const parsedModule = moduleWithFunctionSchema.safeParse(module);
+        const resolverFunction = parsedModule.success ? parsedModule.data.resolver?.function : undefined;
+        if (resolverFunction) this.uiResolverFunctions.add(resolverFunction);
+      }
+    }
+  }
+
+  static fromFile(manifestPath: string): AppManifest {
+    if (!fs.existsSync(manifestPath))
+      throw new Error(`No manifest at ${manifestPath}: pass manifestPath to the runtime.`);
+    return new AppManifest(load(fs.readFileSync(manifestPath, 'utf8')), path.basename(manifestPath));
+  }
+
+  functionByKey(functionKey: string): ManifestFunction {
+    const fn = this.functions.find((candidate) => candidate.key === functionKey);
+    if (!fn) {
+      throw new Error(
+        `manifest.yml declares no function "${functionKey}"; known: ${this.functions.map((f) => f.key).join(', ')}.`,
+      );
+    }
+    return fn;
+  }
+
+  /** `index.runScheduledSync` -> `runScheduledSync`: the export of the app module that serves the function. */
+  exportNameOf(functionKey: string): string {
+    const { handler } = this.functionByKey(functionKey);
+    const dot = handler.lastIndexOf('.');
+    return dot < 0 ? handler : handler.slice(dot + 1);
+  }
+
+  timeoutSecondsOf(functionKey: string): number {
+    const fn = this.functionByKey(functionKey);
+    if (fn.timeoutSeconds !== undefined) return fn.timeoutSeconds;
+    return this.uiResolverFunctions.has(functionKey) ? RESOLVER_TIMEOUT_SECONDS : DEFAULT_TIMEOUT_SECONDS;
+  }
+
+  consumerForQueue(queue: string): ManifestConsumer | undefined {
+    return this.consumers.find((consumer) => consumer.queue === queue);
+  }
+
+  webtriggerByKey(moduleKey: string): ManifestWebtrigger {
+    const trigger = this.webtriggers.find((candidate) => candidate.key === moduleKey);
+    if (!trigger) {
+      throw new Error(
+        `manifest.yml declares no webtrigger "${moduleKey}"; known: ${this.webtriggers.map((w) => w.key).join(', ')}.`,
+      );
+    }
+    return trigger;
+  }
+}
