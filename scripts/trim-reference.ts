@@ -60,6 +60,79 @@ export const SONARCLOUD_ACTIONS: Readonly<Record<string, readonly string[]>> = {
   'api/project_branches': ['list'],
 };
 
+/**
+ * `api/hotspots/search` is missing from the 2022 SonarCloud web-service dump. Its parameters as
+ * SonarSource/sonarqube declares them (server/sonar-webserver-webapi/src/main/java/org/sonar/server/
+ * hotspot/ws/SearchAction.java @ 14db30a80c5e57218b1e59a0e974ee60b2148101), in the dump's format;
+ * `projectKey` is the parameter's name on SonarCloud and its deprecated key on SonarQube >= 10.2.
+ * The security-standard filters (owaspTop10, cwe, ...) are left out: the app does not use them.
+ */
+const HOTSPOTS_SEARCH_SUPPLEMENT: JsonObject = {
+  'x-source':
+    'SonarSource/sonarqube server/sonar-webserver-webapi/src/main/java/org/sonar/server/hotspot/ws/SearchAction.java @ 14db30a80c5e57218b1e59a0e974ee60b2148101 (define method), transcribed; security-standard filters omitted',
+  path: 'api/hotspots',
+  actions: [
+    {
+      key: 'search',
+      description:
+        "Search for Security Hotpots. Requires the 'Browse' permission on the specified project(s). When issue indexing is in progress returns 503 service unavailable HTTP code.",
+      post: false,
+      hasResponseExample: true,
+      params: [
+        { key: 'p', required: false, defaultValue: '1', description: '1-based page number' },
+        {
+          key: 'ps',
+          required: false,
+          defaultValue: '100',
+          maximumValue: 500,
+          description: 'Page size. Must be greater than 0 and less or equal than 500',
+        },
+        {
+          key: 'projectKey',
+          required: false,
+          description:
+            'Key of the project or application. Required unless hotspots is provided. (SonarQube >= 10.2 names it project and keeps projectKey as deprecated key.)',
+        },
+        { key: 'project', required: false, description: 'SonarQube >= 10.2 name of projectKey.' },
+        { key: 'branch', required: false, description: 'Branch key.' },
+        { key: 'pullRequest', required: false, description: 'Pull request id.' },
+        {
+          key: 'hotspots',
+          required: false,
+          description:
+            'Comma-separated list of Security Hotspot keys. Required unless projectKey is provided.',
+        },
+        {
+          key: 'status',
+          required: false,
+          possibleValues: ['TO_REVIEW', 'REVIEWED'],
+          description: 'Only Security Hotspots with the specified status.',
+        },
+        {
+          key: 'resolution',
+          required: false,
+          possibleValues: ['FIXED', 'SAFE', 'ACKNOWLEDGED'],
+          description: 'Only with status REVIEWED: Security Hotspots with the specified resolution.',
+        },
+        {
+          key: 'inNewCodePeriod',
+          required: false,
+          defaultValue: 'false',
+          possibleValues: ['true', 'false', 'yes', 'no'],
+          description: 'Only Security Hotspots created in the new code period.',
+        },
+        {
+          key: 'onlyMine',
+          required: false,
+          possibleValues: ['true', 'false', 'yes', 'no'],
+          description: 'Only Security Hotspots assigned to the current user.',
+        },
+        { key: 'files', required: false, description: 'Comma-separated list of files.' },
+      ],
+    },
+  ],
+};
+
 function readJson(file: string): JsonObject {
   return JSON.parse(fs.readFileSync(file, 'utf8')) as JsonObject;
 }
@@ -198,6 +271,10 @@ function main(): void {
   writeJson(path.join(outputRoot, 'jira', 'openapi.trimmed.json'), jira);
   const sonar = trimSonarCloud(readJson(path.join(source, 'sonarcloud', 'sonarcloud-webservices-list.json')));
   writeJson(path.join(outputRoot, 'sonarcloud', 'webservices.trimmed.json'), sonar);
+  writeJson(
+    path.join(outputRoot, 'sonarcloud', 'hotspots-search.supplement.json'),
+    HOTSPOTS_SEARCH_SUPPLEMENT,
+  );
 
   const copied: string[] = [];
   for (const folder of [
@@ -229,7 +306,16 @@ function main(): void {
     ...Object.entries(SONARCLOUD_ACTIONS).map(([p, actions]) => `  - ${p}: ${actions.join(', ')}`),
     '',
     '`api/hotspots/search` is not in the 2022 SonarCloud web-service dump; its response example',
-    '(`sonarcloud/examples/hotspots_search-example.json`) comes from SonarQube.',
+    '(`sonarcloud/examples/hotspots_search-example.json`) comes from SonarQube, and its parameters are',
+    'transcribed into `sonarcloud/hotspots-search.supplement.json` from SonarSource/sonarqube',
+    '`server/sonar-webserver-webapi/src/main/java/org/sonar/server/hotspot/ws/SearchAction.java` @ 14db30a80c5e57218b1e59a0e974ee60b2148101.',
+    '',
+    'Known differences between these descriptions and the live APIs, handled in the clients and contract tests:',
+    '',
+    '- Sentry `PUT .../issues/` and `PUT .../issues/{issue_id}/` list every body property as required, while the',
+    '  operations say "Only the attributes submitted are modified"; contract tests ignore `required` for those bodies.',
+    '- `sonarcloud/examples/authentication_validate-example.json` reads `{"validate": true}`; SonarSource\'s own clients',
+    '  read the field `valid`. The client accepts either.',
     '',
     'Copied verbatim (byte-identical):',
     '',
