@@ -288,6 +288,17 @@ describe('malformed deliveries name what is wrong', () => {
     expect(expectError(parseSentryWebhookBody(resource, raw))).toMatch(message);
   });
 
+  it.each([
+    ['a bare token', 'sk_live_51HxSECRETvalue'],
+    ['a cut-off object', '{"installation": {"uuid": "x"}, "token": "sntrys_SECRETvalue'],
+    ['trailing text', '{"action": "created"}sntrys_SECRETvalue'],
+  ])('does not quote a body that is not JSON (%s) in its error', (_what, raw) => {
+    const error = expectError(parseSentryWebhookBody('issue', raw));
+    expect(error).toMatch(/^Sentry webhook body is not valid JSON \(\d+ bytes/);
+    expect(error).toContain(`${Buffer.byteLength(raw)} bytes`);
+    expect(error).not.toMatch(/SECRET|sk_live|sntrys|installation/);
+  });
+
   it('never quotes the body in its error (bodies may hold personal data)', () => {
     const error = expectError(
       parseSentryWebhook(

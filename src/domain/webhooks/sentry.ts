@@ -4,7 +4,7 @@
 // acknowledged and ignored on purpose, so Sentry adding a new kind of delivery never turns into errors.
 import { z } from 'zod';
 import { normalizeTimestamp } from '../timestamps';
-import { describeZodError } from './validation';
+import { describeZodError, invalidJsonBodyError } from './validation';
 
 /** Sentry sends most ids as strings, but some (a user actor's id, an event's project) as numbers. */
 const idSchema = z.union([z.string().min(1), z.number().int().nonnegative()]).transform(String);
@@ -342,9 +342,8 @@ export function parseSentryWebhookBody(
   let body: unknown;
   try {
     body = JSON.parse(rawBody);
-  } catch (error) {
-    const detail = error instanceof Error ? error.message : String(error);
-    return { ok: false, error: `Sentry webhook body is not valid JSON (${detail}).` };
+  } catch {
+    return { ok: false, error: invalidJsonBodyError('Sentry', rawBody) };
   }
   return parseSentryWebhook(resourceHeader, body);
 }

@@ -185,4 +185,15 @@ describe('malformed deliveries name what is wrong', () => {
   ])('body %p is refused', (raw, message) => {
     expect(expectError(parseSonarWebhookBody(raw))).toMatch(message);
   });
+
+  it.each([
+    ['a bare token', 'squ_0123SECRETvalue'],
+    ['a cut-off object', '{"project": {"key": "shop"}, "properties": {"sonar.token": "squ_SECRETvalue'],
+    ['trailing text', '{"status": "SUCCESS"}squ_SECRETvalue'],
+    ['an empty body', '  '],
+  ])('does not quote a body that is not JSON (%s) in its error', (_what, raw) => {
+    const error = expectError(parseSonarWebhookBody(raw));
+    expect(error).toMatch(/^SonarCloud webhook body is not valid JSON/);
+    expect(error).not.toMatch(/SECRET|squ_|sonar\.token|project/);
+  });
 });

@@ -3,7 +3,7 @@
 // `branch.type: "PULL_REQUEST"`. A failed task (`status: "FAILED"`) has no quality gate.
 import { z } from 'zod';
 import { normalizeTimestamp } from '../timestamps';
-import { describeZodError } from './validation';
+import { describeZodError, invalidJsonBodyError } from './validation';
 
 const timestampSchema = z.string().refine((value) => normalizeTimestamp(value) !== null, {
   message: 'must be an ISO-8601 date-time with a zone',
@@ -72,9 +72,8 @@ export function parseSonarWebhookBody(rawBody: string): SonarWebhookParseResult 
   let body: unknown;
   try {
     body = JSON.parse(rawBody);
-  } catch (error) {
-    const detail = error instanceof Error ? error.message : String(error);
-    return { ok: false, error: `SonarCloud webhook body is not valid JSON (${detail}).` };
+  } catch {
+    return { ok: false, error: invalidJsonBodyError('SonarCloud', rawBody) };
   }
   return parseSonarWebhook(body);
 }

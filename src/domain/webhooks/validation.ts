@@ -57,3 +57,17 @@ export function describeZodError(error: z.ZodError, maxProblems = 5): string {
   const more = error.issues.length - problems.length;
   return problems.join('; ') + (more > 0 ? `; and ${more} more problem${more === 1 ? '' : 's'}` : '');
 }
+
+/**
+ * The error for a webhook body that is not JSON. JSON.parse's own message quotes part of the body
+ * (`Unexpected token 's', "sk_live_51"... is not valid JSON`), and a body may carry secrets or personal
+ * data that must not reach logs: this names only the sender and the body's size.
+ */
+export function invalidJsonBodyError(sender: string, rawBody: string): string {
+  if (rawBody.trim() === '') return `${sender} webhook body is not valid JSON: it is empty.`;
+  const bytes = new TextEncoder().encode(rawBody).length;
+  return (
+    `${sender} webhook body is not valid JSON (${bytes} bytes; not quoted here, as it may hold secrets). ` +
+    `Check that ${sender} sends the payload as JSON and nothing between rewrites it.`
+  );
+}

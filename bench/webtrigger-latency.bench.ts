@@ -1,0 +1,308 @@
+// Web trigger handling time with Forge-like KVS latency: how long the real Sentry and SonarCloud web
+// trigger handlers take per delivery (Sentry wants an answer within 1 s) and how many KVS calls each
+// delivery costs. Run: npx tsx bench/webtrigger-latency.bench.ts   (DELIVERIES=200, KVS_LATENCY_MS=20)
+import { randomUUID } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { installForgeGlobals, LocalForgeRuntime, useRuntime } from '../sandbox/runtime';
+
+// Before anything loads @forge/api: it captures fetch when first required.
+installForgeGlobals();
+
+const REPO_ROOT = path.join(__dirname, '..');
+const FIXTURES = path.join(REPO_ROOT, 'test', 'fixtures', 'webhooks');
+const SENTRY_SECRET = 'bench-sentry-client-secret';
+const SONAR_SECRET = 'bench-sonar-webhook-secret';
+const PROJECT = {
+  connectionId: 'sentry-bench',
+  projectId: '5216640',
+  projectSlug: 'zulip-integration-testing',
+};
+
+export interface ScenarioFigures {
+  scenario: string;
+  deliveries: number;
+  statuses: string;
+  p50Ms: number;
+  p95Ms: number;
+  maxMs: number;
+  kvsCallsPerDelivery: number;
+  kvsReadsPerDelivery: number;
+  kvsWritesPerDelivery: number;
+  /** KVS endpoint -> calls per delivery. */
+  kvsCallsByEndpoint: Record<string, number>;
+}
+
+function percentile(sorted: readonly number[], p: number): number {
+  if (sorted.length === 0) return 0;
+  const index = Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1);
+  return sorted[Math.max(0, index)] ?? 0;
+}
+
+function fixture(kind: 'sentry' | 'sonarcloud', name: string): Record<string, unknown> {
+  return JSON.parse(fs.readFileSync(path.join(FIXTURES, kind, name), 'utf8')) as Record<string, unknown>;
+}
+
+export async function runWebTriggerLatencyBench(
+  options: { deliveries?: number; kvsLatencyMs?: number; log?: (line: string) => void } = {},
+): Promise<ScenarioFigures[]> {
+  const deliveries = options.deliveries ?? 200;
+  const latencyMs = options.kvsLatencyMs ?? 20;
+  const log = options.log ?? ((line: string) => console.log(line));
+
+  const appModule = (await import('../src/index')) as Record<string, unknown>;
+  const storage = await import('../src/storage');
+  const { signBody } = await import('../src/domain/signatures');
+  const runtime = new LocalForgeRuntime({ appModule });
+  useRuntime(runtime);
+
+  // Set-up without latency: connections, a mapped Sentry project and SonarCloud project.
+  const stamp = new Date().toISOString();
+  await storage.saveConnection(
+    {
+      id: PROJECT.connectionId,
+      kind: 'sentry',
+      region: 'us',
+      organizationSlug: 'acme',
+      label: 'Sentry acme',
+      paused: false,
+      hasToken: false,
+      hasWebhookSecret: false,
+      createdAt: stamp,
+      updatedAt: stamp,
+    },
+    { token: 'sntrys_bench', webhookSecret: SENTRY_SECRET },
+  );
+  await storage.saveConnection(
+    {
+      id: 'sonar-bench',
+      kind: 'sonarcloud',
+      organizationKey: 'acme',
+      label: 'SonarCloud acme',
+      paused: false,
+      hasToken: false,
+      hasWebhookSecret: false,
+      createdAt: stamp,
+      updatedAt: stamp,
+    },
+    { token: 'sonar_bench', webhookSecret: SONAR_SECRET },
+  );
+  const product = await storage.createProduct({ name: 'Bench product' });
+  await storage.setProductMapping(product.id, {
+    jiraProjectIds: [],
+    sentryProjects: [PROJECT],
+    sonarProjects: [{ connectionId: 'sonar-bench', projectKey: 'test-sonar', branch: 'master' }],
+  });
+  runtime.kvs.latencyMs = latencyMs;
+
+  const issueTemplate = fixture('sentry', 'zulip_issue_created_for_exception.json') as {
+    action: string;
+    data: { issue: Record<string, unknown> };
+  };
+  const now = Date.now();
+  const issueBody = (issueId: string, action: string, status: string): string => {
+    const payload = structuredClone(issueTemplate);
+    payload.action = action;
+    payload.data.issue.id = issueId;
+    payload.data.issue.shortId = `ZULIP-${issueId}`;
+    payload.data.issue.status = status;
+    payload.data.issue.firstSeen = new Date(now - 3_600_000).toISOString();
+    payload.data.issue.lastSeen = new Date(now - 60_000).toISOString();
+    return JSON.stringify(payload);
+  };
+  const sentryRequest = (
+    body: string,
+    resource: string,
+    options: { requestId?: string; secret?: string } = {},
+  ) => ({
+    method: 'POST',
+    headers: {
+      'content-type': ['application/json'],
+      'sentry-hook-resource': [resource],
+      'sentry-hook-timestamp': [String(Math.floor(Date.now() / 1000))],
+      'request-id': [options.requestId ?? randomUUID()],
+      'sentry-hook-signature': [signBody(body, options.secret ?? SENTRY_SECRET)],
+    },
+    body,
+    queryParameters: { connection: [PROJECT.connectionId] },
+  });
+
+  async function measure(
+    scenario: string,
+    count: number,
+    next: (index: number) => {
+      moduleKey: string;
+      request: Parameters<LocalForgeRuntime['invokeWebTrigger']>[1];
+    },
+  ): Promise<ScenarioFigures> {
+    const times: number[] = [];
+    const statuses = new Map<number, number>();
+    const before = {
+      ops: runtime.metrics.kvsOperations,
+      reads: runtime.metrics.kvsReads,
+      writes: runtime.metrics.kvsWrites,
+    };
+    const byPathBefore = { ...runtime.kvs.counters.byPath };
+    for (let index = 0; index < count; index += 1) {
+      const { moduleKey, request } = next(index);
+      const started = performance.now();
+      const response = await runtime.invokeWebTrigger(moduleKey, request);
+      times.push(performance.now() - started);
+      statuses.set(response.statusCode, (statuses.get(response.statusCode) ?? 0) + 1);
+    }
+    times.sort((a, b) => a - b);
+    const per = (value: number) => Math.round((value / count) * 10) / 10;
+    return {
+      scenario,
+      deliveries: count,
+      statuses: [...statuses].map(([status, n]) => `${status}×${n}`).join(' '),
+      p50Ms: Math.round(percentile(times, 50)),
+      p95Ms: Math.round(percentile(times, 95)),
+      maxMs: Math.round(times[times.length - 1] ?? 0),
+      kvsCallsPerDelivery: per(runtime.metrics.kvsOperations - before.ops),
+      kvsReadsPerDelivery: per(runtime.metrics.kvsReads - before.reads),
+      kvsWritesPerDelivery: per(runtime.metrics.kvsWrites - before.writes),
+      kvsCallsByEndpoint: Object.fromEntries(
+        Object.entries(runtime.kvs.counters.byPath)
+          .map(
+            ([endpoint, calls]) =>
+              [endpoint.replace('/api/v1/', ''), per(calls - (byPathBefore[endpoint] ?? 0))] as const,
+          )
+          .filter(([, calls]) => calls > 0),
+      ),
+    };
+  }
+
+  const small = Math.max(10, Math.round(deliveries / 4));
+  const figures: ScenarioFigures[] = [];
+  const sentryKey = 'sentry-webhook';
+
+  // A new issue in a mapped project: snapshot, history point, sync log.
+  figures.push(
+    await measure('Sentry issue created (new issue)', deliveries, (index) => ({
+      moduleKey: sentryKey,
+      request: sentryRequest(issueBody(String(7_000_000 + index), 'created', 'unresolved'), 'issue'),
+    })),
+  );
+  // Status changes of issues the app already has (the issues created above), alternating.
+  figures.push(
+    await measure('Sentry issue resolved / ignored (known issue)', deliveries, (index) => ({
+      moduleKey: sentryKey,
+      request: sentryRequest(
+        issueBody(
+          String(7_000_000 + (index % deliveries)),
+          index % 2 === 0 ? 'resolved' : 'ignored',
+          index % 2 === 0 ? 'resolved' : 'ignored',
+        ),
+        'issue',
+      ),
+    })),
+  );
+  const alert = fixture('sentry', 'docs_event_alert_triggered.json') as {
+    data: { event: Record<string, unknown> };
+  };
+  figures.push(
+    await measure('Sentry event alert (refetch queued)', small, (index) => {
+      const payload = structuredClone(alert);
+      payload.data.event.issue_id = String(7_000_000 + index);
+      payload.data.event.project = Number(PROJECT.projectId);
+      return { moduleKey: sentryKey, request: sentryRequest(JSON.stringify(payload), 'event_alert') };
+    }),
+  );
+  const replayed = sentryRequest(issueBody('7000000', 'resolved', 'resolved'), 'issue');
+  figures.push(
+    await measure('Sentry replayed Request-ID (409)', small, () => ({
+      moduleKey: sentryKey,
+      request: replayed,
+    })),
+  );
+  figures.push(
+    await measure('Sentry wrong signature (401)', small, (index) => ({
+      moduleKey: sentryKey,
+      request: sentryRequest(issueBody(String(8_000_000 + index), 'created', 'unresolved'), 'issue', {
+        secret: 'forged',
+      }),
+    })),
+  );
+  figures.push(
+    await measure('Sentry metric alert (ignored resource)', small, () => ({
+      moduleKey: sentryKey,
+      request: sentryRequest(
+        JSON.stringify(fixture('sentry', 'docs_metric_alert_resolved.json')),
+        'metric_alert',
+      ),
+    })),
+  );
+  const sonarTemplate = fixture('sonarcloud', 'zulip_sonarqube_error.json');
+  figures.push(
+    await measure('SonarCloud analysis (gate + refresh queued)', small, (index) => {
+      const payload = {
+        ...sonarTemplate,
+        analysedAt: new Date(Date.UTC(2026, 0, 1) + index * 60_000).toISOString(),
+      };
+      const body = JSON.stringify(payload);
+      return {
+        moduleKey: 'sonarcloud-webhook',
+        request: {
+          method: 'POST',
+          headers: {
+            'content-type': ['application/json'],
+            'x-sonar-webhook-hmac-sha256': [signBody(body, SONAR_SECRET)],
+          },
+          body,
+          queryParameters: { connection: ['sonar-bench'] },
+        },
+      };
+    }),
+  );
+
+  log(
+    `Web trigger handling time, real handlers on the local Forge runtime, KVS latency ${latencyMs} ms per call`,
+  );
+  log(
+    [
+      'scenario'.padEnd(46),
+      'n'.padStart(4),
+      'p50 ms'.padStart(7),
+      'p95 ms'.padStart(7),
+      'max ms'.padStart(7),
+      'KVS/dlv'.padStart(8),
+      'reads'.padStart(6),
+      'writes'.padStart(7),
+      '  answers',
+    ].join(' '),
+  );
+  for (const row of figures) {
+    log(
+      [
+        row.scenario.padEnd(46),
+        String(row.deliveries).padStart(4),
+        String(row.p50Ms).padStart(7),
+        String(row.p95Ms).padStart(7),
+        String(row.maxMs).padStart(7),
+        String(row.kvsCallsPerDelivery).padStart(8),
+        String(row.kvsReadsPerDelivery).padStart(6),
+        String(row.kvsWritesPerDelivery).padStart(7),
+        `  ${row.statuses}`,
+      ].join(' '),
+    );
+  }
+  log('KVS calls per delivery by endpoint:');
+  for (const row of figures) {
+    const calls = Object.entries(row.kvsCallsByEndpoint).map(([endpoint, n]) => `${endpoint} ${n}`);
+    log(`  ${row.scenario}: ${calls.join(', ')}`);
+  }
+  log('Sentry expects an answer within 1,000 ms; SonarCloud within 10,000 ms.');
+  return figures;
+}
+
+if (require.main === module) {
+  runWebTriggerLatencyBench({
+    deliveries: Number(process.env.DELIVERIES ?? 200),
+    kvsLatencyMs: Number(process.env.KVS_LATENCY_MS ?? 20),
+  }).catch((error: unknown) => {
+    console.error(error);
+    process.exitCode = 1;
+  });
+}

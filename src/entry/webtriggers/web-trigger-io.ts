@@ -1,0 +1,66 @@
+// Turns Forge's web trigger request into the use cases' WebhookRequest, and their answer into the
+// dynamic response manifest.yml declares ({statusCode, headers: Record<string, string[]>, body}).
+import { z } from 'zod';
+import type { WebhookAnswer, WebhookRequest } from '../../services/webhook-delivery';
+
+const valuesSchema = z.record(z.string(), z.array(z.string()));
+
+const webTriggerRequestSchema = z.object({
+  method: z.string().min(1),
+  headers: valuesSchema.nullish().transform((headers) => headers ?? {}),
+  body: z
+    .string()
+    .nullish()
+    .transform((body) => body ?? ''),
+  queryParameters: valuesSchema.nullish().transform((parameters) => parameters ?? {}),
+});
+
+export interface WebTriggerResponse {
+  statusCode: number;
+  headers: Record<string, string[]>;
+  body: string;
+}
+
+/** The request as the use cases read it, header names in lower case; null when Forge sent something else. */
+export function toWebhookRequest(event: unknown): WebhookRequest | null {
+  const parsed = webTriggerRequestSchema.safeParse(event);
+  if (!parsed.success) return null;
+  const headers: Record<string, string[]> = {};
+  for (const [name, values] of Object.entries(parsed.data.headers)) headers[name.toLowerCase()] = values;
+  return { ...parsed.data, headers };
+}
+
+export function toWebTriggerResponse(answer: WebhookAnswer): WebTriggerResponse {
+  return {
+    statusCode: answer.status,
+    headers: { 'Content-Type': ['application/json'], 'Cache-Control': ['no-store'] },
+    body: JSON.stringify(answer.body),
+  };
+}
+
+/** Runs a use case on a web trigger event; an unexpected error answers 500 with words, never a stack. */
+export async function serveWebhook(
+  event: unknown,
+  what: string,
+  handle: (request: WebhookRequest) => Promise<WebhookAnswer>,
+): Promise<WebTriggerResponse> {
+  const request = toWebhookRequest(event);
+  if (!request) {
+    return toWebTriggerResponse({
+      status: 400,
+      body: { outcome: 'refused', message: `The ${what} request is not an HTTP request with a method.` },
+    });
+  }
+  try {
+    return toWebTriggerResponse(await handle(request));
+  } catch (error) {
+    console.error(`The ${what} web trigger failed`, error);
+    return toWebTriggerResponse({
+      status: 500,
+      body: {
+        outcome: 'failed',
+        message: `The ${what} could not be processed: ${error instanceof Error ? error.message : String(error)}`,
+      },
+    });
+  }
+}

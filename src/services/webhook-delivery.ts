@@ -1,0 +1,214 @@
+/**
+ * What the Sentry and SonarCloud web trigger use cases share: the request and answer shapes, how a
+ * delivery finds its connection, and the sync log entry every delivery leaves behind.
+ *
+ * How a delivery finds its connection (one app installation serves any number of Sentry organizations
+ * and SonarCloud organizations through one web trigger URL each):
+ * - the admin page shows, per connection, the web trigger URL with `?connection=<connection id>`;
+ *   that parameter names the connection, and its secret must then verify the delivery;
+ * - a delivery without the parameter (a URL pasted without it) is matched by its signature: the one
+ *   connection of that kind whose secret verifies it. This costs a KVS read per connection, so the
+ *   URL with the parameter is the recommended one.
+ */
+import { randomUUID } from 'node:crypto';
+import type { Connection, ConnectionSecrets, SyncLogEntry } from '../domain/model';
+import { appendSyncLogEntry, getConnection, getConnectionSecrets, listConnections } from '../storage';
+
+/** The query parameter of the webhook URL that names the connection a delivery belongs to. */
+export const CONNECTION_QUERY_PARAMETER = 'connection';
+
+/** A web trigger request as the use cases read it (header names in lower case). */
+export interface WebhookRequest {
+  method: string;
+  headers: Record<string, readonly string[]>;
+  /** The raw body, exactly as received: signatures are computed over it. */
+  body: string;
+  queryParameters: Record<string, readonly string[]>;
+}
+
+/**
+ * What happened to a delivery:
+ * - processed: it was valid and acted on (recorded or queued, or nothing had changed);
+ * - ignored: valid, but nothing to do (a resource the app does not use, a paused connection, an unmapped project);
+ * - refused: not authentic, stale, replayed or malformed; nothing was changed;
+ * - failed: valid, but processing failed; nothing was lost that the sender's retry or the scheduled sync cannot redo.
+ */
+export type DeliveryOutcome = 'processed' | 'ignored' | 'refused' | 'failed';
+
+export interface WebhookAnswer {
+  status: number;
+  /** What the sender shows in its delivery log: words only, never a secret or the body. */
+  body: { outcome: DeliveryOutcome; message: string };
+}
+
+export function answer(status: number, outcome: DeliveryOutcome, message: string): WebhookAnswer {
+  return { status, body: { outcome, message } };
+}
+
+/** First value of a query parameter, trimmed; undefined when absent or empty. */
+export function queryParameter(request: WebhookRequest, name: string): string | undefined {
+  const value = request.queryParameters[name]?.[0]?.trim();
+  return value ? value : undefined;
+}
+
+export interface ConnectionWithSecrets<C extends Connection> {
+  connection: C;
+  secrets: ConnectionSecrets;
+}
+
+export type NamedConnection<C extends Connection> =
+  | { kind: 'not-named' }
+  | { kind: 'found'; found: ConnectionWithSecrets<C> }
+  | { kind: 'unknown'; reason: string };
+
+const CONNECTION_ID_MAX_LENGTH = 200;
+
+const KIND_WORDS: Record<Connection['kind'], string> = { sentry: 'Sentry', sonarcloud: 'SonarCloud' };
+
+/** The connection the URL names with `?connection=<id>`, read together with its secrets (two reads at once). */
+export async function connectionNamedIn<K extends Connection['kind']>(
+  request: WebhookRequest,
+  kind: K,
+): Promise<NamedConnection<Extract<Connection, { kind: K }>>> {
+  const connectionId = queryParameter(request, CONNECTION_QUERY_PARAMETER);
+  if (connectionId === undefined) return { kind: 'not-named' };
+  const words = KIND_WORDS[kind];
+  if (connectionId.length > CONNECTION_ID_MAX_LENGTH) {
+    return {
+      kind: 'unknown',
+      reason: `The ?${CONNECTION_QUERY_PARAMETER}= parameter is not a connection id: copy the webhook URL again from Product health's settings.`,
+    };
+  }
+  const [connection, secrets] = await Promise.all([
+    getConnection(connectionId),
+    getConnectionSecrets(connectionId),
+  ]);
+  if (!connection || connection.kind !== kind) {
+    return {
+      kind: 'unknown',
+      reason: `There is no ${words} connection "${connectionId}": copy the webhook URL again from Product health's settings (the connection may have been deleted).`,
+    };
+  }
+  return { kind: 'found', found: { connection: connection as Extract<Connection, { kind: K }>, secrets } };
+}
+
+/** Every connection of a kind with its secrets: a query, then one secret read per connection, all at once. */
+export async function connectionCandidates<K extends Connection['kind']>(
+  kind: K,
+): Promise<Array<ConnectionWithSecrets<Extract<Connection, { kind: K }>>>> {
+  const connections = (await listConnections()).filter(
+    (connection): connection is Extract<Connection, { kind: K }> => connection.kind === kind,
+  );
+  const secrets = await Promise.all(connections.map((connection) => getConnectionSecrets(connection.id)));
+  return connections.map((connection, index) => ({ connection, secrets: secrets[index] ?? {} }));
+}
+
+// ---------------------------------------------------------------------------------------------- sync log
+
+export interface DeliveryLogInput {
+  source: 'sentry' | 'sonarcloud';
+  connectionId: string | null;
+  /** Sentry project id or SonarCloud project key, when the delivery names one. */
+  projectId: string | null;
+  /** Date.now() when handling started. */
+  startedAt: number;
+  outcome: DeliveryOutcome;
+  changed?: number;
+  /** What happened, in words; for refusals the reason. Never a secret, a signature or body content. */
+  message: string;
+  /** Further errors in words (e.g. a reaction that failed after the snapshot was saved). */
+  errors?: string[];
+  retry?: Record<string, string> | null;
+}
+
+/**
+ * Refusals are logged, but a flood of forged requests must not turn into a flood of KVS writes: each
+ * function instance logs at most this many refusals a minute (the rest go to the console only).
+ */
+const REFUSALS_LOGGED_PER_MINUTE = 30;
+const refusalWindow = { startedAt: 0, count: 0 };
+
+function refusalMayBeLogged(nowMs: number): boolean {
+  if (nowMs - refusalWindow.startedAt >= 60_000) {
+    refusalWindow.startedAt = nowMs;
+    refusalWindow.count = 0;
+  }
+  refusalWindow.count += 1;
+  return refusalWindow.count <= REFUSALS_LOGGED_PER_MINUTE;
+}
+
+function syncLogOutcome(input: DeliveryLogInput): SyncLogEntry['outcome'] {
+  switch (input.outcome) {
+    case 'processed':
+      return (input.errors?.length ?? 0) > 0 ? 'partial' : 'ok';
+    case 'ignored':
+      return 'skipped';
+    case 'refused':
+    case 'failed':
+      return 'failed';
+  }
+}
+
+/** Builds the sync log entry of one delivery (trigger 'webhook'). */
+export function deliveryLogEntry(input: DeliveryLogInput, now: Date = new Date()): SyncLogEntry {
+  const failedOutcome = input.outcome === 'refused' || input.outcome === 'failed';
+  const summary = `${KIND_WORDS[input.source]} webhook ${input.outcome}: ${input.message}`;
+  return {
+    id: randomUUID(),
+    at: now.toISOString(),
+    trigger: 'webhook',
+    source: input.source,
+    connectionId: input.connectionId,
+    projectId: input.projectId,
+    durationMs: Math.max(0, now.getTime() - input.startedAt),
+    fetched: 1,
+    changed: input.changed ?? 0,
+    failed: failedOutcome ? 1 : 0,
+    outcome: syncLogOutcome(input),
+    // A refusal or failure is itself the error; otherwise only what went wrong along the way.
+    errors: [...(failedOutcome ? [summary] : []), ...(input.errors ?? [])],
+    retry: input.retry ?? null,
+    summary,
+  };
+}
+
+/** Appends the delivery to the sync log; a logging failure never changes the answer to the sender. */
+export async function logDelivery(input: DeliveryLogInput): Promise<void> {
+  const entry = deliveryLogEntry(input);
+  const words = `${KIND_WORDS[input.source]} webhook ${input.outcome}: ${input.message}`;
+  if (input.outcome === 'refused' && !refusalMayBeLogged(Date.now())) {
+    if (refusalWindow.count === REFUSALS_LOGGED_PER_MINUTE + 1) {
+      console.warn(
+        `Over ${REFUSALS_LOGGED_PER_MINUTE} refused webhook deliveries this minute; the rest of the minute's go unlogged. Latest: ${words}`,
+      );
+    }
+    return;
+  }
+  try {
+    await appendSyncLogEntry(entry);
+  } catch (error) {
+    console.error(`Could not write the sync log entry for "${words}"`, error);
+  }
+}
+
+/**
+ * The body parsed as JSON, or an error in words. JSON.parse's own message quotes the body, which may
+ * hold sensitive data, so it is not passed on.
+ */
+export function parseJsonBody(
+  rawBody: string,
+  what: string,
+): { ok: true; body: unknown } | { ok: false; error: string } {
+  try {
+    return { ok: true, body: JSON.parse(rawBody) as unknown };
+  } catch {
+    return {
+      ok: false,
+      error: `${what} body is not valid JSON (${Buffer.byteLength(rawBody)} bytes): the sender must send the payload as JSON.`,
+    };
+  }
+}
+
+export function errorInWords(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
