@@ -34,6 +34,7 @@ export const SENTRY_OPERATIONS: ReadonlyArray<{ path: string; method: string }> 
 /** Jira Cloud platform REST v3 operations used by src/clients/jira.ts. */
 export const JIRA_OPERATIONS: ReadonlyArray<{ path: string; method: string }> = [
   { path: '/rest/api/3/issue', method: 'post' },
+  { path: '/rest/api/3/issue/{issueIdOrKey}', method: 'get' },
   { path: '/rest/api/3/issue/{issueIdOrKey}/transitions', method: 'get' },
   { path: '/rest/api/3/issue/{issueIdOrKey}/transitions', method: 'post' },
   { path: '/rest/api/3/issue/{issueIdOrKey}/properties/{propertyKey}', method: 'get' },

@@ -97,6 +97,25 @@ const searchResultsSchema = z.object({
   isLast: z.boolean().optional(),
 });
 export type JiraSearchIssue = z.output<typeof searchResultsSchema>['issues'][number];
+const issueSchema = z.object({
+  id: z.string().min(1),
+  key: z.string().min(1),
+  fields: z
+    .object({
+      status: z
+        .object({
+          id: z.string().min(1),
+          name: z.string(),
+          statusCategory: z.object({ key: z.string() }).loose().optional(),
+        })
+        .loose(),
+      project: z.object({ id: z.string().min(1) }).loose(),
+      issuetype: z.object({ id: z.string().min(1) }).loose(),
+    })
+    .loose(),
+});
+/** The fields getIssue always asks for, because its answer always carries them. */
+const ISSUE_CORE_FIELDS = ['status', 'project', 'issuetype'] as const;
 
 // ---------------------------------------------------------------------------------------------------
 
@@ -105,6 +124,22 @@ export interface JiraStatusWithCategory {
   name: string;
   /** 'new' (To Do), 'indeterminate' (In Progress), 'done', or null when Jira did not say. */
   categoryKey: string | null;
+}
+
+/** One issue as getIssue reads it: where it is (project, type) and its current status. */
+export interface JiraIssue {
+  id: string;
+  key: string;
+  projectId: string;
+  issueTypeId: string;
+  status: JiraStatusWithCategory;
+  /** Every field Jira returned, status, project and issuetype included, as Jira sent them. */
+  fields: Record<string, unknown>;
+}
+
+export interface JiraGetIssueOptions {
+  /** Fields to read besides status, project and issuetype (always read); their raw values land in `fields`. */
+  fields?: readonly string[];
 }
 
 export interface JiraIssueTypeStatuses {
@@ -216,6 +251,32 @@ export class JiraClient {
       resource: `project ${input.projectId} or issue type ${input.issueTypeId}`,
       permissions: ['Browse projects', 'Create issues'],
     });
+  }
+
+  /**
+   * getIssue: the issue's project, type and status (and any other `fields` asked for), read directly
+   * rather than through JQL, whose index can lag behind an issue created or moved moments ago.
+   * Throws NotFoundError when the issue does not exist or the actor cannot browse it.
+   */
+  async getIssue(issueIdOrKey: string, options: JiraGetIssueOptions = {}): Promise<JiraIssue> {
+    const fields = [...new Set([...ISSUE_CORE_FIELDS, ...(options.fields ?? [])])];
+    const params = new URLSearchParams({ fields: fields.join(',') });
+    const issue = await this.request({
+      method: 'GET',
+      path: route`/rest/api/3/issue/${issueIdOrKey}?${params}`,
+      schema: issueSchema,
+      resource: `issue ${issueIdOrKey}`,
+      permissions: ['Browse projects'],
+    });
+    const { status, project, issuetype } = issue.fields;
+    return {
+      id: issue.id,
+      key: issue.key,
+      projectId: project.id,
+      issueTypeId: issuetype.id,
+      status: { id: status.id, name: status.name, categoryKey: status.statusCategory?.key ?? null },
+      fields: issue.fields,
+    };
   }
 
   /** getTransitions: the transitions available from the issue's current status. */

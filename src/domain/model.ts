@@ -181,6 +181,8 @@ export interface SyncLogEntry {
   errors: string[];
   /** Enough to retry the work from the log, when it can be retried. */
   retry: Record<string, string> | null;
+  /** What happened, in one line, for entries whose counts alone say little (a status sync, an upgrade). */
+  summary?: string;
 }
 
 export type SentryTargetStatus = 'resolved' | 'unresolved' | 'archived';

@@ -27,3 +27,4 @@ export * from './sync-log';
 export * from './status-mappings';
 export * from './rules';
 export * from './claims';
+export * from './issue-properties';

@@ -268,6 +268,11 @@ export const statusMappingPrefix = (): string => 'statusmap:';
 export const ruleKey = (ruleId: string): string => buildKey('rule', ['rule id', ruleId]);
 export const rulePrefix = (): string => 'rule:';
 
+// ---------------------------------------------------------------- Jira issue properties the app wrote
+/** The last `productHealthSentry` value written to a Jira issue, so unchanged values cost no Jira call. */
+export const writtenIssuePropertyKey = (jiraIssueId: string): string =>
+  buildKey('issueprop', ['Jira issue id', jiraIssueId]);
+
 // ---------------------------------------------------------------- exactly-once claims
 const CLAIM_PURPOSE = /^[a-z][a-z0-9-]{0,40}$/;
 

@@ -3,7 +3,7 @@
 // checked against reference/jira/openapi.trimmed.json.
 import { createTestRuntime, type JiraRequest, type LocalForgeRuntime } from '../../sandbox/runtime';
 import { doc, paragraph } from '../../src/domain/adf';
-import { NotFoundError, PermissionError } from '../../src/clients/http';
+import { MalformedResponseError, NotFoundError, PermissionError } from '../../src/clients/http';
 import { JiraClient } from '../../src/clients/jira';
 import { jsonResponse, OpenApiContract, readReference, type RecordedRequest } from './spec-contract';
 
@@ -101,6 +101,66 @@ describe('Jira client against the OpenAPI spec', () => {
       properties: [{ key: 'productHealthSentry', value: { linkedCount: 1 } }],
     });
     expect(created).toEqual({ id: '10000', key: 'ED-24' });
+  });
+
+  it('getIssue -> getIssue, asking for status, project and issue type besides the fields named', async () => {
+    // The spec's example carries neither status nor issue type, so the answer is written here and
+    // checked against the documented response schema first.
+    const answer = {
+      expand: 'renderedFields,names,schema,operations,editmeta,changelog,versionedRepresentations',
+      id: '10010',
+      key: 'ED-24',
+      self: 'https://your-domain.atlassian.net/rest/api/3/issue/10010',
+      fields: {
+        summary: 'TypeError in checkout',
+        status: {
+          self: 'https://your-domain.atlassian.net/rest/api/3/status/10002',
+          id: '10002',
+          name: 'Done',
+          statusCategory: { id: 3, key: 'done', name: 'Done', colorName: 'green' },
+        },
+        project: { id: '10000', key: 'ED', name: 'Edison' },
+        issuetype: { id: '10004', name: 'Bug', subtask: false },
+      },
+    };
+    expect(contract.checkResponse('GET', '/rest/api/3/issue/{issueIdOrKey}', 200, answer)).toEqual([]);
+    override = (request) =>
+      new URL(request.path, 'https://x.invalid').pathname === '/rest/api/3/issue/ED-24'
+        ? jsonResponse(200, answer)
+        : undefined;
+
+    const issue = await asInvokingUser(() => asUser().getIssue('ED-24', { fields: ['summary', 'status'] }));
+    expect(expectConforming()).toEqual(['getIssue']);
+    expect(recorded[0]?.provider).toBe('user');
+    expect(params().getAll('fields')).toEqual(['status,project,issuetype,summary']);
+    expect(issue).toEqual({
+      id: '10010',
+      key: 'ED-24',
+      projectId: '10000',
+      issueTypeId: '10004',
+      status: { id: '10002', name: 'Done', categoryKey: 'done' },
+      fields: answer.fields,
+    });
+  });
+
+  it("getIssue refuses an answer without a status (as the spec's own example), and names a missing issue", async () => {
+    const refused = await asApp()
+      .getIssue('ED-1')
+      .catch((e: unknown) => e);
+    expect(expectConforming()).toEqual(['getIssue']);
+    expect(refused).toBeInstanceOf(MalformedResponseError);
+    expect((refused as Error).message).toContain('fields.status');
+
+    override = () =>
+      jsonResponse(404, {
+        errorMessages: ['Issue does not exist or you do not have permission to see it.'],
+        errors: {},
+      });
+    const missing = await asApp()
+      .getIssue('10999')
+      .catch((e: unknown) => e);
+    expect(missing).toBeInstanceOf(NotFoundError);
+    expect((missing as Error).message).toContain('issue 10999');
   });
 
   it('getTransitions -> getTransitions, as the user', async () => {

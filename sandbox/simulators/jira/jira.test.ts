@@ -114,6 +114,42 @@ describe('Jira simulator: answers match the OpenAPI response schemas', () => {
     expect(issue.properties.productHealthSentry).toMatchObject({ events14d: 7421, status: 'unresolved' });
   });
 
+  it('answers getIssue by id and by key as the spec documents, and 404 for an issue it does not have', async () => {
+    const { id } = sim.issue('SHOP-2');
+    const byId = await call(sim, 'GET', `/rest/api/3/issue/${id}?fields=status,project,issuetype`);
+    const byKey = await call(
+      sim,
+      'GET',
+      '/rest/api/3/issue/shop-2?fields=status&fields=project&fields=issuetype',
+    );
+    for (const r of [byId, byKey]) {
+      expect(r.status).toBe(200);
+      expect(validateResponse(SPEC, 'get', '/rest/api/3/issue/{issueIdOrKey}', 200, r.body)).toEqual([]);
+      expect(r.body).toMatchObject({
+        id,
+        key: 'SHOP-2',
+        fields: {
+          status: {
+            name: sim.issue('SHOP-2').status,
+            statusCategory: { key: sim.issue('SHOP-2').statusCategory },
+          },
+          project: { key: 'SHOP' },
+          issuetype: { name: sim.issue('SHOP-2').issueType },
+        },
+      });
+      expect(Object.keys((r.body as { fields: Json }).fields).sort()).toEqual([
+        'issuetype',
+        'project',
+        'status',
+      ]);
+    }
+    const missing = await call(sim, 'GET', '/rest/api/3/issue/SHOP-999');
+    expect(missing.status).toBe(404);
+    // The spec documents no body for 404; Jira answers with its usual ErrorCollection.
+    expect(validateComponent(SPEC, 'ErrorCollection', missing.body)).toEqual([]);
+    expect(missing.body).toMatchObject({ errorMessages: [expect.stringContaining('does not exist')] });
+  });
+
   it('lists transitions and performs one', async () => {
     const list = await call(sim, 'GET', '/rest/api/3/issue/SHOP-1/transitions');
     expect(
@@ -268,6 +304,43 @@ describe('Jira simulator: workflows with several done statuses', () => {
       (await call(sim, 'POST', '/rest/api/3/issue/SHOP-999/transitions', { transition: { id: '11' } }))
         .status,
     ).toBe(404);
+  });
+
+  it('lets an admin add or replace a transition in a workflow, for the projects that share it only', async () => {
+    const sim = simulator();
+    const targetsOf = async (s: JiraSimulator, key: string): Promise<string[]> =>
+      (
+        (await call(s, 'GET', `/rest/api/3/issue/${key}/transitions`)).body as {
+          transitions: Array<{ id: string; name: string; to: { name: string } }>;
+        }
+      ).transitions
+        .map((t) => `${t.id} ${t.name} -> ${t.to.name}`)
+        .sort();
+    const before = await targetsOf(sim, 'SHOP-2');
+    expect(before).not.toContain('91 Close -> Done');
+
+    sim.addTransition('SHOP', { id: '91', name: 'Close', from: ['10000'], to: '10002' });
+    expect(await targetsOf(sim, 'SHOP-2')).toEqual([...before, '91 Close -> Done'].sort());
+    expect(await transitionTo(sim, 'SHOP-2', 'Done')).toBe(204);
+    expect(sim.issue('SHOP-2')).toMatchObject({ status: 'Done', resolution: 'Done' });
+    // PAY shares the software workflow, as projects share workflows in Jira; another site does not.
+    const payToDo = sim.createIssueAs(JIRA_DEMO_USERS.admin, { project: 'PAY', summary: 'Refund fails' });
+    expect(await targetsOf(sim, payToDo)).toContain('91 Close -> Done');
+    const opsToDo = sim.createIssueAs(JIRA_DEMO_USERS.admin, { project: 'OPS', summary: 'Disk full' });
+    expect((await targetsOf(sim, opsToDo)).some((t) => t.startsWith('91 '))).toBe(false);
+    expect(await targetsOf(simulator(), 'SHOP-2')).toEqual(before);
+
+    // The same id replaces the transition; no `from` makes it global.
+    sim.addTransition('SHOP', { id: '91', name: 'Close as done', to: '10002' });
+    expect((await targetsOf(sim, payToDo)).filter((t) => t.startsWith('91 '))).toEqual([
+      '91 Close as done -> Done',
+    ]);
+    expect(() => sim.addTransition('SHOP', { id: '92', name: 'Cancel', to: '10005' })).toThrow(
+      /status 10005 is not in Software workflow/,
+    );
+    expect(() => sim.addTransition('NOPE', { id: '93', name: 'Close', to: '10002' })).toThrow(
+      /no project NOPE/,
+    );
   });
 
   it('sets the matching resolution for each done status and clears it on reopen', async () => {

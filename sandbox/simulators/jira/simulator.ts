@@ -290,6 +290,37 @@ export class JiraSimulator {
     return issue.key;
   }
 
+  /**
+   * An admin adds a transition to the workflow of a project, or replaces the one with the same id.
+   * `from` and `to` are status ids of that workflow; `from` defaults to 'any' (a global transition).
+   * As in Jira, every project that shares the workflow sees the change; other simulators do not.
+   */
+  addTransition(
+    projectKey: string,
+    transition: { id: string; name: string; to: string; from?: string[] | 'any' },
+  ): void {
+    const project = this.findProject(projectKey);
+    if (!project) throw new Error(`Jira simulator: no project ${projectKey}`);
+    const workflow = this.workflowOf(project);
+    const from = transition.from ?? 'any';
+    if (transition.id.trim() === '' || transition.name.trim() === '')
+      throw new Error('Jira simulator: a transition needs a non-empty id and name');
+    const outside = [transition.to, ...(from === 'any' ? [] : from)].filter(
+      (id) => !workflow.statuses.includes(id),
+    );
+    if (outside.length > 0) {
+      throw new Error(
+        `Jira simulator: status ${outside.join(', ')} is not in ${workflow.name} (its statuses: ${workflow.statuses.join(', ')})`,
+      );
+    }
+    const added: Transition = { id: transition.id, name: transition.name, from, to: transition.to };
+    // A new Workflow object: the demo's WORKFLOWS are shared by every simulator instance.
+    this.workflows.set(workflow.name, {
+      ...workflow,
+      transitions: [...workflow.transitions.filter((t) => t.id !== transition.id), added],
+    });
+  }
+
   /** Sets an issue property directly (no request log, no event: Jira emits none for properties). */
   setIssueProperty(keyOrId: string, propertyKey: string, value: unknown): void {
     const issue = this.findIssue(keyOrId);

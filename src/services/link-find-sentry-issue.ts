@@ -1,0 +1,139 @@
+/**
+ * Finds the Sentry issue a person pasted (URL, short id or numeric id) through the right Sentry
+ * connection: the organization named in a URL; otherwise the connections mapped to the Jira project's
+ * products first, then every other Sentry connection.
+ */
+import { NotFoundError, RemoteError } from '../clients/http';
+import type { SentryClient } from '../clients/sentry';
+import type { SentryConnection } from '../domain/model';
+import type { SentryApiIssue } from '../domain/sentry-api-issue';
+import { parseSentryReference, type SentryIssueReference } from '../domain/sentry-reference';
+import { findProductIdsForJiraProject, getConnection, getProductMapping, listConnections } from '../storage';
+import { sentryClientFor } from './sync-clients';
+
+/** What the person typed cannot be used: the message says what to enter instead. */
+export class InvalidSentryReferenceError extends Error {
+  override readonly name = 'InvalidSentryReferenceError';
+}
+
+/** No connected Sentry organization knows the issue, or none is connected that could. */
+export class SentryIssueNotFoundError extends Error {
+  override readonly name = 'SentryIssueNotFoundError';
+}
+
+/** A Sentry client for a stored connection (by id or record), with its token from the KVS secret. */
+export async function sentryClientForConnection(
+  connection: string | SentryConnection,
+): Promise<SentryClient> {
+  const record = typeof connection === 'string' ? await getConnection(connection) : connection;
+  if (!record || record.kind !== 'sentry') {
+    throw new SentryIssueNotFoundError(
+      `There is no Sentry connection "${typeof connection === 'string' ? connection : connection.id}": ` +
+        'a Jira admin adds Sentry organizations in Product Health settings.',
+    );
+  }
+  return sentryClientFor(record);
+}
+
+/** The reference as parsed, or an error that lists the accepted forms. */
+export function parseReferenceOrThrow(input: string): SentryIssueReference {
+  const parsed = parseSentryReference(input);
+  if (!parsed.ok) throw new InvalidSentryReferenceError(parsed.error);
+  return parsed.reference;
+}
+
+function describeReference(reference: SentryIssueReference): string {
+  return reference.kind === 'shortId' ? reference.shortId : reference.issueId;
+}
+
+function organizationsInWords(connections: readonly SentryConnection[]): string {
+  const slugs = connections.map((connection) => connection.organizationSlug);
+  return slugs.length === 1 ? `organization ${slugs[0]}` : `organizations ${slugs.join(', ')}`;
+}
+
+/**
+ * The Sentry connections to ask, in order: those of the organization a URL names; else those mapped
+ * to the Jira project's products, then the rest.
+ */
+export async function candidateConnections(
+  reference: SentryIssueReference,
+  jiraProjectId: string | null,
+): Promise<SentryConnection[]> {
+  const all = (await listConnections()).filter(
+    (connection): connection is SentryConnection => connection.kind === 'sentry',
+  );
+  if (all.length === 0) {
+    throw new SentryIssueNotFoundError(
+      'No Sentry organization is connected yet: a Jira admin adds one in Product Health settings.',
+    );
+  }
+  if (reference.orgSlug !== undefined) {
+    const orgSlug = reference.orgSlug;
+    const matching = all.filter(
+      (connection) =>
+        connection.organizationSlug.toLowerCase() === orgSlug &&
+        (reference.region === undefined || connection.region === reference.region),
+    );
+    if (matching.length === 0) {
+      throw new SentryIssueNotFoundError(
+        `The link points to the Sentry organization "${orgSlug}", which is not connected ` +
+          `(connected: ${all.map((connection) => connection.organizationSlug).join(', ')}). ` +
+          'A Jira admin adds it in Product Health settings.',
+      );
+    }
+    return matching;
+  }
+  if (jiraProjectId === null) return all;
+  const mapped = new Set<string>();
+  for (const productId of await findProductIdsForJiraProject(jiraProjectId)) {
+    const mapping = await getProductMapping(productId);
+    for (const project of mapping?.sentryProjects ?? []) mapped.add(project.connectionId);
+  }
+  return [
+    ...all.filter((connection) => mapped.has(connection.id)),
+    ...all.filter((connection) => !mapped.has(connection.id)),
+  ];
+}
+
+export interface FoundSentryIssue {
+  connection: SentryConnection;
+  /** The issue as Sentry's issue-details endpoint returns it (all-time counts, releases, stats). */
+  issue: SentryApiIssue;
+}
+
+/**
+ * Asks each candidate connection for the issue until one knows it. A connection that fails for another
+ * reason (bad token, Sentry down) is skipped, and its error is reported if no connection finds the issue.
+ */
+export async function findSentryIssue(
+  reference: SentryIssueReference,
+  jiraProjectId: string | null,
+  clientFor: (connection: SentryConnection) => Promise<SentryClient> = sentryClientForConnection,
+): Promise<FoundSentryIssue> {
+  const candidates = await candidateConnections(reference, jiraProjectId);
+  const failures: string[] = [];
+  for (const connection of candidates) {
+    try {
+      const client = await clientFor(connection);
+      // A short id resolves to an id first; the details endpoint then gives all-time counts and releases.
+      const issueId =
+        reference.kind === 'shortId'
+          ? (await client.findByShortId(reference.shortId)).groupId
+          : reference.issueId;
+      const issue = await client.getIssue(issueId);
+      return { connection, issue };
+    } catch (error) {
+      if (error instanceof NotFoundError) continue;
+      failures.push(
+        `${connection.organizationSlug}: ${error instanceof RemoteError || error instanceof Error ? error.message : String(error)}`,
+      );
+    }
+  }
+  const notFound = `No Sentry issue ${describeReference(reference)} in ${organizationsInWords(candidates)}`;
+  if (failures.length > 0) {
+    throw new Error(
+      `${notFound} could be found; some organizations could not be asked: ${failures.join(' ')}`,
+    );
+  }
+  throw new SentryIssueNotFoundError(`${notFound}. Check the id, or paste the issue's URL from Sentry.`);
+}

@@ -1,0 +1,32 @@
+/** Removes the link between a Sentry issue and a Jira issue, and updates the Jira issue's JQL summary. */
+import { unlinkIssues } from '../storage';
+import { refreshIssueProperty } from './refresh-issue-property';
+
+export interface UnlinkSentryIssueResult {
+  /** False when the pair was not linked (unlinking twice is harmless). */
+  removed: boolean;
+  propertyWritten: boolean;
+  /** Things that went wrong after the link was removed; the removal stands. */
+  warnings: string[];
+}
+
+export async function unlinkSentryIssue(input: {
+  sentryIssueId: string;
+  jiraIssueId: string;
+}): Promise<UnlinkSentryIssueResult> {
+  const removed = await unlinkIssues(input.sentryIssueId, input.jiraIssueId);
+  try {
+    // Refresh even when nothing was removed: it costs no Jira call when the summary is already right.
+    const { written } = await refreshIssueProperty(input.jiraIssueId);
+    return { removed, propertyWritten: written, warnings: [] };
+  } catch (error) {
+    return {
+      removed,
+      propertyWritten: false,
+      warnings: [
+        `The link was removed, but the Jira issue's Sentry summary (used by JQL) could not be updated: ` +
+          `${error instanceof Error ? error.message : String(error)} It is written again on the next change.`,
+      ],
+    };
+  }
+}

@@ -1,0 +1,346 @@
+// Creating Jira issues from Sentry issues, end to end on the local Forge runtime with the demo world:
+// the issue panel's resolvers and the service rules call, the Jira simulator (which checks the ADF
+// description and permissions) and the Sentry simulator (issue details and latest event).
+import { createTestRuntime, type LocalForgeRuntime } from '../../sandbox/runtime';
+import {
+  createDemoWorld,
+  type DemoWorld,
+  JIRA_DEMO_USERS,
+  SENTRY_DEMO_TOKENS,
+} from '../../sandbox/simulators';
+import { RemoteUnavailableError } from '../../src/clients/http';
+import { jiraAsApp, type JiraClient } from '../../src/clients/jira';
+import type { AdfDoc } from '../../src/domain/adf';
+import { SENTRY_ISSUE_PROPERTY_KEY } from '../../src/domain/issue-property';
+import type { IssuePanelView, ResolverResult } from '../../src/domain/views';
+import { issuePanelResolverDefinitions } from '../../src/entry/resolvers/issue-panel';
+import {
+  CREATED_FROM_PROPERTY_KEY,
+  CreationInProgressError,
+  createJiraIssueFromSentry,
+  type CreateJiraIssueFromSentryInput,
+  type CreateJiraIssueFromSentryResult,
+  STALE_CLAIM_MS,
+} from '../../src/services/create-jira-issue-from-sentry';
+import {
+  createProduct,
+  getLink,
+  listLinksOfSentryIssue,
+  saveConnection,
+  setProductMapping,
+} from '../../src/storage';
+
+const at = '2026-03-01T10:00:00.000Z';
+const developer = JIRA_DEMO_USERS.developer;
+const viewer = JIRA_DEMO_USERS.viewer;
+const shopProjectId = '10000';
+const bugTypeId = '10004';
+
+let runtime: LocalForgeRuntime;
+let world: DemoWorld;
+let panelIssueId: string;
+let panelIssueKey: string;
+
+function invoke<T>(resolverKey: string, payload: unknown, accountId = developer): Promise<ResolverResult<T>> {
+  return runtime.invokeResolver('issue-panel-fn', resolverKey, payload, {
+    accountId,
+    extension: {
+      type: 'jira:issuePanel',
+      issue: { id: panelIssueId, key: panelIssueKey },
+      project: { id: shopProjectId, key: 'SHOP' },
+    },
+  }) as Promise<ResolverResult<T>>;
+}
+
+function data<T>(result: ResolverResult<T>): T {
+  if (!result.ok) throw new Error(`expected ok, got ${result.error.code}: ${result.error.message}`);
+  return result.data;
+}
+
+/** Jira issues the app created for a Sentry issue: found by their marker label in the simulator. */
+function issuesMarkedFor(sentryIssueId: string): string[] {
+  return world.jira
+    .issueKeys('SHOP')
+    .filter((key) => world.jira.issue(key).labels.includes(`sentry-${sentryIssueId}`));
+}
+
+function textOf(doc: AdfDoc | null): string {
+  return JSON.stringify(doc ?? {});
+}
+
+async function linkToPanel(reference: string): Promise<string> {
+  const answer = data(await invoke<{ sentryIssueId: string }>('linkSentryIssue', { reference }));
+  return answer.sentryIssueId;
+}
+
+beforeEach(async () => {
+  world = createDemoWorld();
+  runtime = createTestRuntime({
+    appModule: { issuePanelResolver: issuePanelResolverDefinitions },
+    jira: world.jiraHandler,
+    external: world.external,
+  });
+  await saveConnection(
+    {
+      id: 'sentry-acme',
+      kind: 'sentry',
+      region: 'us',
+      organizationSlug: 'acme',
+      label: 'Acme',
+      paused: false,
+      hasToken: false,
+      hasWebhookSecret: false,
+      createdAt: at,
+      updatedAt: at,
+    },
+    { token: SENTRY_DEMO_TOKENS.full },
+  );
+  await createProduct({ id: 'shop', name: 'Web Shop', priority: 'high' });
+  await setProductMapping('shop', {
+    jiraProjectIds: [shopProjectId],
+    sentryProjects: [{ connectionId: 'sentry-acme', projectId: '5501201', projectSlug: 'backend' }],
+    sonarProjects: [],
+  });
+  const bug = world.jira.issueKeys('SHOP').find((key) => world.jira.issue(key).issueType === 'Bug');
+  if (!bug) throw new Error('the demo Jira has no SHOP bug');
+  panelIssueKey = bug;
+  panelIssueId = world.jira.issue(bug).id;
+});
+
+describe('createJiraIssueFromSentry from the issue panel', () => {
+  it('creates a described, labelled, linked Jira issue whose ADF the Jira simulator accepts', async () => {
+    // An exception (not a log message), so its latest event has a stack trace.
+    const sentryIssue = world.sentry
+      .issues({ projectSlug: 'backend' })
+      .find((issue) => issue.level === 'error');
+    if (!sentryIssue) throw new Error('the demo Sentry has no backend error');
+    const sentryIssueId = await linkToPanel(sentryIssue.shortId);
+    const before = world.jira.issueKeys('SHOP').length;
+
+    const result = data(
+      await invoke<CreateJiraIssueFromSentryResult>('createJiraIssueFromSentry', { sentryIssueId }),
+    );
+
+    expect(result.created).toBe(true);
+    expect(world.jira.issueKeys('SHOP')).toHaveLength(before + 1);
+    const created = world.jira.issue(result.jiraIssueKey);
+    expect(created.id).toBe(result.jiraIssueId);
+    expect(created.summary).toBe(sentryIssue.title.replace(/\s+/g, ' ').trim());
+    // Same type as the issue the panel is open on (read from Jira with getIssue, not from the page).
+    expect(created.issueType).toBe('Bug');
+    expect(world.jira.requestLog.matching('GET', `/rest/api/3/issue/${panelIssueId}`)).toHaveLength(1);
+    expect(created.labels).toEqual(
+      expect.arrayContaining(['sentry', `level-${sentryIssue.level}`, 'web-shop', `sentry-${sentryIssueId}`]),
+    );
+    const description = textOf(created.description);
+    expect(description).toContain(sentryIssue.shortId);
+    expect(description).toContain(sentryIssue.culprit);
+    expect(description).toContain('Stack trace of the latest event');
+    expect(description).toContain('"type":"codeBlock"');
+    expect(description).toContain(`https://acme.sentry.io/issues/${sentryIssueId}/`);
+
+    expect(await getLink(sentryIssueId, result.jiraIssueId)).toMatchObject({
+      origin: 'manual',
+      connectionId: 'sentry-acme',
+      createdBy: developer,
+    });
+    // The JQL summary and the idempotency marker went in with the create: no separate property write.
+    expect(created.properties[SENTRY_ISSUE_PROPERTY_KEY]).toMatchObject({ linkedCount: 1 });
+    expect(created.properties[CREATED_FROM_PROPERTY_KEY]).toEqual({
+      connectionId: 'sentry-acme',
+      sentryIssueId,
+      origin: 'manual',
+    });
+    expect(
+      world.jira.requestLog.matching(
+        'PUT',
+        `/rest/api/3/issue/${result.jiraIssueId}/properties/${SENTRY_ISSUE_PROPERTY_KEY}`,
+      ),
+    ).toHaveLength(0);
+    // Created as the person who asked (Jira checks their Create issues permission).
+    expect(world.jira.requestLog.matching('POST', '/rest/api/3/issue')[0]).toMatchObject({
+      provider: 'user',
+      accountId: developer,
+    });
+  });
+
+  it('creates exactly one Jira issue under 20 concurrent duplicate requests', async () => {
+    const sentryIssueId = await linkToPanel('BACKEND-3F');
+    const before = world.jira.issueKeys('SHOP').length;
+
+    const results = await Promise.all(
+      Array.from({ length: 20 }, () =>
+        invoke<CreateJiraIssueFromSentryResult>('createJiraIssueFromSentry', { sentryIssueId }),
+      ),
+    );
+
+    const answers = results.map(data);
+    expect(answers.filter((answer) => answer.created)).toHaveLength(1);
+    expect(new Set(answers.map((answer) => answer.jiraIssueKey)).size).toBe(1);
+    expect(world.jira.issueKeys('SHOP')).toHaveLength(before + 1);
+    expect(issuesMarkedFor(sentryIssueId)).toEqual([answers[0]?.jiraIssueKey]);
+    expect(world.jira.requestLog.matching('POST', '/rest/api/3/issue')).toHaveLength(1);
+    // Linked to the panel's issue (manual link) and to the new issue (created from it).
+    expect((await listLinksOfSentryIssue(sentryIssueId)).map((link) => link.jiraIssueId).sort()).toEqual(
+      [panelIssueId, answers[0]?.jiraIssueId].sort(),
+    );
+  });
+
+  it('creates several in bulk, once each, and reports each outcome', async () => {
+    const backend = world.sentry.issues({ projectSlug: 'backend' }).slice(0, 3);
+    const ids: string[] = [];
+    for (const issue of backend) ids.push(await linkToPanel(issue.shortId));
+
+    const first = data(
+      await invoke<{
+        outcomes: Array<{ sentryIssueId: string; ok: boolean; result?: CreateJiraIssueFromSentryResult }>;
+      }>('createJiraIssuesFromSentry', { sentryIssueIds: ids }),
+    );
+    expect(
+      first.outcomes.map((outcome) => [outcome.sentryIssueId, outcome.ok, outcome.result?.created]),
+    ).toEqual(ids.map((id) => [id, true, true]));
+    const again = data(
+      await invoke<{ outcomes: Array<{ ok: boolean; result?: CreateJiraIssueFromSentryResult }> }>(
+        'createJiraIssuesFromSentry',
+        { sentryIssueIds: ids },
+      ),
+    );
+    expect(again.outcomes.map((outcome) => outcome.result?.created)).toEqual([false, false, false]);
+    for (const id of ids) expect(issuesMarkedFor(id)).toHaveLength(1);
+  });
+
+  it('refuses a user without EDIT_ISSUES, creating nothing', async () => {
+    const sentryIssueId = await linkToPanel('BACKEND-3F');
+    const before = world.jira.issueKeys('SHOP').length;
+    const result = await invoke('createJiraIssueFromSentry', { sentryIssueId }, viewer);
+    expect(result.ok === false && result.error.code).toBe('forbidden');
+    expect(world.jira.issueKeys('SHOP')).toHaveLength(before);
+  });
+
+  it('explains a Sentry issue it cannot place, and refuses payload fields that choose the project', async () => {
+    const unknown = await invoke('createJiraIssueFromSentry', { sentryIssueId: '123' });
+    expect(unknown.ok === false && unknown.error.code).toBe('not-found');
+    expect(unknown.ok === false && unknown.error.message).toContain('is not linked to any Jira issue');
+
+    const smuggled = await invoke('createJiraIssueFromSentry', {
+      sentryIssueId: '123',
+      jiraProjectId: '10001',
+    });
+    expect(smuggled.ok === false && smuggled.error.code).toBe('invalid-input');
+  });
+});
+
+describe('createJiraIssueFromSentry for rules and races', () => {
+  let sentryIssueId: string;
+
+  const input = (
+    overrides: Partial<CreateJiraIssueFromSentryInput> = {},
+  ): CreateJiraIssueFromSentryInput => ({
+    connectionId: 'sentry-acme',
+    sentryIssueId,
+    jiraProjectId: shopProjectId,
+    issueTypeId: bugTypeId,
+    priorityId: '2',
+    labels: ['from-rule'],
+    origin: 'rule-fatal-errors',
+    actor: { kind: 'app' },
+    ...overrides,
+  });
+
+  beforeEach(() => {
+    sentryIssueId = world.sentry.issue('BACKEND-3F').id;
+  });
+
+  it('makes one issue per origin: 20 concurrent rule runs and 20 concurrent clicks give two issues', async () => {
+    await linkToPanel('BACKEND-3F');
+    const [fromRule, fromPanel] = await Promise.all([
+      Promise.all(Array.from({ length: 20 }, () => createJiraIssueFromSentry(input()))),
+      Promise.all(
+        Array.from({ length: 20 }, async () =>
+          data(await invoke<CreateJiraIssueFromSentryResult>('createJiraIssueFromSentry', { sentryIssueId })),
+        ),
+      ),
+    ]);
+    expect(new Set(fromRule.map((result) => result.jiraIssueKey)).size).toBe(1);
+    expect(new Set(fromPanel.map((result) => result.jiraIssueKey)).size).toBe(1);
+    expect(fromRule.filter((result) => result.created)).toHaveLength(1);
+    expect(fromPanel.filter((result) => result.created)).toHaveLength(1);
+    expect(issuesMarkedFor(sentryIssueId).sort()).toEqual(
+      [fromRule[0]?.jiraIssueKey, fromPanel[0]?.jiraIssueKey].sort(),
+    );
+    const ruleIssue = world.jira.issue(fromRule[0]?.jiraIssueKey ?? '');
+    expect(ruleIssue.labels).toEqual(expect.arrayContaining(['from-rule', 'sentry', 'web-shop']));
+    expect((await listLinksOfSentryIssue(sentryIssueId)).map((link) => link.origin).sort()).toEqual([
+      'manual',
+      'manual',
+      'rule-fatal-errors',
+    ]);
+  });
+
+  it('gives the claim back when Jira refuses the create, so a corrected retry works at once', async () => {
+    await expect(createJiraIssueFromSentry(input({ issueTypeId: '99999' }))).rejects.toThrow(/issue type/i);
+    expect(issuesMarkedFor(sentryIssueId)).toHaveLength(0);
+    const retried = await createJiraIssueFromSentry(input());
+    expect(retried.created).toBe(true);
+    expect(issuesMarkedFor(sentryIssueId)).toEqual([retried.jiraIssueKey]);
+  });
+
+  it('finds the issue Jira created when the answer was lost, instead of creating a second one', async () => {
+    const app = jiraAsApp();
+    // Jira creates the issue, but the answer never arrives (a timeout after Jira did the work).
+    const lostAnswer = (): Pick<JiraClient, 'createIssue' | 'searchJql' | 'getIssueProperty'> => ({
+      createIssue: async (fields) => {
+        await app.createIssue(fields);
+        throw new RemoteUnavailableError('Jira did not answer in time.', {
+          system: 'Jira',
+          operation: 'POST /rest/api/3/issue',
+          attempts: 1,
+          reason: 'timeout',
+          retryAt: at,
+          retryAfterMs: 0,
+        });
+      },
+      searchJql: app.searchJql.bind(app),
+      getIssueProperty: app.getIssueProperty.bind(app),
+    });
+    await expect(createJiraIssueFromSentry(input(), { jiraFor: lostAnswer })).rejects.toThrow(
+      /did not confirm whether it created/,
+    );
+    expect(issuesMarkedFor(sentryIssueId)).toHaveLength(1);
+
+    // While the first attempt might still be alive, others wait and then say so; they create nothing.
+    await expect(createJiraIssueFromSentry(input(), { waitForOtherMs: 50 })).rejects.toBeInstanceOf(
+      CreationInProgressError,
+    );
+
+    // Past the longest invocation the claim's owner is surely gone: one caller recovers, by JQL.
+    const later = () => new Date(Date.now() + STALE_CLAIM_MS + 60_000);
+    const recovered = await Promise.all(
+      Array.from({ length: 5 }, () =>
+        createJiraIssueFromSentry(input(), { now: later, waitForOtherMs: 5_000 }),
+      ),
+    );
+    const marked = issuesMarkedFor(sentryIssueId);
+    expect(marked).toHaveLength(1);
+    expect(recovered.map((result) => result.jiraIssueKey)).toEqual(Array(5).fill(marked[0]));
+    expect(recovered.every((result) => !result.created)).toBe(true);
+    expect(world.jira.requestLog.matching('POST', '/rest/api/3/search/jql').length).toBeGreaterThanOrEqual(1);
+    expect(await getLink(sentryIssueId, recovered[0]?.jiraIssueId ?? '')).toMatchObject({
+      origin: 'rule-fatal-errors',
+    });
+
+    // From now on the claim is done: a repeat answers from KVS alone.
+    const searchesBefore = world.jira.requestLog.size;
+    expect((await createJiraIssueFromSentry(input())).jiraIssueKey).toBe(marked[0]);
+    expect(world.jira.requestLog.size).toBe(searchesBefore);
+  });
+
+  it('panel shows the Sentry issue on the new Jira issue too', async () => {
+    const result = await createJiraIssueFromSentry(input());
+    panelIssueId = result.jiraIssueId;
+    panelIssueKey = result.jiraIssueKey;
+    const panel = data(await invoke<IssuePanelView>('getIssuePanel', {}));
+    expect(panel.links.map((link) => link.sentryIssueId)).toEqual([sentryIssueId]);
+    expect(panel.links[0]?.snapshot?.shortId).toBe('BACKEND-3F');
+  });
+});
