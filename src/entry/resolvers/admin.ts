@@ -1,0 +1,109 @@
+// Resolver of the global settings page (function admin-fn): connections, products, sync log.
+import Resolver from '@forge/resolver';
+import { z } from 'zod';
+import type { Connection } from '../../domain/model';
+import type { ConnectionsView, SyncLogPageView } from '../../domain/views';
+import { listReadableConnections, toReadableConnection } from '../../services/connection-labels';
+import { getProductTree } from '../../services/get-product-tree';
+import { requireGlobalAdmin } from '../../services/permissions';
+import {
+  backfillSentryProject,
+  pauseConnection,
+  resumeConnection,
+  retrySyncLogEntry,
+  syncNow,
+  type EnqueuedSync,
+} from '../../services/sync-control';
+import { getWebhookUrls, type WebhookUrlsView } from '../../services/webhook-urls';
+import { KVS_QUERY_PAGE_MAX, listSyncLogPage } from '../../storage';
+import { defineResolver, noPayload } from './define';
+
+const resolver = new Resolver();
+
+defineResolver(resolver, 'getConnections', noPayload, async (): Promise<ConnectionsView> => ({
+  connections: await listReadableConnections(),
+}));
+
+defineResolver(resolver, 'getProductTree', noPayload, () => getProductTree());
+
+/** A page of the sync log; `cursor` is what the previous page returned as nextCursor. */
+export const syncLogPageSchema = z.strictObject({
+  cursor: z.string().min(1).max(2_000).nullable().default(null),
+  limit: z.number().int().min(1).max(KVS_QUERY_PAGE_MAX).default(KVS_QUERY_PAGE_MAX),
+});
+
+defineResolver(
+  resolver,
+  'getSyncLog',
+  syncLogPageSchema,
+  async ({ cursor, limit }): Promise<SyncLogPageView> => {
+    const page = await listSyncLogPage({ cursor, limit });
+    return { entries: page.items, nextCursor: page.cursor };
+  },
+);
+
+/** Each connection's webhook URL to paste into Sentry / SonarCloud; Jira admins only. */
+defineResolver(resolver, 'getWebhookUrls', noPayload, async (_input, context): Promise<WebhookUrlsView> => {
+  await requireGlobalAdmin(context.accountId);
+  return getWebhookUrls();
+});
+
+// ---- sync control (Jira admins only) ----
+const connectionIdSchema = z.string().min(1).max(200);
+const connectionPayload = z.strictObject({ connectionId: connectionIdSchema });
+
+/** Pauses a connection: scheduled sync and continuations skip its projects until it is resumed. */
+defineResolver(
+  resolver,
+  'pauseConnection',
+  connectionPayload,
+  async ({ connectionId }, context): Promise<Connection> => {
+    await requireGlobalAdmin(context.accountId);
+    return toReadableConnection(await pauseConnection(connectionId));
+  },
+);
+
+defineResolver(
+  resolver,
+  'resumeConnection',
+  connectionPayload,
+  async ({ connectionId }, context): Promise<Connection> => {
+    await requireGlobalAdmin(context.accountId);
+    return toReadableConnection(await resumeConnection(connectionId));
+  },
+);
+
+/** "Sync now" for a connection, or one of its projects (Sentry project id, or SonarCloud `projectKey@branch`). */
+defineResolver(
+  resolver,
+  'syncNow',
+  z.strictObject({ connectionId: connectionIdSchema, projectId: z.string().min(1).max(500).optional() }),
+  async ({ connectionId, projectId }, context): Promise<EnqueuedSync> => {
+    await requireGlobalAdmin(context.accountId);
+    return syncNow({ connectionId, ...(projectId !== undefined ? { projectId } : {}) });
+  },
+);
+
+/** A full backfill of one mapped Sentry project. */
+defineResolver(
+  resolver,
+  'backfillProject',
+  z.strictObject({ connectionId: connectionIdSchema, projectId: z.string().min(1).max(200) }),
+  async ({ connectionId, projectId }, context): Promise<EnqueuedSync> => {
+    await requireGlobalAdmin(context.accountId);
+    return backfillSentryProject({ connectionId, projectId });
+  },
+);
+
+/** Repeats the work of a failed sync log entry (identified by its time and id, as getSyncLog returns them). */
+defineResolver(
+  resolver,
+  'retrySyncLogEntry',
+  z.strictObject({ at: z.string().min(1).max(100), id: z.string().min(1).max(200) }),
+  async ({ at, id }, context): Promise<EnqueuedSync> => {
+    await requireGlobalAdmin(context.accountId);
+    return retrySyncLogEntry({ at, id });
+  },
+);
+
+export const adminResolverDefinitions = resolver.getDefinitions();

@@ -1,0 +1,73 @@
+// Wraps resolver definitions: validates the payload with zod, reads the context, and turns every
+// outcome into a ResolverResult the pages can show, so one failing call never shows a blank page.
+import type Resolver from '@forge/resolver';
+import type { Request } from '@forge/resolver';
+import { z } from 'zod';
+import type { ResolverError, ResolverResult } from '../../domain/views';
+import {
+  CreationInProgressError,
+  InvalidCreateRequestError,
+} from '../../services/create-jira-issue-from-sentry';
+import { InvalidSentryReferenceError, SentryIssueNotFoundError } from '../../services/link-find-sentry-issue';
+import { ForbiddenError } from '../../services/permissions';
+import { StorageConflictError, StorageNotFoundError, StorageValidationError } from '../../storage';
+import { MissingContextError, readInvocationContext, type InvocationContext } from './context';
+
+export type ResolverHandler<Input, Output> = (input: Input, context: InvocationContext) => Promise<Output>;
+
+/** Accepts an empty payload, and refuses any field a read-only resolver does not take. */
+export const noPayload = z.strictObject({});
+
+function describeZodError(error: z.ZodError): string {
+  return error.issues
+    .map((issue) => {
+      const where = issue.path.length > 0 ? issue.path.join('.') : 'payload';
+      const unknown = issue.code === 'unrecognized_keys' ? ` (${issue.keys.join(', ')})` : '';
+      return `${where}${unknown}: ${issue.message}`;
+    })
+    .join('; ');
+}
+
+/** The answer for an error thrown by a handler: expected failures keep their message. */
+export function toResolverError(resolverKey: string, error: unknown): ResolverError {
+  if (error instanceof ForbiddenError) return { code: 'forbidden', message: error.message };
+  if (error instanceof SentryIssueNotFoundError) return { code: 'not-found', message: error.message };
+  if (error instanceof InvalidSentryReferenceError || error instanceof InvalidCreateRequestError) {
+    return { code: 'invalid-input', message: error.message };
+  }
+  if (error instanceof CreationInProgressError) return { code: 'conflict', message: error.message };
+  if (error instanceof StorageNotFoundError) return { code: 'not-found', message: error.message };
+  if (error instanceof StorageConflictError) return { code: 'conflict', message: error.message };
+  if (error instanceof StorageValidationError) return { code: 'invalid-input', message: error.message };
+  if (error instanceof MissingContextError) return { code: 'invalid-input', message: error.message };
+  const detail = error instanceof Error ? error.message : String(error);
+  console.error(`Resolver ${resolverKey} failed`, error);
+  return { code: 'internal', message: `Product health could not complete "${resolverKey}": ${detail}` };
+}
+
+/** Defines `key` on the resolver: payload checked against `schema`, result wrapped in a ResolverResult. */
+export function defineResolver<Schema extends z.ZodType, Output>(
+  resolver: Resolver,
+  key: string,
+  schema: Schema,
+  handler: ResolverHandler<z.output<Schema>, Output>,
+): void {
+  resolver.define(key, async (request: Request<unknown>): Promise<ResolverResult<Output>> => {
+    const parsed = schema.safeParse(request.payload ?? {});
+    if (!parsed.success) {
+      return {
+        ok: false,
+        error: {
+          code: 'invalid-input',
+          message: `Invalid request to ${key}: ${describeZodError(parsed.error)}`,
+        },
+      };
+    }
+    try {
+      const data = await handler(parsed.data, readInvocationContext(request.context));
+      return { ok: true, data };
+    } catch (error) {
+      return { ok: false, error: toResolverError(key, error) };
+    }
+  });
+}

@@ -1,0 +1,148 @@
+// Resolver of the issue panel (function issue-panel-fn). The issue comes from context.extension only.
+import Resolver from '@forge/resolver';
+import { z } from 'zod';
+import {
+  BULK_CREATE_MAX,
+  createJiraIssueFromSentry,
+  createJiraIssuesFromSentry,
+  issueTypeOfJiraIssue,
+  type CreateJiraIssueFromSentryInput,
+} from '../../services/create-jira-issue-from-sentry';
+import { getIssuePanel } from '../../services/get-issue-panel';
+import { linkSentryIssue } from '../../services/link-sentry-issue';
+import { requireIssueEdit } from '../../services/permissions';
+import { unlinkSentryIssue } from '../../services/unlink-sentry-issue';
+import { listLinksOfJiraIssue, listLinksOfSentryIssue, StorageNotFoundError } from '../../storage';
+import { type InvocationContext, requireIssueId, requireProjectId } from './context';
+import { defineResolver, noPayload } from './define';
+
+const resolver = new Resolver();
+
+defineResolver(resolver, 'getIssuePanel', noPayload, (_input, context) =>
+  getIssuePanel(requireIssueId(context)),
+);
+
+// ---------------------------------------------------------------- changes (LINKS): the caller needs
+// EDIT_ISSUES on the issue in context; the Jira issue and project never come from the payload.
+
+const sentryIssueIdSchema = z
+  .string()
+  .trim()
+  .regex(/^\d{1,20}$/, 'must be a numeric Sentry issue id');
+const jiraIdSchema = z.string().trim().min(1).max(100);
+
+async function editableIssue(context: InvocationContext): Promise<string> {
+  const jiraIssueId = requireIssueId(context);
+  await requireIssueEdit(context.accountId, jiraIssueId);
+  return jiraIssueId;
+}
+
+defineResolver(
+  resolver,
+  'linkSentryIssue',
+  z.strictObject({ reference: z.string().trim().min(1, 'paste a Sentry issue URL or id').max(2_048) }),
+  async ({ reference }, context) => {
+    const jiraIssueId = await editableIssue(context);
+    const result = await linkSentryIssue({
+      reference,
+      jiraIssueId,
+      jiraProjectId: context.projectId,
+      accountId: context.accountId,
+    });
+    return {
+      created: result.created,
+      sentryIssueId: result.link.sentryIssueId,
+      shortId: result.snapshot.shortId,
+      warnings: result.warnings,
+      panel: await getIssuePanel(jiraIssueId),
+    };
+  },
+);
+
+defineResolver(
+  resolver,
+  'unlinkSentryIssue',
+  z.strictObject({ sentryIssueId: sentryIssueIdSchema }),
+  async ({ sentryIssueId }, context) => {
+    const jiraIssueId = await editableIssue(context);
+    const result = await unlinkSentryIssue({ sentryIssueId, jiraIssueId });
+    return { removed: result.removed, warnings: result.warnings, panel: await getIssuePanel(jiraIssueId) };
+  },
+);
+
+const createFieldsSchema = {
+  /** The connection of the Sentry issue; found from its links when absent. */
+  connectionId: jiraIdSchema.optional(),
+  /** Default: the type of the issue the panel is open on. Jira checks it belongs to the project. */
+  issueTypeId: jiraIdSchema.optional(),
+  priorityId: jiraIdSchema.nullish(),
+  labels: z.array(z.string().trim().min(1).max(255)).max(20).optional(),
+  componentIds: z.array(jiraIdSchema).max(20).optional(),
+};
+
+/** The Sentry connection of an issue linked here (or anywhere); the payload may name it instead. */
+async function connectionOf(sentryIssueId: string, jiraIssueId: string, given?: string): Promise<string> {
+  if (given) return given;
+  const here = (await listLinksOfJiraIssue(jiraIssueId)).find((link) => link.sentryIssueId === sentryIssueId);
+  const connectionId = here?.connectionId ?? (await listLinksOfSentryIssue(sentryIssueId))[0]?.connectionId;
+  if (!connectionId) {
+    throw new StorageNotFoundError(
+      `Sentry issue ${sentryIssueId} is not linked to any Jira issue, so its Sentry organization is unknown: ` +
+        'link it first, or pass its connectionId.',
+      'sentryIssueId',
+    );
+  }
+  return connectionId;
+}
+
+async function createInputs(
+  sentryIssueIds: readonly string[],
+  fields: z.output<z.ZodObject<typeof createFieldsSchema>>,
+  context: InvocationContext,
+): Promise<CreateJiraIssueFromSentryInput[]> {
+  const jiraIssueId = await editableIssue(context);
+  // The new issue goes in the project of the issue the panel is open on.
+  const jiraProjectId = requireProjectId(context);
+  const accountId = context.accountId ?? '';
+  const issueTypeId = fields.issueTypeId ?? (await issueTypeOfJiraIssue(jiraIssueId));
+  return Promise.all(
+    sentryIssueIds.map(async (sentryIssueId) => ({
+      connectionId: await connectionOf(sentryIssueId, jiraIssueId, fields.connectionId),
+      sentryIssueId,
+      jiraProjectId,
+      issueTypeId,
+      priorityId: fields.priorityId ?? null,
+      labels: fields.labels ?? [],
+      componentIds: fields.componentIds ?? [],
+      origin: 'manual',
+      actor: { kind: 'user', accountId },
+    })),
+  );
+}
+
+defineResolver(
+  resolver,
+  'createJiraIssueFromSentry',
+  z.strictObject({ sentryIssueId: sentryIssueIdSchema, ...createFieldsSchema }),
+  async ({ sentryIssueId, ...fields }, context) => {
+    const [input] = await createInputs([sentryIssueId], fields, context);
+    if (!input) throw new Error('No Sentry issue to create a Jira issue from.');
+    return createJiraIssueFromSentry(input);
+  },
+);
+
+defineResolver(
+  resolver,
+  'createJiraIssuesFromSentry',
+  z.strictObject({
+    sentryIssueIds: z.array(sentryIssueIdSchema).min(1).max(BULK_CREATE_MAX),
+    ...createFieldsSchema,
+  }),
+  async ({ sentryIssueIds, ...fields }, context) => ({
+    outcomes: await createJiraIssuesFromSentry(
+      await createInputs([...new Set(sentryIssueIds)], fields, context),
+    ),
+  }),
+);
+
+export const issuePanelResolverDefinitions = resolver.getDefinitions();

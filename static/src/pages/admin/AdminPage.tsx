@@ -1,0 +1,18 @@
+import { Connections } from './Connections';
+import { ProductTree } from './ProductTree';
+import { SyncLog } from './SyncLog';
+
+/** Jira settings → Apps → Product health (also the app's Configure and Get started page). */
+export function AdminPage() {
+  return (
+    <main className="ph-page">
+      <header>
+        <h1>Product health</h1>
+        <p>Connections to Sentry and SonarCloud, the product hierarchy, and what sync has done.</p>
+      </header>
+      <Connections />
+      <ProductTree />
+      <SyncLog />
+    </main>
+  );
+}

@@ -1,0 +1,4 @@
+import { mountPage } from '../../shared/mount';
+import { AdminPage } from './AdminPage';
+
+mountPage(<AdminPage />);

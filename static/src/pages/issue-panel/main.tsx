@@ -1,0 +1,4 @@
+import { mountPage } from '../../shared/mount';
+import { IssuePanel } from './IssuePanel';
+
+mountPage(<IssuePanel />);

@@ -1,0 +1,4 @@
+import { mountPage } from '../../shared/mount';
+import { ProjectPage } from './ProjectPage';
+
+mountPage(<ProjectPage />);

@@ -1,0 +1,4 @@
+import { mountPage } from '../../shared/mount';
+import { ProjectSettings } from './ProjectSettings';
+
+mountPage(<ProjectSettings />);

@@ -1,0 +1,290 @@
+// Opens every Custom UI surface of the sandbox in a real Chromium and checks what the pages show comes
+// from the demo data in storage (through the app's resolvers), and that no secret reaches the browser.
+// Screenshots land in test-results/browser/. Needs Chromium at /usr/bin/chromium (CHROMIUM_PATH
+// overrides); without it the test is skipped locally and fails in CI (CI installs it with apt).
+import fs from 'node:fs';
+import http from 'node:http';
+import os from 'node:os';
+import path from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import type { SandboxServer } from '../../sandbox/server';
+import { SANDBOX_WEBHOOK_SECRETS } from '../../sandbox/demo/seed';
+
+const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+const SCREENSHOTS = path.join(__dirname, '..', '..', 'test-results', 'browser');
+const runBrowserTests = fs.existsSync(CHROMIUM_PATH) || Boolean(process.env.CI);
+const describeInBrowser = runBrowserTests ? describe : describe.skip;
+
+/** A request with node:http: the sandbox's runtime replaces global fetch with Forge's egress filter. */
+function post(
+  url: string,
+  body: string,
+  headers: Record<string, string> = {},
+): Promise<{ status: number; text: string }> {
+  return new Promise((resolve, reject) => {
+    const request = http.request(
+      url,
+      { method: 'POST', headers: { 'content-type': 'application/json', ...headers } },
+      (response) => {
+        const chunks: Buffer[] = [];
+        response.on('data', (chunk: Buffer) => chunks.push(chunk));
+        response.on('end', () =>
+          resolve({ status: response.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') }),
+        );
+      },
+    );
+    request.on('error', reject);
+    request.end(body);
+  });
+}
+
+describeInBrowser('sandbox pages in Chromium', () => {
+  jest.setTimeout(120_000);
+
+  let sandbox: SandboxServer;
+  let browser: Browser;
+  let base: string;
+  let dataDir: string;
+  let secrets: string[];
+  /** Every HTML document and resolver answer the browser received. */
+  const received: Array<{ url: string; body: string }> = [];
+  const browserErrors: string[] = [];
+
+  beforeAll(async () => {
+    if (!fs.existsSync(CHROMIUM_PATH)) {
+      throw new Error(
+        `No Chromium at ${CHROMIUM_PATH}: install it (apt-get install chromium) or set CHROMIUM_PATH.`,
+      );
+    }
+    fs.mkdirSync(SCREENSHOTS, { recursive: true });
+    dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'sandbox-browser-'));
+    const { startSandboxServer } = await import('../../sandbox/server');
+    sandbox = await startSandboxServer({
+      port: 0,
+      host: '127.0.0.1',
+      dataFile: path.join(dataDir, 'kvs.json'),
+      log: () => undefined,
+    });
+    base = `http://127.0.0.1:${sandbox.port}`;
+    const credentials = sandbox.world.simulators.credentials;
+    secrets = [
+      credentials.sentry.full,
+      credentials.sonarcloud.admin,
+      SANDBOX_WEBHOOK_SECRETS.sentry,
+      SANDBOX_WEBHOOK_SECRETS.sonarcloud,
+    ];
+    browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await sandbox?.close();
+    if (dataDir) fs.rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  async function open(pathAndQuery: string, viewport = { width: 1280, height: 900 }): Promise<Page> {
+    const page = await browser.newPage({ viewport });
+    page.on('pageerror', (error) => browserErrors.push(`${pathAndQuery}: ${error.message}`));
+    page.on('console', (message) => {
+      if (message.type() === 'error') browserErrors.push(`${pathAndQuery}: ${message.text()}`);
+    });
+    page.on('response', async (response) => {
+      const type = response.headers()['content-type'] ?? '';
+      if (type.includes('html') || response.url().endsWith('/api/invoke')) {
+        received.push({ url: response.url(), body: await response.text().catch(() => '') });
+      }
+    });
+    await page.goto(`${base}${pathAndQuery}`);
+    return page;
+  }
+
+  async function screenshot(page: Page, name: string): Promise<void> {
+    await page.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`), fullPage: true });
+  }
+
+  it('lists the four surfaces on the index page', async () => {
+    const page = await open('/');
+    for (const title of [
+      'Product health',
+      'Product health configuration',
+      'Get started with Product health',
+    ]) {
+      await expect(page.getByRole('link', { name: title, exact: true }).first().isVisible()).resolves.toBe(
+        true,
+      );
+    }
+    const modules = await page
+      .locator('[data-module]')
+      .evaluateAll((links) => links.map((link) => link.getAttribute('data-module')));
+    expect(modules).toEqual(
+      expect.arrayContaining([
+        'product-health-issue-panel',
+        'product-health-project-page',
+        'product-health-project-settings',
+        'product-health-admin',
+      ]),
+    );
+    await screenshot(page, '0-index');
+    await page.close();
+  });
+
+  it('issue panel: shows the Sentry issue linked to the Jira issue, with its figures', async () => {
+    const jiraIssue = sandbox.world.jira.issues.find((issue) =>
+      issue.summary.startsWith('Order list crashes'),
+    );
+    const sentryIssue = sandbox.world.simulators.sentry
+      .issues()
+      .find((issue) => issue.title.includes("reading 'map'"));
+    expect(jiraIssue && sentryIssue).toBeTruthy();
+    const page = await open(`/modules/product-health-issue-panel?issue=${jiraIssue?.key}`, {
+      width: 720,
+      height: 700,
+    });
+    const card = page.getByTestId('linked-sentry-issue');
+    await card.first().waitFor();
+    const text = await card.first().innerText();
+    expect(text).toContain(sentryIssue?.shortId);
+    expect(text).toContain("Cannot read properties of undefined (reading 'map')");
+    expect(text).toMatch(/Events 24 h \/ 14 d/);
+    expect(text).toMatch(/web-frontend@/);
+    await screenshot(page, '1-issue-panel');
+    await page.close();
+  });
+
+  it('issue panel: says how to link when nothing is linked', async () => {
+    const unlinked = sandbox.world.jira.issues.find((issue) =>
+      issue.summary.startsWith('Add retry with backoff'),
+    );
+    const page = await open(`/modules/product-health-issue-panel?issue=${unlinked?.key}`, {
+      width: 720,
+      height: 400,
+    });
+    await page.getByText('No Sentry issues are linked to this issue').waitFor();
+    await expect(page.getByText('Sentry URL or short id').isVisible()).resolves.toBe(true);
+    await screenshot(page, '1-issue-panel-empty');
+    await page.close();
+  });
+
+  it('issue panel follows the dark theme', async () => {
+    const jiraIssue = sandbox.world.jira.issues.find((issue) =>
+      issue.summary.startsWith('Checkout shows 502'),
+    );
+    const page = await open(`/modules/product-health-issue-panel?issue=${jiraIssue?.key}&theme=dark`, {
+      width: 720,
+      height: 700,
+    });
+    await page.getByTestId('linked-sentry-issue').first().waitFor();
+    expect(await page.evaluate(() => document.documentElement.getAttribute('data-color-mode'))).toBe('dark');
+    expect(await page.evaluate(() => getComputedStyle(document.body).backgroundColor)).toBe(
+      'rgb(29, 33, 37)',
+    );
+    await screenshot(page, '1-issue-panel-dark');
+    await page.close();
+  });
+
+  it('project page: the products of the project, and each subpage through the history routes', async () => {
+    const page = await open('/modules/product-health-project-page/overview?project=SHOP');
+    await page.getByTestId('mapped-product').first().waitFor();
+    const products = await page.getByTestId('mapped-product').allInnerTexts();
+    expect(products.join('\n')).toContain('Acme Shop / Storefront');
+    expect(products.join('\n')).toContain('web-frontend');
+    expect(products.join('\n')).toContain('acme_backend');
+    await screenshot(page, '2-project-page-overview');
+
+    await page.getByRole('navigation', { name: 'Subpages' }).getByText('Sentry impact').click();
+    await page.getByRole('heading', { name: 'Sentry impact', level: 1 }).waitFor();
+    expect(new URL(page.url()).pathname).toBe('/modules/product-health-project-page/sentry');
+    await page.locator('table.ph-table').first().waitFor();
+    const busiest = sandbox.world.simulators.sentry
+      .issues({ projectSlug: 'web-frontend', status: 'unresolved' })
+      .map((issue) => issue.shortId);
+    const shown = await page.locator('table.ph-table .ph-mono').allInnerTexts();
+    expect(shown.some((shortId) => busiest.includes(shortId))).toBe(true);
+    await screenshot(page, '2-project-page-sentry');
+
+    await page.getByRole('navigation', { name: 'Subpages' }).getByText('Code quality').click();
+    await page.getByText('Quality gate').first().waitFor();
+    expect(await page.locator('.ph-section h2').allInnerTexts()).toEqual(
+      expect.arrayContaining([expect.stringMatching(/./)]),
+    );
+    expect(
+      await page
+        .locator('.ph-section')
+        .allInnerTexts()
+        .then((texts) => texts.join('\n')),
+    ).toContain('acme_web-frontend');
+    await screenshot(page, '2-project-page-quality');
+
+    await page.getByRole('navigation', { name: 'Subpages' }).getByText('Trends').click();
+    await page.getByRole('heading', { name: 'Trends', level: 1 }).waitFor();
+    await page.getByRole('heading', { name: 'Storefront', level: 2 }).waitFor();
+    // The first sync stored today's point of each product: a metric row per series.
+    await page.locator('table.ph-table').first().waitFor();
+    expect(await page.locator('table.ph-table tbody tr').count()).toBeGreaterThan(0);
+    await screenshot(page, '2-project-page-trends');
+
+    await page.goBack();
+    await page.getByRole('heading', { name: 'Code quality', level: 1 }).waitFor();
+    await page.close();
+  });
+
+  it('project settings: the mapping of this project and its status mapping', async () => {
+    const page = await open('/modules/product-health-project-settings?project=PAY');
+    await page.getByTestId('mapped-product').first().waitFor();
+    const text = await page.locator('main').innerText();
+    expect(text).toContain('Payments');
+    expect(text).toContain('acme_payments');
+    expect(text).toContain('Status mapping');
+    await screenshot(page, '3-project-settings');
+    await page.close();
+  });
+
+  it('admin: connections with "token set", the product tree and the sync log', async () => {
+    const page = await open('/modules/product-health-admin');
+    await page.getByTestId('connection-row').first().waitFor();
+    const rows = await page.getByTestId('connection-row').allInnerTexts();
+    expect(rows).toHaveLength(2);
+    for (const row of rows) expect(row.toLowerCase()).toContain('token set');
+    await page.getByTestId('product-node').first().waitFor();
+    const products = await page.getByTestId('product-node').allInnerTexts();
+    expect(products.join('\n')).toMatch(/Acme Shop[\s\S]*Storefront/);
+    await page.getByTestId('sync-log-entry').first().waitFor();
+    expect(await page.getByTestId('sync-log-entry').count()).toBeGreaterThan(0);
+    await screenshot(page, '4-admin');
+    await page.close();
+  });
+
+  it('web triggers reach the app through POST /webtrigger/<moduleKey>', async () => {
+    const unsigned = await post(
+      `${base}/webtrigger/sentry-webhook`,
+      JSON.stringify({ action: 'created', data: {} }),
+      {
+        'sentry-hook-resource': 'issue',
+      },
+    );
+    // The app refuses an unsigned delivery; what matters here is that the app, not the sandbox, answered.
+    expect(unsigned.status).toBeGreaterThanOrEqual(400);
+    expect(unsigned.status).toBeLessThan(500);
+    expect(unsigned.status).not.toBe(404);
+    const unknown = await post(`${base}/webtrigger/no-such-trigger`, '{}');
+    expect(unknown.status).toBe(404);
+  });
+
+  it('never sent a token or webhook secret to the browser, and the pages logged no error', () => {
+    expect(received.length).toBeGreaterThan(10);
+    for (const { url, body } of received) {
+      for (const secret of secrets) {
+        if (body.includes(secret)) throw new Error(`${url} carried a secret to the browser`);
+      }
+    }
+    expect(browserErrors).toEqual([]);
+  });
+});
