@@ -1,2 +1,12 @@
 // Every handler that manifest.yml names, and nothing else.
-export {};
+export { issuePanelResolverDefinitions as issuePanelResolver } from './entry/resolvers/issue-panel';
+export { projectPageResolverDefinitions as projectPageResolver } from './entry/resolvers/project-page';
+export { projectSettingsResolverDefinitions as projectSettingsResolver } from './entry/resolvers/project-settings';
+export { adminResolverDefinitions as adminResolver } from './entry/resolvers/admin';
+export { handleSentryWebhook } from './entry/webtriggers/sentry-webhook';
+export { handleSonarCloudWebhook } from './entry/webtriggers/sonarcloud-webhook';
+export { followUpConsumer } from './entry/consumers/follow-up-consumer';
+export { runScheduledSync } from './entry/scheduled/sync-schedule';
+export { syncConsumer } from './entry/consumers/sync-consumer';
+export { handleJiraIssueUpdated } from './entry/triggers/jira-issue-updated';
+export { handleAppLifecycle } from './entry/triggers/app-lifecycle';

@@ -2,16 +2,8 @@
 // (listOrganizationIssues), `GET /organizations/{org}/issues/{id}/` (getOrganizationIssue) and the
 // deprecated project issues list. Only the fields the app reads are validated; the rest are dropped.
 import { z } from 'zod';
-import { normalizeTimestamp } from './timestamps';
 import { SENTRY_LEVELS, SENTRY_WIRE_STATUSES } from './webhooks/sentry';
-
-const timestampSchema = z.string().refine((value) => normalizeTimestamp(value) !== null, {
-  message: 'must be an ISO-8601 date-time with a zone',
-});
-
-const countSchema = z
-  .union([z.string().regex(/^\d+$/, 'must be a whole number'), z.number().int().nonnegative()])
-  .transform(Number);
+import { countSchema, nullableStringSchema, timestampSchema } from './wire-schemas';
 
 /** `[[unixSeconds, count], ...]`: hourly buckets under "24h", daily ones under "14d" and "30d". */
 const statsSeriesSchema = z.array(z.array(z.number()).min(2));
@@ -32,20 +24,11 @@ export const sentryApiIssueSchema = z.object({
   id: z.string().min(1),
   shortId: z.string().min(1),
   title: z.string(),
-  culprit: z
-    .string()
-    .nullish()
-    .transform((value) => value ?? null),
-  permalink: z
-    .string()
-    .nullish()
-    .transform((value) => value ?? null),
+  culprit: nullableStringSchema,
+  permalink: nullableStringSchema,
   level: z.enum(SENTRY_LEVELS),
   status: z.enum(SENTRY_WIRE_STATUSES),
-  substatus: z
-    .string()
-    .nullish()
-    .transform((value) => value ?? null),
+  substatus: nullableStringSchema,
   project: z.object({ id: z.string().min(1), slug: z.string().min(1), name: z.string().optional() }),
   /** Events in the request's period (list endpoint: statsPeriod, 14d by default; details endpoint: all time). */
   count: countSchema,

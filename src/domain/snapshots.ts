@@ -115,54 +115,47 @@ function totalCount(
   return Math.max(stored ?? 0, ...windows);
 }
 
+/** The windowed counts of a Sentry issue snapshot: how far back each looks and what it counts. */
+const COUNT_WINDOWS = {
+  events24h: { ms: DAY_MS, kind: 'events' },
+  events14d: { ms: 14 * DAY_MS, kind: 'events' },
+  users24h: { ms: DAY_MS, kind: 'users' },
+  users14d: { ms: 14 * DAY_MS, kind: 'users' },
+} as const;
+
 /**
  * Counts in a window: exact when the source says so; otherwise derived from first / last seen when
  * that settles it (last seen before the window: none; first seen inside it: all of them); otherwise the
  * previous snapshot's value.
  */
 function windowCount(
-  window: { ms: number; kind: 'events' | 'users'; stated: number | undefined; stored: number | undefined },
+  window: keyof typeof COUNT_WINDOWS,
   facts: SentryIssueFacts,
+  previous: SentryIssueSnapshot | null,
   now: Date,
 ): number {
-  if (window.stated !== undefined) return window.stated;
-  const total = window.kind === 'events' ? facts.eventsTotal : facts.usersTotal;
-  const windowStart = now.getTime() - window.ms;
+  const stated = facts[window];
+  if (stated !== undefined) return stated;
+  const { ms, kind } = COUNT_WINDOWS[window];
+  const total = kind === 'events' ? facts.eventsTotal : facts.usersTotal;
+  const windowStart = now.getTime() - ms;
   const lastSeen = facts.lastSeen === null ? Number.NaN : timestampMs(facts.lastSeen);
   const firstSeen = facts.firstSeen === null ? Number.NaN : timestampMs(facts.firstSeen);
   if (lastSeen < windowStart) return 0;
   if (firstSeen >= windowStart && total !== undefined) return total;
   // Last seen inside the window means at least one event in it (events need not name a user).
-  const floor = window.kind === 'events' && lastSeen >= windowStart && total !== 0 ? 1 : 0;
-  return Math.max(window.stored ?? 0, floor);
+  const floor = kind === 'events' && lastSeen >= windowStart && total !== 0 ? 1 : 0;
+  return Math.max(previous?.[window] ?? 0, floor);
 }
 
 function buildSentrySnapshot(facts: SentryIssueFacts, context: SentryMappingContext): SentryIssueSnapshot {
   const { now, previous } = context;
   const sameIssue = previous && previous.id === facts.id ? previous : null;
-  const DAY = DAY_MS;
-  const FORTNIGHT = 14 * DAY_MS;
 
-  let events24h = windowCount(
-    { ms: DAY, kind: 'events', stated: facts.events24h, stored: sameIssue?.events24h },
-    facts,
-    now,
-  );
-  let events14d = windowCount(
-    { ms: FORTNIGHT, kind: 'events', stated: facts.events14d, stored: sameIssue?.events14d },
-    facts,
-    now,
-  );
-  let users24h = windowCount(
-    { ms: DAY, kind: 'users', stated: facts.users24h, stored: sameIssue?.users24h },
-    facts,
-    now,
-  );
-  let users14d = windowCount(
-    { ms: FORTNIGHT, kind: 'users', stated: facts.users14d, stored: sameIssue?.users14d },
-    facts,
-    now,
-  );
+  let events24h = windowCount('events24h', facts, sameIssue, now);
+  let events14d = windowCount('events14d', facts, sameIssue, now);
+  let users24h = windowCount('users24h', facts, sameIssue, now);
+  let users14d = windowCount('users14d', facts, sameIssue, now);
   const eventsTotal = totalCount(
     facts.eventsTotal,
     sameIssue?.eventsTotal,
@@ -222,6 +215,26 @@ function buildSentrySnapshot(facts: SentryIssueFacts, context: SentryMappingCont
   };
 }
 
+type IssueIdentityAndState = Pick<
+  SentryIssueFacts,
+  'id' | 'shortId' | 'projectId' | 'projectSlug' | 'title' | 'culprit' | 'level' | 'status' | 'substatus'
+>;
+
+/** Which issue it is and its state: fields Sentry's API and its webhooks describe the same way. */
+function issueIdentityAndState(issue: SentryApiIssue | SentryWebhookIssue): IssueIdentityAndState {
+  return {
+    id: issue.id,
+    shortId: issue.shortId,
+    projectId: issue.project.id,
+    projectSlug: issue.project.slug,
+    title: issue.title,
+    culprit: issue.culprit,
+    level: issue.level,
+    status: issue.status,
+    substatus: issue.substatus,
+  };
+}
+
 /** Snapshot from an issue returned by Sentry's REST API (list or details endpoint). */
 export function sentrySnapshotFromApi(
   issue: SentryApiIssue,
@@ -237,15 +250,7 @@ export function sentrySnapshotFromApi(
 
   return buildSentrySnapshot(
     {
-      id: issue.id,
-      shortId: issue.shortId,
-      projectId: issue.project.id,
-      projectSlug: issue.project.slug,
-      title: issue.title,
-      culprit: issue.culprit,
-      level: issue.level,
-      status: issue.status,
-      substatus: issue.substatus,
+      ...issueIdentityAndState(issue),
       firstSeen: lifetime?.firstSeen ?? issue.firstSeen,
       lastSeen,
       permalink: issue.permalink,
@@ -272,15 +277,7 @@ export function sentrySnapshotFromWebhook(
 ): SentryIssueSnapshot {
   return buildSentrySnapshot(
     {
-      id: issue.id,
-      shortId: issue.shortId,
-      projectId: issue.project.id,
-      projectSlug: issue.project.slug,
-      title: issue.title,
-      culprit: issue.culprit,
-      level: issue.level,
-      status: issue.status,
-      substatus: issue.substatus,
+      ...issueIdentityAndState(issue),
       firstSeen: issue.firstSeen,
       lastSeen: issue.lastSeen,
       permalink: issue.permalink ?? issue.web_url ?? null,

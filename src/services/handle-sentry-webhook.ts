@@ -61,12 +61,13 @@ import type { ChangeContext } from './change-context';
 import { recordSentryIssues } from './record-sentry-snapshot';
 import {
   answer,
+  authenticateNamedConnection,
   connectionCandidates,
-  connectionNamedIn,
+  deliveryResponder,
   errorInWords,
-  logDelivery,
+  noConnectionRefusal,
   parseJsonBody,
-  type DeliveryLogInput,
+  type ConnectionRefusal,
   type WebhookAnswer,
   type WebhookRequest,
 } from './webhook-delivery';
@@ -81,22 +82,15 @@ export interface SentryDeliveryOptions {
   now?: () => Date;
 }
 
-type ConnectionLookup =
-  | { ok: true; connection: SentryConnection }
-  | { ok: false; status: number; reason: string; connectionId: string | null };
+type ConnectionLookup = { ok: true; connection: SentryConnection } | ConnectionRefusal;
 
 /** The connection the delivery belongs to, authenticated by its signature. */
 async function authenticatedConnection(request: WebhookRequest): Promise<ConnectionLookup> {
   const signature = readHeader(request.headers, SENTRY_SIGNATURE_HEADER);
-  const named = await connectionNamedIn(request, 'sentry');
-  if (named.kind === 'unknown') return { ok: false, status: 404, reason: named.reason, connectionId: null };
-  if (named.kind === 'found') {
-    const { connection, secrets } = named.found;
-    const check = verifySentrySignature(request.body, secrets.webhookSecret, signature);
-    return check.ok
-      ? { ok: true, connection }
-      : { ok: false, status: 401, reason: check.reason, connectionId: connection.id };
-  }
+  const named = await authenticateNamedConnection(request, 'sentry', (secrets) =>
+    verifySentrySignature(request.body, secrets.webhookSecret, signature),
+  );
+  if (named) return named;
 
   // No ?connection= in the URL: the one connection whose client secret verifies the body.
   if (!signature) {
@@ -108,15 +102,7 @@ async function authenticatedConnection(request: WebhookRequest): Promise<Connect
     };
   }
   const candidates = await connectionCandidates('sentry');
-  if (candidates.length === 0) {
-    return {
-      ok: false,
-      status: 404,
-      reason:
-        "There is no Sentry connection: add one in Product health's settings, then use the webhook URL shown there.",
-      connectionId: null,
-    };
-  }
+  if (candidates.length === 0) return noConnectionRefusal('sentry');
   const matching = candidates.filter(
     (candidate) => verifySentrySignature(request.body, candidate.secrets.webhookSecret, signature).ok,
   );
@@ -144,18 +130,8 @@ export async function handleSentryDelivery(
   request: WebhookRequest,
   options: SentryDeliveryOptions = {},
 ): Promise<WebhookAnswer> {
-  const startedAt = Date.now();
+  const { log, refuse, ignore, fail } = deliveryResponder('sentry');
   const now = options.now?.() ?? new Date();
-  const log = (input: Omit<DeliveryLogInput, 'source' | 'startedAt'>) =>
-    logDelivery({ source: 'sentry', startedAt, ...input });
-  const refuse = async (
-    status: number,
-    message: string,
-    connectionId: string | null,
-  ): Promise<WebhookAnswer> => {
-    await log({ connectionId, projectId: null, outcome: 'refused', message });
-    return answer(status, 'refused', message);
-  };
 
   if (request.method.toUpperCase() !== 'POST') {
     return refuse(405, `Sentry delivers webhooks with POST; this request used ${request.method}.`, null);
@@ -187,9 +163,11 @@ export async function handleSentryDelivery(
   const { connection } = lookup;
 
   if (connection.paused) {
-    const message = `the connection "${connection.label || connection.organizationSlug}" is paused, so nothing was recorded; the scheduled sync catches up after it is resumed.`;
-    await log({ connectionId: connection.id, projectId: null, outcome: 'ignored', message });
-    return answer(200, 'ignored', message);
+    return ignore(
+      `the connection "${connection.label || connection.organizationSlug}" is paused, so nothing was recorded; the scheduled sync catches up after it is resumed.`,
+      connection.id,
+      null,
+    );
   }
 
   const json = parseJsonBody(request.body, 'The Sentry webhook');
@@ -198,9 +176,7 @@ export async function handleSentryDelivery(
   if (!parsed.ok) return refuse(400, parsed.error, connection.id);
   const webhook = parsed.webhook;
   if (webhook.resource === 'ignored') {
-    const message = `${webhook.reason}; acknowledged without recording anything.`;
-    await log({ connectionId: connection.id, projectId: null, outcome: 'ignored', message });
-    return answer(200, 'ignored', message);
+    return ignore(`${webhook.reason}; acknowledged without recording anything.`, connection.id, null);
   }
 
   const claim = claimKey('sentry-request', connection.id, requestId);
@@ -221,15 +197,9 @@ export async function handleSentryDelivery(
     await releaseClaim(claim).catch(() => undefined);
     const message = `the ${resource} delivery could not be processed: ${errorInWords(error)}. Nothing is lost: a retry of the delivery or the scheduled sync records it.`;
     const projectId = projectIdOf(webhook);
-    await log({
-      connectionId: connection.id,
-      projectId,
-      outcome: 'failed',
-      message,
-      // The sync log's retry syncs the project, which records what this delivery carried.
-      retry: projectId ? { kind: 'sentry-project', connectionId: connection.id, projectId } : null,
-    });
-    return answer(500, 'failed', message);
+    // The sync log's retry syncs the project, which records what this delivery carried.
+    const retry = projectId ? { kind: 'sentry-project', connectionId: connection.id, projectId } : null;
+    return fail(message, connection.id, projectId, retry);
   }
 }
 

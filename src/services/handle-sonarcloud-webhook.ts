@@ -23,43 +23,30 @@ import { DEFAULT_SONAR_BRANCH, findProductIdForSonarProject, getSonarSnapshot } 
 import { recordSonarProject } from './record-sonar-snapshot';
 import {
   answer,
+  authenticateNamedConnection,
   connectionCandidates,
-  connectionNamedIn,
+  deliveryResponder,
   errorInWords,
-  logDelivery,
+  noConnectionRefusal,
   parseJsonBody,
-  type DeliveryLogInput,
+  type ConnectionRefusal,
+  type DeliveryResponder,
   type WebhookAnswer,
   type WebhookRequest,
 } from './webhook-delivery';
 import { enqueueFollowUp } from './webhook-follow-up';
 
-type ConnectionLookup =
-  | { ok: true; connection: SonarCloudConnection; verified: boolean }
-  | { ok: false; status: number; reason: string; connectionId: string | null };
+type ConnectionLookup = { ok: true; connection: SonarCloudConnection; verified: boolean } | ConnectionRefusal;
 
 async function authenticatedConnection(request: WebhookRequest): Promise<ConnectionLookup> {
   const signature = readHeader(request.headers, SONAR_SIGNATURE_HEADER);
-  const named = await connectionNamedIn(request, 'sonarcloud');
-  if (named.kind === 'unknown') return { ok: false, status: 404, reason: named.reason, connectionId: null };
-  if (named.kind === 'found') {
-    const { connection, secrets } = named.found;
-    const check = verifySonarSignature(request.body, secrets.webhookSecret, signature);
-    return check.ok
-      ? { ok: true, connection, verified: check.verified }
-      : { ok: false, status: 401, reason: check.reason, connectionId: connection.id };
-  }
+  const named = await authenticateNamedConnection(request, 'sonarcloud', (secrets) =>
+    verifySonarSignature(request.body, secrets.webhookSecret, signature),
+  );
+  if (named) return named;
 
   const candidates = await connectionCandidates('sonarcloud');
-  if (candidates.length === 0) {
-    return {
-      ok: false,
-      status: 404,
-      reason:
-        "There is no SonarCloud connection: add one in Product health's settings, then use the webhook URL shown there.",
-      connectionId: null,
-    };
-  }
+  if (candidates.length === 0) return noConnectionRefusal('sonarcloud');
   if (signature) {
     const verifiedBy = candidates.filter(
       (candidate) =>
@@ -102,26 +89,8 @@ async function authenticatedConnection(request: WebhookRequest): Promise<Connect
 }
 
 export async function handleSonarCloudDelivery(request: WebhookRequest): Promise<WebhookAnswer> {
-  const startedAt = Date.now();
-  const log = (input: Omit<DeliveryLogInput, 'source' | 'startedAt'>) =>
-    logDelivery({ source: 'sonarcloud', startedAt, ...input });
-  const refuse = async (
-    status: number,
-    message: string,
-    connectionId: string | null,
-    projectId: string | null = null,
-  ): Promise<WebhookAnswer> => {
-    await log({ connectionId, projectId, outcome: 'refused', message });
-    return answer(status, 'refused', message);
-  };
-  const ignore = async (
-    message: string,
-    connectionId: string,
-    projectId: string | null,
-  ): Promise<WebhookAnswer> => {
-    await log({ connectionId, projectId, outcome: 'ignored', message });
-    return answer(200, 'ignored', message);
-  };
+  const respond = deliveryResponder('sonarcloud');
+  const { refuse, ignore } = respond;
 
   if (request.method.toUpperCase() !== 'POST') {
     return refuse(405, `SonarCloud delivers webhooks with POST; this request used ${request.method}.`, null);
@@ -152,16 +121,13 @@ export async function handleSonarCloudDelivery(request: WebhookRequest): Promise
   }
 
   try {
-    return await recordAnalysis(webhook, connection, lookup.verified, log, ignore);
+    return await recordAnalysis(webhook, connection, lookup.verified, respond);
   } catch (error) {
-    const message = `the analysis of ${target.projectKey} could not be recorded: ${errorInWords(error)}. The scheduled sync records it.`;
-    await log({
-      connectionId: connection.id,
-      projectId: target.projectKey,
-      outcome: 'failed',
-      message,
-    });
-    return answer(500, 'failed', message);
+    return respond.fail(
+      `the analysis of ${target.projectKey} could not be recorded: ${errorInWords(error)}. The scheduled sync records it.`,
+      connection.id,
+      target.projectKey,
+    );
   }
 }
 
@@ -178,8 +144,7 @@ async function recordAnalysis(
   webhook: SonarWebhook,
   connection: SonarCloudConnection,
   verified: boolean,
-  log: (input: Omit<DeliveryLogInput, 'source' | 'startedAt'>) => Promise<void>,
-  ignore: (message: string, connectionId: string, projectId: string | null) => Promise<WebhookAnswer>,
+  { log, ignore }: DeliveryResponder,
 ): Promise<WebhookAnswer> {
   const projectKey = webhook.project.key;
   const branches = branchCandidates(webhook);

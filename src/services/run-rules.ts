@@ -34,7 +34,13 @@ import type { ChangeContext } from './change-context';
 import { createJiraIssueFromSentry } from './create-jira-issue-from-sentry';
 import { createJiraIssueFromSonar } from './create-jira-issue-from-sonar';
 import { errorInWords } from './sync-log-writer';
-import { logStatusWork, RULE_ACTION, type RetryOutcome, type RuleActionRetry } from './sync-status-shared';
+import {
+  logStatusWork,
+  RULE_ACTION,
+  type RetryOutcome,
+  type RuleActionRetry,
+  type StatusLogInput,
+} from './sync-status-shared';
 
 export type RuleRunResult = 'created' | 'already-fired' | 'failed';
 
@@ -157,29 +163,25 @@ async function fire(
 ): Promise<RuleRunOutcome> {
   const startedAt = Date.now();
   const label = itemLabel(item);
+  const logWork = (entry: Pick<StatusLogInput, 'ok' | 'summary' | 'error' | 'retry'>) =>
+    logStatusWork({
+      trigger,
+      source: 'jira',
+      connectionId: item.current.connectionId,
+      projectId: projectIdOf(item),
+      startedAt,
+      ...entry,
+    });
   try {
     const created = await createFor(rule, item, reason);
     await completeClaim(key, { jiraIssueId: created.jiraIssueId, jiraIssueKey: created.jiraIssueKey });
     const message = `Rule "${rule.name}" created ${created.jiraIssueKey} for ${label}: ${reason}`;
-    await logStatusWork({
-      trigger,
-      source: 'jira',
-      connectionId: item.current.connectionId,
-      projectId: projectIdOf(item),
-      startedAt,
-      ok: true,
-      summary: message,
-    });
+    await logWork({ ok: true, summary: message });
     return { ruleId: rule.id, result: 'created', message, jiraIssueKey: created.jiraIssueKey };
   } catch (error) {
     await releaseClaim(key).catch(() => undefined);
     const message = `Rule "${rule.name}" matched ${label} (${reason}) but could not create its Jira issue: ${errorInWords(error)}`;
-    await logStatusWork({
-      trigger,
-      source: 'jira',
-      connectionId: item.current.connectionId,
-      projectId: projectIdOf(item),
-      startedAt,
+    await logWork({
       ok: false,
       summary: message,
       error: message,

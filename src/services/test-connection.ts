@@ -57,10 +57,22 @@ function failure(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
-function finish(
-  report: Omit<ConnectionTestReport, 'ok' | 'summary'>,
-  summary?: string,
-): ConnectionTestReport {
+type ReportFacts = Omit<ConnectionTestReport, 'ok' | 'summary'>;
+
+/** The report before any check has run; each check then adds a line to its `details`. */
+function untestedReport(system: ConnectionTestReport['system']): ReportFacts {
+  return {
+    system,
+    tokenWorks: false,
+    organization: null,
+    projectCount: null,
+    missingScopes: [],
+    unverifiedScopes: [],
+    details: [],
+  };
+}
+
+function finish(report: ReportFacts, summary?: string): ConnectionTestReport {
   const ok = report.tokenWorks && report.organization !== null && report.missingScopes.length === 0;
   if (summary !== undefined) return { ...report, ok, summary };
   const reach = report.organization
@@ -86,16 +98,8 @@ export async function testSentryConnection(
   token: string,
   overrides: ClientOverrides = {},
 ): Promise<ConnectionTestReport> {
-  const details: string[] = [];
-  const base = {
-    system: 'Sentry' as const,
-    tokenWorks: false,
-    organization: null,
-    projectCount: null,
-    missingScopes: [] as string[],
-    unverifiedScopes: [] as string[],
-    details,
-  };
+  const base = untestedReport('Sentry');
+  const { details } = base;
   if (token.trim() === '')
     return finish(base, 'No auth token is saved for this connection: paste one first.');
   const client = new SentryClient({ ...connection, token, ...overrides });
@@ -179,16 +183,8 @@ export async function testSonarCloudConnection(
   token: string,
   overrides: ClientOverrides = {},
 ): Promise<ConnectionTestReport> {
-  const details: string[] = [];
-  const base = {
-    system: 'SonarCloud' as const,
-    tokenWorks: false,
-    organization: null,
-    projectCount: null,
-    missingScopes: [] as string[],
-    unverifiedScopes: [] as string[],
-    details,
-  };
+  const base = untestedReport('SonarCloud');
+  const { details } = base;
   if (token.trim() === '') return finish(base, 'No token is saved for this connection: paste one first.');
   const client = new SonarCloudClient({ organizationKey: connection.organizationKey, token, ...overrides });
 

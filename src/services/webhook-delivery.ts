@@ -92,6 +92,46 @@ export async function connectionNamedIn<K extends Connection['kind']>(
   return { kind: 'found', found: { connection: connection as Extract<Connection, { kind: K }>, secrets } };
 }
 
+/** Why a delivery's connection could not be found or authenticated, with the status to answer. */
+export interface ConnectionRefusal {
+  ok: false;
+  status: number;
+  reason: string;
+  connectionId: string | null;
+}
+
+/**
+ * The connection the URL names with `?connection=<id>`, authenticated by `verify` (the signature check
+ * against its secrets): an unknown connection is refused with 404, a failed check with 401. Undefined
+ * when the URL names no connection, so the caller goes on to match the signature against every one.
+ */
+export async function authenticateNamedConnection<
+  K extends Connection['kind'],
+  Verified extends { ok: true },
+>(
+  request: WebhookRequest,
+  kind: K,
+  verify: (secrets: ConnectionSecrets) => Verified | { ok: false; reason: string },
+): Promise<(Verified & { connection: Extract<Connection, { kind: K }> }) | ConnectionRefusal | undefined> {
+  const named = await connectionNamedIn(request, kind);
+  if (named.kind === 'not-named') return undefined;
+  if (named.kind === 'unknown') return { ok: false, status: 404, reason: named.reason, connectionId: null };
+  const { connection, secrets } = named.found;
+  const check = verify(secrets);
+  if (check.ok) return { ...check, connection };
+  return { ok: false, status: 401, reason: check.reason, connectionId: connection.id };
+}
+
+/** The refusal when no connection of a kind exists at all. */
+export function noConnectionRefusal(kind: Connection['kind']): ConnectionRefusal {
+  return {
+    ok: false,
+    status: 404,
+    reason: `There is no ${KIND_WORDS[kind]} connection: add one in Product health's settings, then use the webhook URL shown there.`,
+    connectionId: null,
+  };
+}
+
 /** Every connection of a kind with its secrets: a query, then one secret read per connection, all at once. */
 export async function connectionCandidates<K extends Connection['kind']>(
   kind: K,
@@ -189,6 +229,49 @@ export async function logDelivery(input: DeliveryLogInput): Promise<void> {
   } catch (error) {
     console.error(`Could not write the sync log entry for "${words}"`, error);
   }
+}
+
+/** A delivery's log entry without what the responder already knows (its source and start). */
+export type DeliveryLogDetails = Omit<DeliveryLogInput, 'source' | 'startedAt'>;
+
+/** Answers to the sender, each of which also leaves the delivery's sync log entry. */
+export interface DeliveryResponder {
+  log(details: DeliveryLogDetails): Promise<void>;
+  refuse(
+    status: number,
+    message: string,
+    connectionId: string | null,
+    projectId?: string | null,
+  ): Promise<WebhookAnswer>;
+  ignore(message: string, connectionId: string, projectId: string | null): Promise<WebhookAnswer>;
+  /** 500: the delivery was valid but could not be processed; `retry` is what the sync log's retry runs. */
+  fail(
+    message: string,
+    connectionId: string,
+    projectId: string | null,
+    retry?: DeliveryLogInput['retry'],
+  ): Promise<WebhookAnswer>;
+}
+
+/** The responder for one delivery; call it when handling starts (the log entries time from then). */
+export function deliveryResponder(source: DeliveryLogInput['source']): DeliveryResponder {
+  const startedAt = Date.now();
+  const log = (details: DeliveryLogDetails): Promise<void> => logDelivery({ source, startedAt, ...details });
+  return {
+    log,
+    async refuse(status, message, connectionId, projectId = null) {
+      await log({ connectionId, projectId, outcome: 'refused', message });
+      return answer(status, 'refused', message);
+    },
+    async ignore(message, connectionId, projectId) {
+      await log({ connectionId, projectId, outcome: 'ignored', message });
+      return answer(200, 'ignored', message);
+    },
+    async fail(message, connectionId, projectId, retry) {
+      await log({ connectionId, projectId, outcome: 'failed', message, retry });
+      return answer(500, 'failed', message);
+    },
+  };
 }
 
 /**

@@ -1,19 +1,13 @@
 // Creating Jira issues from Sentry issues, end to end on the local Forge runtime with the demo world:
 // the issue panel's resolvers and the service rules call, the Jira simulator (which checks the ADF
 // description and permissions) and the Sentry simulator (issue details and latest event).
-import { createTestRuntime, type LocalForgeRuntime } from '../../sandbox/runtime';
-import {
-  createDemoWorld,
-  type DemoWorld,
-  JIRA_DEMO_USERS,
-  SENTRY_DEMO_TOKENS,
-} from '../../sandbox/simulators';
+import type { LocalForgeRuntime } from '../../sandbox/runtime';
+import { createDemoWorld, type DemoWorld, JIRA_DEMO_USERS } from '../../sandbox/simulators';
 import { RemoteUnavailableError } from '../../src/clients/http';
 import { jiraAsApp, type JiraClient } from '../../src/clients/jira';
 import type { AdfDoc } from '../../src/domain/adf';
 import { SENTRY_ISSUE_PROPERTY_KEY } from '../../src/domain/issue-property';
 import type { IssuePanelView, ResolverResult } from '../../src/domain/views';
-import { issuePanelResolverDefinitions } from '../../src/entry/resolvers/issue-panel';
 import {
   CREATED_FROM_PROPERTY_KEY,
   CreationInProgressError,
@@ -22,18 +16,19 @@ import {
   type CreateJiraIssueFromSentryResult,
   STALE_CLAIM_MS,
 } from '../../src/services/create-jira-issue-from-sentry';
+import { getLink, listLinksOfSentryIssue } from '../../src/storage';
 import {
-  createProduct,
-  getLink,
-  listLinksOfSentryIssue,
-  saveConnection,
-  setProductMapping,
-} from '../../src/storage';
+  AT,
+  connectSentry,
+  data,
+  invokeIssuePanel,
+  mapWebShop,
+  SHOP_PROJECT_ID,
+  startIssuePanelRuntime,
+} from './links-kit';
 
-const at = '2026-03-01T10:00:00.000Z';
 const developer = JIRA_DEMO_USERS.developer;
 const viewer = JIRA_DEMO_USERS.viewer;
-const shopProjectId = '10000';
 const bugTypeId = '10004';
 
 let runtime: LocalForgeRuntime;
@@ -42,19 +37,13 @@ let panelIssueId: string;
 let panelIssueKey: string;
 
 function invoke<T>(resolverKey: string, payload: unknown, accountId = developer): Promise<ResolverResult<T>> {
-  return runtime.invokeResolver('issue-panel-fn', resolverKey, payload, {
+  return invokeIssuePanel<T>(
+    runtime,
+    { id: panelIssueId, key: panelIssueKey },
+    resolverKey,
+    payload,
     accountId,
-    extension: {
-      type: 'jira:issuePanel',
-      issue: { id: panelIssueId, key: panelIssueKey },
-      project: { id: shopProjectId, key: 'SHOP' },
-    },
-  }) as Promise<ResolverResult<T>>;
-}
-
-function data<T>(result: ResolverResult<T>): T {
-  if (!result.ok) throw new Error(`expected ok, got ${result.error.code}: ${result.error.message}`);
-  return result.data;
+  );
 }
 
 /** Jira issues the app created for a Sentry issue: found by their marker label in the simulator. */
@@ -75,32 +64,9 @@ async function linkToPanel(reference: string): Promise<string> {
 
 beforeEach(async () => {
   world = createDemoWorld();
-  runtime = createTestRuntime({
-    appModule: { issuePanelResolver: issuePanelResolverDefinitions },
-    jira: world.jiraHandler,
-    external: world.external,
-  });
-  await saveConnection(
-    {
-      id: 'sentry-acme',
-      kind: 'sentry',
-      region: 'us',
-      organizationSlug: 'acme',
-      label: 'Acme',
-      paused: false,
-      hasToken: false,
-      hasWebhookSecret: false,
-      createdAt: at,
-      updatedAt: at,
-    },
-    { token: SENTRY_DEMO_TOKENS.full },
-  );
-  await createProduct({ id: 'shop', name: 'Web Shop', priority: 'high' });
-  await setProductMapping('shop', {
-    jiraProjectIds: [shopProjectId],
-    sentryProjects: [{ connectionId: 'sentry-acme', projectId: '5501201', projectSlug: 'backend' }],
-    sonarProjects: [],
-  });
+  runtime = startIssuePanelRuntime(world);
+  await connectSentry('sentry-acme', 'acme', 'us', 'Acme');
+  await mapWebShop();
   const bug = world.jira.issueKeys('SHOP').find((key) => world.jira.issue(key).issueType === 'Bug');
   if (!bug) throw new Error('the demo Jira has no SHOP bug');
   panelIssueKey = bug;
@@ -238,7 +204,7 @@ describe('createJiraIssueFromSentry for rules and races', () => {
   ): CreateJiraIssueFromSentryInput => ({
     connectionId: 'sentry-acme',
     sentryIssueId,
-    jiraProjectId: shopProjectId,
+    jiraProjectId: SHOP_PROJECT_ID,
     issueTypeId: bugTypeId,
     priorityId: '2',
     labels: ['from-rule'],
@@ -296,7 +262,7 @@ describe('createJiraIssueFromSentry for rules and races', () => {
           operation: 'POST /rest/api/3/issue',
           attempts: 1,
           reason: 'timeout',
-          retryAt: at,
+          retryAt: AT,
           retryAfterMs: 0,
         });
       },

@@ -1,31 +1,21 @@
 // Linking and unlinking Sentry issues from the issue panel, end to end on the local Forge runtime:
 // the issue panel's resolvers, the real services and storage, and the demo world's Sentry and Jira
 // simulators (Jira answers permissions per project role and keeps issue properties).
-import { createTestRuntime, type LocalForgeRuntime } from '../../sandbox/runtime';
+import type { LocalForgeRuntime } from '../../sandbox/runtime';
 import {
   createDemoWorld,
   type DemoWorld,
   JIRA_DEMO_USERS,
-  SENTRY_DEMO_TOKENS,
   type SentrySimulator,
 } from '../../sandbox/simulators';
 import { jiraAsApp } from '../../src/clients/jira';
 import { SENTRY_ISSUE_PROPERTY_KEY } from '../../src/domain/issue-property';
 import type { IssuePanelView, ResolverResult } from '../../src/domain/views';
-import { issuePanelResolverDefinitions } from '../../src/entry/resolvers/issue-panel';
-import {
-  createProduct,
-  getLink,
-  getSentrySnapshot,
-  listLinksOfJiraIssue,
-  saveConnection,
-  setProductMapping,
-} from '../../src/storage';
+import { getLink, getSentrySnapshot, listLinksOfJiraIssue } from '../../src/storage';
+import { connectSentry, data, invokeIssuePanel, mapWebShop, startIssuePanelRuntime } from './links-kit';
 
-const at = '2026-03-01T10:00:00.000Z';
 const developer = JIRA_DEMO_USERS.developer;
 const viewer = JIRA_DEMO_USERS.viewer;
-const jiraProjectId = '10000'; // SHOP
 
 let runtime: LocalForgeRuntime;
 let world: DemoWorld;
@@ -42,36 +32,12 @@ interface LinkAnswer {
 }
 
 function invoke<T>(resolverKey: string, payload: unknown, accountId = developer): Promise<ResolverResult<T>> {
-  return runtime.invokeResolver('issue-panel-fn', resolverKey, payload, {
+  return invokeIssuePanel<T>(
+    runtime,
+    { id: jiraIssueId, key: jiraIssueKey },
+    resolverKey,
+    payload,
     accountId,
-    extension: {
-      type: 'jira:issuePanel',
-      issue: { id: jiraIssueId, key: jiraIssueKey },
-      project: { id: jiraProjectId, key: 'SHOP' },
-    },
-  }) as Promise<ResolverResult<T>>;
-}
-
-function data<T>(result: ResolverResult<T>): T {
-  if (!result.ok) throw new Error(`expected ok, got ${result.error.code}: ${result.error.message}`);
-  return result.data;
-}
-
-async function connect(id: string, organizationSlug: string, region: 'us' | 'de'): Promise<void> {
-  await saveConnection(
-    {
-      id,
-      kind: 'sentry',
-      region,
-      organizationSlug,
-      label: organizationSlug,
-      paused: false,
-      hasToken: false,
-      hasWebhookSecret: false,
-      createdAt: at,
-      updatedAt: at,
-    },
-    { token: SENTRY_DEMO_TOKENS.full },
   );
 }
 
@@ -81,11 +47,7 @@ const propertyPuts = () => world.jira.requestLog.matching('PUT', /\/properties\/
 beforeEach(async () => {
   world = createDemoWorld();
   sentry = world.sentry;
-  runtime = createTestRuntime({
-    appModule: { issuePanelResolver: issuePanelResolverDefinitions },
-    jira: world.jiraHandler,
-    external: world.external,
-  });
+  runtime = startIssuePanelRuntime(world);
   // A SHOP issue the demo data has not linked to Sentry yet.
   const shopIssue = world.jira
     .issueKeys('SHOP')
@@ -93,14 +55,9 @@ beforeEach(async () => {
   if (!shopIssue) throw new Error('the demo Jira has no SHOP issue without Sentry data');
   jiraIssueKey = shopIssue;
   jiraIssueId = world.jira.issue(shopIssue).id;
-  await connect('sentry-acme', 'acme', 'us');
-  await connect('sentry-acme-eu', 'acme-eu', 'de');
-  await createProduct({ id: 'shop', name: 'Web Shop', priority: 'high' });
-  await setProductMapping('shop', {
-    jiraProjectIds: [jiraProjectId],
-    sentryProjects: [{ connectionId: 'sentry-acme', projectId: '5501201', projectSlug: 'backend' }],
-    sonarProjects: [],
-  });
+  await connectSentry('sentry-acme', 'acme', 'us');
+  await connectSentry('sentry-acme-eu', 'acme-eu', 'de');
+  await mapWebShop();
 });
 
 describe('linkSentryIssue', () => {

@@ -514,66 +514,62 @@ export class KvsEmulator {
     return items;
   }
 
-  private batchSet(body: unknown): KvsResult {
-    const items = this.batchItems(batchSetSchema, body, 'batch set', jsonByteLength(body));
+  /**
+   * Applies one batch operation item by item: a KVS error fails that item only (it goes to failedKeys
+   * with its code), as the batch APIs answer; `apply` returns the item's successfulKeys entry.
+   */
+  private batchResult<T extends { key: unknown; entityName?: unknown }>(
+    items: readonly T[],
+    apply: (item: T) => Record<string, unknown>,
+  ): KvsResult {
     const successfulKeys: unknown[] = [];
     const failedKeys: unknown[] = [];
     for (const item of items) {
       const entity = item.entityName === undefined ? {} : { entityName: item.entityName };
       try {
-        const key = validateKey(item.key);
-        validateValue(item.value);
-        const space = item.entityName === undefined ? this.data : this.entitySpace(item);
-        if (item.entityName !== undefined)
-          this.validateEntityValue(this.entityDefinitionOf(item), item.value);
-        this.write(space, key, item.value, item.options?.ttl, this.live(space, key));
-        successfulKeys.push({ key, ...entity });
+        successfulKeys.push({ ...apply(item), ...entity });
       } catch (error) {
         if (!(error instanceof KvsServiceError)) throw error;
         failedKeys.push({ key: item.key, ...entity, error: { code: error.code, message: error.message } });
       }
     }
-    this.persist();
     return { status: 200, body: { successfulKeys, failedKeys } };
+  }
+
+  private batchSet(body: unknown): KvsResult {
+    const items = this.batchItems(batchSetSchema, body, 'batch set', jsonByteLength(body));
+    const result = this.batchResult(items, (item) => {
+      const key = validateKey(item.key);
+      validateValue(item.value);
+      const space = item.entityName === undefined ? this.data : this.entitySpace(item);
+      if (item.entityName !== undefined) this.validateEntityValue(this.entityDefinitionOf(item), item.value);
+      this.write(space, key, item.value, item.options?.ttl, this.live(space, key));
+      return { key };
+    });
+    this.persist();
+    return result;
   }
 
   private batchGet(body: unknown): KvsResult {
     const items = this.batchItems(batchGetSchema, body, 'batch get', jsonByteLength(body));
-    const successfulKeys: unknown[] = [];
-    const failedKeys: unknown[] = [];
-    for (const item of items) {
-      const entity = item.entityName === undefined ? {} : { entityName: item.entityName };
-      try {
-        const key = validateKey(item.key);
-        const space = item.entityName === undefined ? this.data : this.entitySpace(item);
-        const stored = this.live(space, key);
-        if (!stored) throw new KvsServiceError(404, 'KEY_NOT_FOUND', `No value is stored for key "${key}".`);
-        successfulKeys.push({ ...this.describe(key, stored, item.options?.metadataFields ?? []), ...entity });
-      } catch (error) {
-        if (!(error instanceof KvsServiceError)) throw error;
-        failedKeys.push({ key: item.key, ...entity, error: { code: error.code, message: error.message } });
-      }
-    }
-    return { status: 200, body: { successfulKeys, failedKeys } };
+    return this.batchResult(items, (item) => {
+      const key = validateKey(item.key);
+      const space = item.entityName === undefined ? this.data : this.entitySpace(item);
+      const stored = this.live(space, key);
+      if (!stored) throw new KvsServiceError(404, 'KEY_NOT_FOUND', `No value is stored for key "${key}".`);
+      return this.describe(key, stored, item.options?.metadataFields ?? []);
+    });
   }
 
   private batchDelete(body: unknown): KvsResult {
     const items = this.batchItems(batchDeleteSchema, body, 'batch delete', jsonByteLength(body));
-    const successfulKeys: unknown[] = [];
-    const failedKeys: unknown[] = [];
-    for (const item of items) {
-      const entity = item.entityName === undefined ? {} : { entityName: item.entityName };
-      try {
-        const key = validateKey(item.key);
-        (item.entityName === undefined ? this.data : this.entitySpace(item)).delete(key);
-        successfulKeys.push({ key, ...entity });
-      } catch (error) {
-        if (!(error instanceof KvsServiceError)) throw error;
-        failedKeys.push({ key: item.key, ...entity, error: { code: error.code, message: error.message } });
-      }
-    }
+    const result = this.batchResult(items, (item) => {
+      const key = validateKey(item.key);
+      (item.entityName === undefined ? this.data : this.entitySpace(item)).delete(key);
+      return { key };
+    });
     this.persist();
-    return { status: 200, body: { successfulKeys, failedKeys } };
+    return result;
   }
 
   // ---- transactions ----

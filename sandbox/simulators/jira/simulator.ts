@@ -4,10 +4,9 @@
 
 import type { AdfDoc as AppAdfDoc } from '../../../src/domain/adf';
 import type { JiraHandler, JiraRequest } from '../../runtime/types';
-import { FaultInjector, type FaultHandle, type FaultSpec } from '../shared/faults';
 import { hashString, mix } from '../shared/random';
-import { RequestLog } from '../shared/request-log';
-import { jsonResponse, runPipeline, type SimRequest } from '../shared/sim-request';
+import { jsonResponse, type SimRequest } from '../shared/sim-request';
+import { HttpError, SimulatedService } from '../shared/simulated-service';
 import {
   adfParagraph,
   APP_ACCOUNT_ID,
@@ -105,15 +104,6 @@ export interface JiraIssueView {
   updated: string;
 }
 
-class HttpError extends Error {
-  constructor(
-    readonly status: number,
-    readonly body: unknown,
-  ) {
-    super(`HTTP ${status}`);
-  }
-}
-
 const jiraError = (status: number, messages: string[], errors: Record<string, string> = {}): HttpError =>
   new HttpError(status, { errorMessages: messages, errors });
 
@@ -130,13 +120,10 @@ interface Caller {
   accountId: string | null;
 }
 
-export class JiraSimulator {
-  readonly requestLog = new RequestLog();
+export class JiraSimulator extends SimulatedService {
   readonly siteUrl: string;
   /** Every issue event emitted so far (also delivered to listeners). */
   readonly events: Array<{ event: JiraIssueEvent; origin: ChangeOrigin }> = [];
-  private readonly faults = new FaultInjector();
-  private readonly now: () => number;
   private readonly aliases: EntityPropertyAlias[];
   private readonly statuses = new Map<string, Status>(STATUSES.map((s) => [s.id, s]));
   private readonly workflows = new Map<string, Workflow>(WORKFLOWS.map((w) => [w.name, w]));
@@ -152,7 +139,7 @@ export class JiraSimulator {
   private nextChangelogId = 20_000;
 
   constructor(options: JiraSimulatorOptions = {}) {
-    this.now = options.now ?? Date.now;
+    super(options.now ?? Date.now, (message) => ({ errorMessages: [message], errors: {} }));
     this.siteUrl = (options.siteUrl ?? 'https://acme.atlassian.net').replace(/\/$/, '');
     this.aliases = readEntityPropertyAliases(options.manifestPath ?? DEFAULT_MANIFEST_PATH);
     if (options.demo !== false) this.seedDemo();
@@ -172,32 +159,8 @@ export class JiraSimulator {
       provider: request.provider,
       accountId: request.accountId,
     };
-    return runPipeline(
-      {
-        log: this.requestLog,
-        faults: this.faults,
-        now: this.now,
-        errorBody: (_s, message) => ({ errorMessages: [message], errors: {} }),
-      },
-      req,
-      async (r) => {
-        try {
-          return this.route(r);
-        } catch (error) {
-          if (error instanceof HttpError) return jsonResponse(error.body, error.status);
-          throw error;
-        }
-      },
-    );
+    return this.serve(req);
   };
-
-  injectFault(spec: FaultSpec): FaultHandle {
-    return this.faults.inject(spec);
-  }
-
-  clearFaults(): void {
-    this.faults.clear();
-  }
 
   /** Listens for avi:jira:updated:issue; returns a function that stops listening. */
   onIssueUpdated(listener: JiraIssueListener): () => void {
@@ -807,7 +770,7 @@ export class JiraSimulator {
 
   // ---- HTTP -------------------------------------------------------------------------------
 
-  private route(req: SimRequest): Response {
+  protected override route(req: SimRequest): Response {
     const caller = this.caller(req);
     const path = req.path.replace(/\/$/, '');
     const m = /^\/rest\/api\/3(\/.*)$/.exec(path);

@@ -198,6 +198,21 @@ function inboxOf(issue: SentryIssue): Json {
   return { reason, reason_details: null, date_added: iso(issue.firstSeen) };
 }
 
+/** Sentry's derived workflow data; the simulator has no autofix or PR tracking, so only isAssigned varies. */
+function derivedDataOf(issue: SentryIssue): Json {
+  return {
+    blocker: 'none',
+    progress: 'none',
+    status: 'open',
+    viewCount: 0,
+    hasOpenFixPr: false,
+    isAssigned: issue.assignee !== null,
+    hasRootCause: false,
+    lastCompletedAutofixStep: 'none',
+    lastProgressedAt: null,
+  };
+}
+
 export interface ListContext {
   now: number;
   statsKey: StatsPeriodKey | '';
@@ -230,17 +245,7 @@ export function serializeIssueListItem(
     ...base,
     count: String(count),
     userCount,
-    derivedData: {
-      blocker: 'none',
-      progress: 'none',
-      status: 'open',
-      viewCount: 0,
-      hasOpenFixPr: false,
-      isAssigned: issue.assignee !== null,
-      hasRootCause: false,
-      lastCompletedAutofixStep: 'none',
-      lastProgressedAt: null,
-    },
+    derivedData: derivedDataOf(issue),
     stats: ctx.statsKey === '' ? {} : { [ctx.statsKey]: statsSeries(store, issue, ctx.statsKey, ctx.now) },
     lifetime: {
       count: String(issue.count),
@@ -270,17 +275,7 @@ export function serializeIssueDetail(
   const project = store.projectOf(issue);
   return {
     ...serializeIssueBase(store, issue, org),
-    derivedData: {
-      blocker: 'none',
-      progress: 'none',
-      status: 'open',
-      viewCount: 0,
-      hasOpenFixPr: false,
-      isAssigned: issue.assignee !== null,
-      hasRootCause: false,
-      lastCompletedAutofixStep: 'none',
-      lastProgressedAt: null,
-    },
+    derivedData: derivedDataOf(issue),
     activity: [
       { id: `${issue.id}-0`, type: 'first_seen', data: {}, dateCreated: issue.firstSeen },
       ...(issue.activity ?? []),

@@ -2,9 +2,8 @@
 // Web API the app uses, as a fetch handler. Shapes follow reference/sentry/openapi.trimmed.json;
 // pagination follows Sentry's cursor Link headers.
 
-import { FaultInjector, type FaultHandle, type FaultSpec } from '../shared/faults';
-import { RequestLog } from '../shared/request-log';
-import { fromFetchRequest, jsonResponse, runPipeline, type SimRequest } from '../shared/sim-request';
+import { fromFetchRequest, jsonResponse, type SimRequest } from '../shared/sim-request';
+import { HttpError, SimulatedService } from '../shared/simulated-service';
 import { DEMO_TOKEN_GRANTS, seedDemoSentry, type SentryTokenGrant } from './demo';
 import { compileSearchQuery, SearchQueryError } from './search-query';
 import {
@@ -86,15 +85,6 @@ const SCOPES_ORG_READ = ['org:read', 'org:write', 'org:admin'];
 const SCOPES_EVENT_READ = ['event:read', 'event:write', 'event:admin'];
 const SCOPES_EVENT_WRITE = ['event:write', 'event:admin'];
 
-class HttpError extends Error {
-  constructor(
-    readonly status: number,
-    readonly body: unknown,
-  ) {
-    super(`HTTP ${status}`);
-  }
-}
-
 const detail = (status: number, message: string): HttpError => new HttpError(status, { detail: message });
 const NOT_FOUND = (): HttpError => detail(404, 'The requested resource does not exist');
 
@@ -134,16 +124,13 @@ interface SortedList {
   scores: number[];
 }
 
-export class SentrySimulator {
+export class SentrySimulator extends SimulatedService {
   readonly store = new SentryStore();
-  readonly requestLog = new RequestLog();
-  private readonly faults = new FaultInjector();
   private readonly tokens = new Map<string, SentryTokenGrant>();
-  private readonly now: () => number;
   private listCache: { key: string; version: number; list: SortedList } | null = null;
 
   constructor(options: SentrySimulatorOptions = {}) {
-    this.now = options.now ?? Date.now;
+    super(options.now ?? Date.now, (message) => ({ detail: message }));
     if (options.demo !== false) {
       seedDemoSentry(this.store, this.now());
       for (const [token, grant] of Object.entries(DEMO_TOKEN_GRANTS)) this.tokens.set(token, grant);
@@ -152,34 +139,8 @@ export class SentrySimulator {
   }
 
   /** The fetch-style handler: `(req: Request) => Promise<Response>`. */
-  readonly handle = async (request: Request): Promise<Response> => {
-    const req = await fromFetchRequest(request);
-    return runPipeline(
-      {
-        log: this.requestLog,
-        faults: this.faults,
-        now: this.now,
-        errorBody: (_status, message) => ({ detail: message }),
-      },
-      req,
-      async (r) => {
-        try {
-          return this.route(r);
-        } catch (error) {
-          if (error instanceof HttpError) return jsonResponse(error.body, error.status);
-          throw error;
-        }
-      },
-    );
-  };
-
-  injectFault(spec: FaultSpec): FaultHandle {
-    return this.faults.inject(spec);
-  }
-
-  clearFaults(): void {
-    this.faults.clear();
-  }
+  readonly handle = async (request: Request): Promise<Response> =>
+    this.serve(await fromFetchRequest(request));
 
   addToken(token: string, grant: SentryTokenGrant): void {
     this.tokens.set(token, grant);
@@ -318,7 +279,7 @@ export class SentrySimulator {
 
   // ---- HTTP -------------------------------------------------------------------------------
 
-  private route(req: SimRequest): Response {
+  protected override route(req: SimRequest): Response {
     const path = req.path.endsWith('/') ? req.path : `${req.path}/`;
     const m = /^\/api\/0\/organizations\/([^/]+)\/(.*)$/.exec(path);
     if (!m) throw NOT_FOUND();

@@ -2,9 +2,8 @@
 // handler. Parameters follow reference/sonarcloud/webservices.trimmed.json; answers follow
 // SonarSource's response examples (reference/sonarcloud/examples).
 
-import { FaultInjector, type FaultHandle, type FaultSpec } from '../shared/faults';
-import { RequestLog } from '../shared/request-log';
-import { fromFetchRequest, jsonResponse, runPipeline, type SimRequest } from '../shared/sim-request';
+import { fromFetchRequest, jsonResponse, type SimRequest } from '../shared/sim-request';
+import { HttpError, SimulatedService } from '../shared/simulated-service';
 import { DEMO_SONAR_TOKENS, generateSonarProjects, seedDemoSonarCloud, type SonarTokenGrant } from './demo';
 import {
   fileComponent,
@@ -45,26 +44,21 @@ export interface SonarCloudSimulatorOptions {
 /** SonarCloud refuses to page past the 10,000th issue (Elasticsearch's result window). */
 export const ISSUE_SEARCH_CAP = 10_000;
 
-class HttpError extends Error {
-  constructor(
-    readonly status: number,
-    message: string,
-  ) {
-    super(message);
+const errorBody = (message: string): { errors: Array<{ msg: string }> } => ({ errors: [{ msg: message }] });
+
+/** SonarCloud's error answer: `{ errors: [{ msg }] }`. */
+class SonarHttpError extends HttpError {
+  constructor(status: number, message: string) {
+    super(status, errorBody(message));
   }
 }
 
-const errorBody = (message: string): { errors: Array<{ msg: string }> } => ({ errors: [{ msg: message }] });
-
-export class SonarCloudSimulator {
+export class SonarCloudSimulator extends SimulatedService {
   readonly store = new SonarStore();
-  readonly requestLog = new RequestLog();
-  private readonly faults = new FaultInjector();
   private readonly tokens = new Map<string, SonarTokenGrant>();
-  private readonly now: () => number;
 
   constructor(options: SonarCloudSimulatorOptions = {}) {
-    this.now = options.now ?? Date.now;
+    super(options.now ?? Date.now, errorBody);
     if (options.demo !== false) {
       seedDemoSonarCloud(this.store, this.now());
       for (const [token, grant] of Object.entries(DEMO_SONAR_TOKENS)) this.tokens.set(token, grant);
@@ -72,34 +66,8 @@ export class SonarCloudSimulator {
     for (const [token, grant] of Object.entries(options.tokens ?? {})) this.tokens.set(token, grant);
   }
 
-  readonly handle = async (request: Request): Promise<Response> => {
-    const req = await fromFetchRequest(request);
-    return runPipeline(
-      {
-        log: this.requestLog,
-        faults: this.faults,
-        now: this.now,
-        errorBody: (_s, message) => errorBody(message),
-      },
-      req,
-      async (r) => {
-        try {
-          return this.route(r);
-        } catch (error) {
-          if (error instanceof HttpError) return jsonResponse(errorBody(error.message), error.status);
-          throw error;
-        }
-      },
-    );
-  };
-
-  injectFault(spec: FaultSpec): FaultHandle {
-    return this.faults.inject(spec);
-  }
-
-  clearFaults(): void {
-    this.faults.clear();
-  }
+  readonly handle = async (request: Request): Promise<Response> =>
+    this.serve(await fromFetchRequest(request));
 
   addToken(token: string, grant: SonarTokenGrant): void {
     this.tokens.set(token, grant);
@@ -124,8 +92,7 @@ export class SonarCloudSimulator {
     changes: Partial<AnalysisFacts>,
     at?: number,
   ): 'OK' | 'ERROR' {
-    const project = this.store.project(projectKey);
-    if (!project) throw new Error(`SonarCloud simulator: no project "${projectKey}"`);
+    const project = this.requireProject(projectKey);
     const branch = this.branchOf(project, branchName ?? undefined);
     const previous = currentAnalysis(branch);
     const date = at ?? this.now();
@@ -142,8 +109,7 @@ export class SonarCloudSimulator {
     changes: Partial<AnalysisFacts> = {},
     type: 'LONG' | 'SHORT' = 'SHORT',
   ): void {
-    const project = this.store.project(projectKey);
-    if (!project) throw new Error(`SonarCloud simulator: no project "${projectKey}"`);
+    const project = this.requireProject(projectKey);
     const main = this.branchOf(project, undefined);
     project.branches.push({
       name,
@@ -156,17 +122,22 @@ export class SonarCloudSimulator {
   }
 
   gateStatus(projectKey: string, branchName?: string): 'OK' | 'ERROR' {
+    const project = this.requireProject(projectKey);
+    return this.gateOf(this.branchOf(project, branchName)).status;
+  }
+
+  private requireProject(projectKey: string): SonarProject {
     const project = this.store.project(projectKey);
     if (!project) throw new Error(`SonarCloud simulator: no project "${projectKey}"`);
-    return this.gateOf(this.branchOf(project, branchName)).status;
+    return project;
   }
 
   // ---- HTTP -------------------------------------------------------------------------------
 
-  private route(req: SimRequest): Response {
-    if (req.host !== 'sonarcloud.io') throw new HttpError(404, `Unknown host ${req.host}`);
+  protected override route(req: SimRequest): Response {
+    if (req.host !== 'sonarcloud.io') throw new SonarHttpError(404, `Unknown host ${req.host}`);
     if (req.method !== 'GET')
-      throw new HttpError(405, `HTTP method ${req.method} is not allowed for ${req.path}`);
+      throw new SonarHttpError(405, `HTTP method ${req.method} is not allowed for ${req.path}`);
     const q = req.query;
     switch (req.path.replace(/\/$/, '')) {
       case '/api/authentication/validate':
@@ -188,7 +159,7 @@ export class SonarCloudSimulator {
       case '/api/project_branches/list':
         return this.branchesList(req);
       default:
-        throw new HttpError(404, `Unknown url : ${req.path}`);
+        throw new SonarHttpError(404, `Unknown url : ${req.path}`);
     }
   }
 
@@ -214,7 +185,7 @@ export class SonarCloudSimulator {
 
   private requireUser(req: SimRequest): SonarTokenGrant {
     const grant = this.tokenGrant(req);
-    if (!grant) throw new HttpError(401, 'Authentication is required');
+    if (!grant) throw new SonarHttpError(401, 'Authentication is required');
     return grant;
   }
 
@@ -222,17 +193,17 @@ export class SonarCloudSimulator {
     if (project.visibility === 'public') return;
     const grant = this.requireUser(req);
     if (!grant.organizations.includes(project.organization))
-      throw new HttpError(403, 'Insufficient privileges');
+      throw new SonarHttpError(403, 'Insufficient privileges');
   }
 
   private projectParam(req: SimRequest, name: string): SonarProject {
     const key = req.query.get(name);
-    if (!key) throw new HttpError(400, `The '${name}' parameter is missing`);
+    if (!key) throw new SonarHttpError(400, `The '${name}' parameter is missing`);
     const project = this.store.project(key);
     if (!project) {
       // Unknown and forbidden look alike to users without access, as on SonarCloud.
       this.requireUser(req);
-      throw new HttpError(404, `Component key '${key}' not found`);
+      throw new SonarHttpError(404, `Component key '${key}' not found`);
     }
     this.requireBrowse(req, project);
     return project;
@@ -243,25 +214,27 @@ export class SonarCloudSimulator {
       name === undefined
         ? project.branches.find((b) => b.isMain)
         : project.branches.find((b) => b.name === name);
-    if (!branch) throw new HttpError(404, `Component '${project.key}' on branch '${name ?? ''}' not found`);
+    if (!branch)
+      throw new SonarHttpError(404, `Component '${project.key}' on branch '${name ?? ''}' not found`);
     return branch;
   }
 
   private paging(q: URLSearchParams, maxPageSize: number, defaultPageSize = 100): { p: number; ps: number } {
     const p = parseIntParam(q, 'p', 1);
     const ps = parseIntParam(q, 'ps', defaultPageSize);
-    if (p < 1) throw new HttpError(400, `'p' value (${p}) must be greater than 0`);
-    if (ps < 1) throw new HttpError(400, `'ps' value (${ps}) must be greater than 0`);
-    if (ps > maxPageSize) throw new HttpError(400, `'ps' value (${ps}) must be less than ${maxPageSize}`);
+    if (p < 1) throw new SonarHttpError(400, `'p' value (${p}) must be greater than 0`);
+    if (ps < 1) throw new SonarHttpError(400, `'ps' value (${ps}) must be greater than 0`);
+    if (ps > maxPageSize)
+      throw new SonarHttpError(400, `'ps' value (${ps}) must be less than ${maxPageSize}`);
     return { p, ps };
   }
 
   private organizationParam(req: SimRequest): string {
     const org = req.query.get('organization');
-    if (!org) throw new HttpError(400, "The 'organization' parameter is missing");
-    if (!this.store.organizations.has(org)) throw new HttpError(404, `No organization for key '${org}'`);
+    if (!org) throw new SonarHttpError(400, "The 'organization' parameter is missing");
+    if (!this.store.organizations.has(org)) throw new SonarHttpError(404, `No organization for key '${org}'`);
     const grant = this.requireUser(req);
-    if (!grant.organizations.includes(org)) throw new HttpError(403, 'Insufficient privileges');
+    if (!grant.organizations.includes(org)) throw new SonarHttpError(403, 'Insufficient privileges');
     return org;
   }
 
@@ -299,7 +272,8 @@ export class SonarCloudSimulator {
 
   private projectsSearch(req: SimRequest, q: URLSearchParams): Response {
     const org = this.organizationParam(req);
-    if (!this.requireUser(req).adminOf.includes(org)) throw new HttpError(403, 'Insufficient privileges');
+    if (!this.requireUser(req).adminOf.includes(org))
+      throw new SonarHttpError(403, 'Insufficient privileges');
     const { p, ps } = this.paging(q, 500);
     const text = q.get('q')?.toLowerCase();
     const keys = q.get('projects')?.split(',');
@@ -338,14 +312,14 @@ export class SonarCloudSimulator {
   private measuresComponent(req: SimRequest, q: URLSearchParams): Response {
     const project = this.projectParam(req, q.has('component') ? 'component' : 'componentId');
     const metricKeysParam = q.get('metricKeys');
-    if (!metricKeysParam) throw new HttpError(400, "The 'metricKeys' parameter is missing");
+    if (!metricKeysParam) throw new SonarHttpError(400, "The 'metricKeys' parameter is missing");
     const metricKeys = metricKeysParam
       .split(',')
       .map((k) => k.trim())
       .filter(Boolean);
     const unknown = metricKeys.filter((k) => !isKnownMetric(k));
     if (unknown.length > 0)
-      throw new HttpError(404, `The following metric keys are not found: ${unknown.join(', ')}`);
+      throw new SonarHttpError(404, `The following metric keys are not found: ${unknown.join(', ')}`);
     const branchName = q.get('branch') ?? undefined;
     const branch = this.branchOf(project, branchName);
     const values = this.measureValues(branch);
@@ -391,13 +365,13 @@ export class SonarCloudSimulator {
   private searchHistory(req: SimRequest, q: URLSearchParams): Response {
     const project = this.projectParam(req, 'component');
     const metricsParam = q.get('metrics');
-    if (!metricsParam) throw new HttpError(400, "The 'metrics' parameter is missing");
+    if (!metricsParam) throw new SonarHttpError(400, "The 'metrics' parameter is missing");
     const metricKeys = metricsParam
       .split(',')
       .map((k) => k.trim())
       .filter(Boolean);
     const unknown = metricKeys.filter((k) => !isKnownMetric(k));
-    if (unknown.length > 0) throw new HttpError(404, `Metrics ${unknown.join(', ')} are not found`);
+    if (unknown.length > 0) throw new SonarHttpError(404, `Metrics ${unknown.join(', ')} are not found`);
     const branch = this.branchOf(project, q.get('branch') ?? undefined);
     const { p, ps } = this.paging(q, 1000);
     const from = parseSonarDate(q.get('from'), 'from');
@@ -427,7 +401,7 @@ export class SonarCloudSimulator {
 
   private projectStatus(req: SimRequest, q: URLSearchParams): Response {
     if (!q.get('projectKey') && !q.get('projectId') && !q.get('analysisId')) {
-      throw new HttpError(400, "Either 'analysisId', 'projectId' or 'projectKey' must be provided");
+      throw new SonarHttpError(400, "Either 'analysisId', 'projectId' or 'projectKey' must be provided");
     }
     const project = this.projectParam(req, q.has('projectKey') ? 'projectKey' : 'projectId');
     const branch = this.branchOf(project, q.get('branch') ?? undefined);
@@ -458,7 +432,7 @@ export class SonarCloudSimulator {
       .filter(Boolean);
     if (keys.length === 0) {
       if (q.get('organization')) this.organizationParam(req);
-      throw new HttpError(
+      throw new SonarHttpError(
         400,
         "Either 'componentKeys' or 'projects' must be provided to search the issues of a project",
       );
@@ -467,14 +441,14 @@ export class SonarCloudSimulator {
       const project = this.store.project(key);
       if (!project) {
         this.requireUser(req);
-        throw new HttpError(404, `Component key '${key}' not found`);
+        throw new SonarHttpError(404, `Component key '${key}' not found`);
       }
       this.requireBrowse(req, project);
       return project;
     });
     const { p, ps } = this.paging(q, 500);
     if (p * ps > ISSUE_SEARCH_CAP) {
-      throw new HttpError(
+      throw new SonarHttpError(
         400,
         `Can return only the first ${ISSUE_SEARCH_CAP} results. ${p * ps}th result asked.`,
       );
@@ -553,7 +527,7 @@ export class SonarCloudSimulator {
 
   private hotspotsSearch(req: SimRequest, q: URLSearchParams): Response {
     if (!q.get('projectKey') && !q.get('hotspots'))
-      throw new HttpError(
+      throw new SonarHttpError(
         400,
         "A value must be provided for either parameter 'projectKey' or parameter 'hotspots'",
       );
@@ -562,7 +536,7 @@ export class SonarCloudSimulator {
     const { p, ps } = this.paging(q, 500);
     const status = q.get('status');
     if (status !== null && status !== 'TO_REVIEW' && status !== 'REVIEWED') {
-      throw new HttpError(
+      throw new SonarHttpError(
         400,
         `Value of parameter 'status' (${status}) must be one of: [TO_REVIEW, REVIEWED]`,
       );
@@ -615,7 +589,7 @@ function parseIntParam(q: URLSearchParams, name: string, fallback: number): numb
   if (raw === null || raw === '') return fallback;
   const n = Number(raw);
   if (!Number.isInteger(n))
-    throw new HttpError(400, `The '${name}' parameter cannot be parsed as an integer value: ${raw}`);
+    throw new SonarHttpError(400, `The '${name}' parameter cannot be parsed as an integer value: ${raw}`);
   return n;
 }
 
@@ -625,7 +599,10 @@ function listParam<T extends string>(q: URLSearchParams, name: string, allowed: 
   const values = raw.split(',').map((v) => v.trim());
   for (const v of values) {
     if (!(allowed as readonly string[]).includes(v)) {
-      throw new HttpError(400, `Value of parameter '${name}' (${v}) must be one of: [${allowed.join(', ')}]`);
+      throw new SonarHttpError(
+        400,
+        `Value of parameter '${name}' (${v}) must be one of: [${allowed.join(', ')}]`,
+      );
     }
   }
   return values as T[];
@@ -638,7 +615,10 @@ function parseSonarDate(raw: string | null, name: string): number | null {
     : raw.replace(/([+-]\d{2})(\d{2})$/, '$1:$2');
   const t = Date.parse(normalized);
   if (Number.isNaN(t))
-    throw new HttpError(400, `'${raw}' cannot be parsed as either a date or date+time (parameter '${name}')`);
+    throw new SonarHttpError(
+      400,
+      `'${raw}' cannot be parsed as either a date or date+time (parameter '${name}')`,
+    );
   return t;
 }
 

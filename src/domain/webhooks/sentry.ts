@@ -3,20 +3,11 @@
 // installation). Unknown fields are kept out of the parsed result; unknown resources and actions are
 // acknowledged and ignored on purpose, so Sentry adding a new kind of delivery never turns into errors.
 import { z } from 'zod';
-import { normalizeTimestamp } from '../timestamps';
+import { countSchema, nullableStringSchema, timestampSchema } from '../wire-schemas';
 import { describeZodError, invalidJsonBodyError } from './validation';
 
 /** Sentry sends most ids as strings, but some (a user actor's id, an event's project) as numbers. */
 const idSchema = z.union([z.string().min(1), z.number().int().nonnegative()]).transform(String);
-
-const timestampSchema = z.string().refine((value) => normalizeTimestamp(value) !== null, {
-  message: 'must be an ISO-8601 date-time with a zone',
-});
-
-/** Event counts arrive as a string of digits ("150"), user counts as numbers. */
-const countSchema = z
-  .union([z.string().regex(/^\d+$/, 'must be a whole number'), z.number().int().nonnegative()])
-  .transform(Number);
 
 export const SENTRY_LEVELS = ['fatal', 'error', 'warning', 'info', 'debug', 'sample', 'unknown'] as const;
 export type SentryWireLevel = (typeof SENTRY_LEVELS)[number];
@@ -52,25 +43,16 @@ export const sentryWebhookIssueSchema = z.object({
   id: idSchema,
   shortId: z.string().min(1),
   title: z.string(),
-  culprit: z
-    .string()
-    .nullish()
-    .transform((value) => value ?? null),
+  culprit: nullableStringSchema,
   level: z.enum(SENTRY_LEVELS),
   status: z.enum(SENTRY_WIRE_STATUSES),
-  substatus: z
-    .string()
-    .nullish()
-    .transform((value) => value ?? null),
+  substatus: nullableStringSchema,
   project: z.object({ id: idSchema, slug: z.string().min(1), name: z.string().optional() }),
   firstSeen: timestampSchema,
   lastSeen: timestampSchema,
   count: countSchema,
   userCount: countSchema.optional(),
-  permalink: z
-    .string()
-    .nullish()
-    .transform((value) => value ?? null),
+  permalink: nullableStringSchema,
   /** Newer payloads carry the issue's page as `web_url` (permalink is often null in webhooks). */
   web_url: z.string().optional(),
   url: z.string().optional(),

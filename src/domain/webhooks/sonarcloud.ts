@@ -2,12 +2,8 @@
 // SonarQube Community Edition and old servers omit `branch`; pull-request analyses carry
 // `branch.type: "PULL_REQUEST"`. A failed task (`status: "FAILED"`) has no quality gate.
 import { z } from 'zod';
-import { normalizeTimestamp } from '../timestamps';
+import { timestampSchema } from '../wire-schemas';
 import { describeZodError, invalidJsonBodyError } from './validation';
-
-const timestampSchema = z.string().refine((value) => normalizeTimestamp(value) !== null, {
-  message: 'must be an ISO-8601 date-time with a zone',
-});
 
 export const sonarWebhookConditionSchema = z.object({
   metric: z.string().min(1),

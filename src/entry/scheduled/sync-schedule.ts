@@ -1,0 +1,13 @@
+// Scheduled trigger `sync-schedule` (function scheduled-sync-fn): fans the sync out over the queue.
+import { runScheduledSyncNow } from '../../services/sync-scheduled';
+
+export async function runScheduledSync(): Promise<void> {
+  const summary = await runScheduledSyncNow();
+  // Forge keeps function logs: one line per run says what was enqueued and what was left out.
+  console.log(
+    `Scheduled sync ${summary.runId}: ${summary.sentryJobs} Sentry and ${summary.sonarJobs} SonarCloud project jobs ` +
+      `(${summary.pushedNow} now, ${summary.fanOutJobs} fan-out jobs for later minutes); skipped ` +
+      `${summary.skipped.paused} paused, ${summary.skipped.backingOff} backing off, ${summary.skipped.unusable} without a usable connection; ` +
+      `pruned ${summary.prunedLogEntries} old sync log entries.`,
+  );
+}

@@ -1,0 +1,188 @@
+/**
+ * What an admin can do about sync: pause and resume a connection, "sync now" for a connection or
+ * one project, a full backfill of a Sentry project, and retrying a failed run from the sync log.
+ * Every action enqueues project jobs; the consumers do the work. Callers check permissions first.
+ */
+import { z } from 'zod';
+import type { Connection } from '../domain/model';
+import {
+  getConnection,
+  getSyncLogEntry,
+  saveConnection,
+  StorageNotFoundError,
+  StorageValidationError,
+} from '../storage';
+import { paceProjectJobs, pushSyncJobs, newRunId, type ProjectJob } from './sync-jobs';
+import { planProjectJobs } from './sync-planner';
+
+export interface EnqueuedSync {
+  runId: string;
+  /** Project jobs enqueued. */
+  jobs: number;
+}
+
+async function requireConnection(connectionId: string): Promise<Connection> {
+  const connection = await getConnection(connectionId);
+  if (!connection) {
+    throw new StorageNotFoundError(
+      `There is no connection "${connectionId}"; reload the page.`,
+      'connectionId',
+    );
+  }
+  return connection;
+}
+
+async function setPaused(connectionId: string, paused: boolean, now: Date): Promise<Connection> {
+  const connection = await requireConnection(connectionId);
+  if (connection.paused === paused) return connection;
+  return saveConnection({ ...connection, paused, updatedAt: now.toISOString() });
+}
+
+/** Scheduled sync, webhooks' follow-ups and continuations skip the connection until it is resumed. */
+export function pauseConnection(connectionId: string, now: Date = new Date()): Promise<Connection> {
+  return setPaused(connectionId, true, now);
+}
+
+/** Sync picks up again, each project from its saved position. */
+export function resumeConnection(connectionId: string, now: Date = new Date()): Promise<Connection> {
+  return setPaused(connectionId, false, now);
+}
+
+async function enqueue(runId: string, jobs: ProjectJob[], push: typeof pushSyncJobs): Promise<EnqueuedSync> {
+  if (jobs.length > 0) await push(paceProjectJobs(runId, jobs));
+  return { runId, jobs: jobs.length };
+}
+
+async function refuseIfPaused(connectionId: string): Promise<void> {
+  const connection = await requireConnection(connectionId);
+  if (connection.paused) {
+    throw new StorageValidationError(
+      `The connection "${connection.label}" is paused: resume it first, then sync.`,
+      'connectionId',
+    );
+  }
+  if (!connection.hasToken) {
+    throw new StorageValidationError(
+      `The connection "${connection.label}" has no token: add one, then sync.`,
+      'connectionId',
+    );
+  }
+}
+
+/**
+ * Enqueues a sync of every mapped project of a connection (or of one project: a Sentry project id
+ * or a SonarCloud `projectKey@branch`), ignoring backoff: a person asked for it.
+ */
+export async function syncNow(
+  target: { connectionId: string; projectId?: string },
+  now: Date = new Date(),
+  push: typeof pushSyncJobs = pushSyncJobs,
+): Promise<EnqueuedSync> {
+  await refuseIfPaused(target.connectionId);
+  const plan = await planProjectJobs(
+    {
+      trigger: 'manual',
+      connectionId: target.connectionId,
+      respectBackoff: false,
+      ...(target.projectId !== undefined ? { projectId: target.projectId } : {}),
+    },
+    now,
+  );
+  if (plan.jobs.length === 0) {
+    throw new StorageNotFoundError(
+      target.projectId === undefined
+        ? 'No product maps a project of this connection yet: map projects to products first.'
+        : `No product maps project "${target.projectId}" of this connection: map it to a product first.`,
+      'projectId',
+    );
+  }
+  return enqueue(plan.runId, plan.jobs, push);
+}
+
+/** Enqueues a full backfill of a mapped Sentry project: every issue, not only those changed since the cursor. */
+export async function backfillSentryProject(
+  target: { connectionId: string; projectId: string },
+  now: Date = new Date(),
+  push: typeof pushSyncJobs = pushSyncJobs,
+): Promise<EnqueuedSync> {
+  await refuseIfPaused(target.connectionId);
+  const plan = await planProjectJobs(
+    {
+      trigger: 'backfill',
+      mode: 'backfill',
+      connectionId: target.connectionId,
+      projectId: target.projectId,
+      respectBackoff: false,
+    },
+    now,
+  );
+  const job = plan.jobs.find((candidate) => candidate.kind === 'sentry-project');
+  if (!job) {
+    throw new StorageNotFoundError(
+      `No product maps Sentry project "${target.projectId}" of this connection: map it to a product before a backfill.`,
+      'projectId',
+    );
+  }
+  return enqueue(plan.runId, [job], push);
+}
+
+const retrySchema = z.discriminatedUnion('kind', [
+  z.object({
+    kind: z.literal('sentry-project'),
+    connectionId: z.string().min(1),
+    projectId: z.string().min(1),
+    mode: z.enum(['incremental', 'backfill']).default('incremental'),
+    projectSlug: z.string().optional(),
+  }),
+  z.object({
+    kind: z.literal('sonar-project'),
+    connectionId: z.string().min(1),
+    projectKey: z.string().min(1),
+    branch: z.string().min(1),
+  }),
+]);
+
+/** Runs the work of a failed sync log entry again (from the entry's retry data). */
+export async function retrySyncLogEntry(
+  entryRef: { at: string; id: string },
+  now: Date = new Date(),
+  push: typeof pushSyncJobs = pushSyncJobs,
+): Promise<EnqueuedSync> {
+  const entry = await getSyncLogEntry(entryRef.at, entryRef.id);
+  if (!entry) {
+    throw new StorageNotFoundError(
+      'That sync log entry no longer exists (entries expire after 14 days); start a sync instead.',
+      'id',
+    );
+  }
+  const parsed = retrySchema.safeParse(entry.retry ?? {});
+  if (!parsed.success) {
+    throw new StorageValidationError(
+      'This sync log entry cannot be retried from the log: it holds no sync job to repeat. Use "Sync now" instead.',
+      'id',
+    );
+  }
+  const retry = parsed.data;
+  await refuseIfPaused(retry.connectionId);
+  const runId = newRunId('retry', now);
+  const job: ProjectJob =
+    retry.kind === 'sentry-project'
+      ? {
+          kind: 'sentry-project',
+          runId,
+          trigger: 'retry',
+          connectionId: retry.connectionId,
+          projectId: retry.projectId,
+          mode: retry.mode,
+          ...(retry.projectSlug ? { projectSlug: retry.projectSlug } : {}),
+        }
+      : {
+          kind: 'sonar-project',
+          runId,
+          trigger: 'retry',
+          connectionId: retry.connectionId,
+          projectKey: retry.projectKey,
+          branch: retry.branch,
+        };
+  return enqueue(runId, [job], push);
+}

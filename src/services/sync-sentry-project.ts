@@ -1,0 +1,354 @@
+/**
+ * Syncs one Sentry project: incrementally from its cursor (issues last seen since the last completed
+ * run, newest first, 100 per request), or as a full backfill. A project with nothing new costs one
+ * request. Each page is recorded through recordSentryIssues and the cursor saved before the next, so
+ * a run stopped by its time budget, a rate limit or an outage continues in a new invocation from
+ * where it stopped, losing nothing; a project whose sync keeps failing backs off.
+ */
+import { forgeRemainingTimeMs, isRetryLater, OutOfTimeError, type HttpOptions } from '../clients/http';
+import type { SentryClient, SentryIssueQuery } from '../clients/sentry';
+import { isSyncDue, recordSyncFailure, recordSyncSuccess } from '../domain/backoff';
+import type { SentryConnection, SyncLogEntry, SyncState } from '../domain/model';
+import type { SentryApiIssue } from '../domain/sentry-api-issue';
+import { sentrySnapshotFromApi, type SentryApiMappingContext } from '../domain/snapshots';
+import {
+  advanceSentryCursor,
+  decodeSentryCursor,
+  encodeSentryCursor,
+  isAlreadySynced,
+  sentrySyncRequest,
+  type SentrySyncCursor,
+} from '../domain/sync-cursor';
+import { DAY_MS, timestampMs } from '../domain/timestamps';
+import { getConnection, getOrInitSyncState, getSentrySnapshots, saveSyncState } from '../storage';
+import { recordSentryIssues } from './record-sentry-snapshot';
+import { sentryClientFor } from './sync-clients';
+import { pushSyncJobs, ZERO_TOTALS, type RunTotals, type SentryProjectJob } from './sync-jobs';
+import { errorInWords, logSyncRun } from './sync-log-writer';
+
+/** Issues per request: Sentry's maximum. */
+export const SENTRY_PAGE_SIZE = 100;
+/** Never start a page with less than this left in the invocation (room to save and re-enqueue). */
+export const MIN_TIME_RESERVE_MS = 15_000;
+/** Runs in a row that only waited on a rate limit or an outage before the project counts as failing. */
+export const MAX_DEFERRALS = 3;
+/** A continuation waits at least this long after a rate limit or outage. */
+const MIN_DEFER_SECONDS = 5;
+
+export interface SyncEnvironment {
+  now: () => Date;
+  /** Milliseconds left in this invocation; null when unknown (then pages continue until done). */
+  remainingTimeMs: () => number | null;
+  http?: HttpOptions;
+  /** Builds the client; tests and benchmarks may wrap it. */
+  sentryClient?: (connection: SentryConnection, http?: HttpOptions) => Promise<SentryClient>;
+  /** Pushes continuation jobs; defaults to the sync queue. */
+  push?: typeof pushSyncJobs;
+}
+
+export const defaultSyncEnvironment = (): SyncEnvironment => ({
+  now: () => new Date(),
+  remainingTimeMs: forgeRemainingTimeMs,
+});
+
+export type SyncRunOutcome =
+  | 'completed'
+  | 'continued' // out of time: the rest runs in a new invocation
+  | 'deferred' // rate limit or outage: the rest runs after the wait
+  | 'failed'
+  | 'skipped';
+
+export interface SyncRunResult {
+  outcome: SyncRunOutcome;
+  /** This invocation's counts. */
+  totals: RunTotals;
+  /** The job pushed to continue the run, if any. */
+  continuation: SentryProjectJob | null;
+  logEntry: SyncLogEntry;
+}
+
+interface PageFetch {
+  query: SentryIssueQuery;
+  countsPeriod: SentryApiMappingContext['countsPeriod'];
+}
+
+/**
+ * Which query a page uses. Counts in the last 14 days are exact when Sentry is asked for that
+ * period, but such a query also only returns issues seen in it; a watermark older than that (or
+ * none: a full sync, a backfill) asks for the last 90 days (Sentry's maximum), where the 24 h counts
+ * come from the hourly stats and older windows from first / last seen.
+ */
+function pageQuery(
+  projectId: string,
+  query: string,
+  watermark: string | null,
+  pageCursor: string | null,
+  now: Date,
+): PageFetch {
+  const recent = watermark !== null && timestampMs(watermark) > now.getTime() - 13 * DAY_MS;
+  return {
+    query: {
+      projects: [projectId],
+      query,
+      sort: 'date',
+      statsPeriod: recent ? '14d' : '90d',
+      groupStatsPeriod: '24h',
+      limit: SENTRY_PAGE_SIZE,
+      ...(pageCursor ? { cursor: pageCursor } : {}),
+    },
+    // With 90 days, the top-level counts match no window the mapper knows; the list's `lifetime`
+    // carries the totals, so the counts are read as totals only where `lifetime` is missing.
+    countsPeriod: recent ? '14d' : 'lifetime',
+  };
+}
+
+function retryData(job: SentryProjectJob): Record<string, string> {
+  return {
+    kind: job.kind,
+    connectionId: job.connectionId,
+    projectId: job.projectId,
+    mode: job.mode,
+    ...(job.projectSlug ? { projectSlug: job.projectSlug } : {}),
+  };
+}
+
+function add(a: RunTotals, b: RunTotals): RunTotals {
+  return {
+    fetched: a.fetched + b.fetched,
+    changed: a.changed + b.changed,
+    failed: a.failed + b.failed,
+    pages: a.pages + b.pages,
+  };
+}
+
+export async function syncSentryProject(
+  job: SentryProjectJob,
+  env: SyncEnvironment = defaultSyncEnvironment(),
+): Promise<SyncRunResult> {
+  const started = env.now();
+  const push = env.push ?? pushSyncJobs;
+  const part = job.continuation?.part ?? 1;
+  const earlier = job.continuation?.totals ?? ZERO_TOTALS;
+  const what = job.mode === 'backfill' ? 'Backfill' : 'Sync';
+  let totals: RunTotals = { ...ZERO_TOTALS };
+  const errors: string[] = [];
+
+  const finish = async (
+    outcome: SyncRunOutcome,
+    continuation: SentryProjectJob | null,
+    extraErrors: string[] = [],
+  ): Promise<SyncRunResult> => {
+    const logOutcome: SyncLogEntry['outcome'] =
+      outcome === 'completed'
+        ? totals.failed > 0
+          ? 'partial'
+          : 'ok'
+        : outcome === 'skipped'
+          ? 'skipped'
+          : outcome === 'failed'
+            ? 'failed'
+            : 'partial';
+    const logEntry = await logSyncRun(
+      {
+        trigger: job.trigger,
+        source: 'sentry',
+        connectionId: job.connectionId,
+        projectId: job.projectId,
+        durationMs: Math.max(0, env.now().getTime() - started.getTime()),
+        fetched: totals.fetched,
+        changed: totals.changed,
+        failed: totals.failed,
+        outcome: logOutcome,
+        errors: [...errors, ...extraErrors],
+        retry: outcome === 'failed' || totals.failed > 0 ? retryData(job) : null,
+        at: started,
+      },
+      env.now(),
+    );
+    return { outcome, totals, continuation, logEntry };
+  };
+
+  const connection = await getConnection(job.connectionId);
+  if (!connection || connection.kind !== 'sentry') {
+    return finish('skipped', null, [
+      `${what} of Sentry project ${job.projectSlug ?? job.projectId} skipped: its connection ${job.connectionId} ` +
+        'no longer exists. Remove the project from its product, or add the connection again.',
+    ]);
+  }
+  if (connection.paused) {
+    return finish('skipped', null, [
+      `${what} of Sentry project ${job.projectSlug ?? job.projectId} skipped: the connection "${connection.label}" is paused. ` +
+        (job.mode === 'backfill'
+          ? 'Start the backfill again after resuming.'
+          : 'Resuming it continues from the saved position.'),
+    ]);
+  }
+
+  let state: SyncState = await getOrInitSyncState('sentry', job.connectionId, job.projectId);
+  if (job.trigger === 'schedule' && !job.continuation && !isSyncDue(state, started)) {
+    return finish('skipped', null, [
+      `Sync of Sentry project ${job.projectSlug ?? job.projectId} skipped: it is backing off after ` +
+        `${state.consecutiveFailures} failed runs until ${state.backoffUntil}. Last error: ${state.lastError ?? 'unknown'}`,
+    ]);
+  }
+
+  const decoded = decodeSentryCursor(state.cursor);
+  if (decoded.problem && job.mode === 'incremental') errors.push(decoded.problem);
+  let cursor: SentrySyncCursor = decoded.cursor;
+  let backfillCursor: string | null = job.backfill?.pageCursor ?? null;
+  let longestPageMs = 0;
+
+  /** The job that continues this run in a new invocation. */
+  const continuationJob = (deferrals: number): SentryProjectJob => ({
+    ...job,
+    ...(job.mode === 'backfill' && backfillCursor ? { backfill: { pageCursor: backfillCursor } } : {}),
+    continuation: {
+      part: part + 1,
+      deferrals,
+      totals: add(earlier, totals),
+      startedAt: job.continuation?.startedAt ?? started.toISOString(),
+    },
+  });
+  const saveProgress = async (): Promise<void> => {
+    if (job.mode === 'incremental') {
+      state = { ...state, cursor: encodeSentryCursor(cursor), lastAttemptAt: env.now().toISOString() };
+      await saveSyncState(state);
+    }
+  };
+
+  try {
+    const client = await (env.sentryClient ?? sentryClientFor)(connection, env.http);
+    for (;;) {
+      // Stop before a page that might not fit: the longest page so far, with room to spare.
+      const remaining = env.remainingTimeMs();
+      const reserve = Math.max(MIN_TIME_RESERVE_MS, longestPageMs * 1.5 + 5_000);
+      if (totals.pages > 0 && remaining !== null && remaining < reserve) {
+        await saveProgress();
+        const next = continuationJob(0);
+        await push([{ job: next }]);
+        return finish('continued', next, [
+          `${what} part ${part} stopped with ${Math.round(remaining / 1000)} s left in the invocation after ` +
+            `${totals.pages} page(s); it continues in a new invocation from the saved position.`,
+        ]);
+      }
+      // Page time on the invocation's own clock when known (the budget runs on it), else wall time.
+      const pageStarted = { remaining: remaining, wall: Date.now() };
+      const now = env.now();
+      let fetch: PageFetch;
+      let activeCursor = cursor;
+      if (job.mode === 'backfill') {
+        fetch = pageQuery(job.projectId, '', null, backfillCursor, now);
+      } else {
+        const request = sentrySyncRequest(cursor, now, { baseQuery: '' });
+        if (request.restarted) {
+          errors.push(
+            'An interrupted run was over a day old; the sync started again from the last completed position.',
+          );
+        }
+        activeCursor = request.cursor;
+        fetch = pageQuery(
+          job.projectId,
+          request.query,
+          cursor.watermark?.lastSeen ?? null,
+          request.pageCursor,
+          now,
+        );
+      }
+
+      const page = await client.listIssuesPage(fetch.query);
+      const fresh: SentryApiIssue[] =
+        job.mode === 'backfill'
+          ? page.items
+          : page.items.filter((issue) => !isAlreadySynced(activeCursor, issue));
+      const recorded = await recordPage(fresh, connection, fetch.countsPeriod, job, now);
+      totals = add(totals, {
+        fetched: page.items.length,
+        changed: recorded.changed,
+        failed: recorded.errors.length,
+        pages: 1,
+      });
+      errors.push(...recorded.errors);
+
+      if (job.mode === 'backfill') {
+        backfillCursor = page.nextCursor;
+      } else {
+        cursor = advanceSentryCursor(
+          activeCursor,
+          { issues: page.items, nextPageCursor: page.nextCursor },
+          now,
+        );
+      }
+      const remainingAfter = env.remainingTimeMs();
+      const pageMs =
+        pageStarted.remaining !== null && remainingAfter !== null
+          ? pageStarted.remaining - remainingAfter
+          : Date.now() - pageStarted.wall;
+      longestPageMs = Math.max(longestPageMs, pageMs);
+      const done = job.mode === 'backfill' ? backfillCursor === null : cursor.pending === null;
+      if (done) break;
+      await saveProgress();
+    }
+    state = recordSyncSuccess(
+      state,
+      job.mode === 'incremental' ? encodeSentryCursor(cursor) : state.cursor,
+      env.now(),
+    );
+    await saveSyncState(state);
+    const whole = add(earlier, totals);
+    const summary =
+      part > 1
+        ? [
+            `${what} completed in ${part} parts: ${whole.fetched} fetched, ${whole.changed} changed, ${whole.failed} failed in all.`,
+          ]
+        : [];
+    return finish('completed', null, summary);
+  } catch (error) {
+    await saveProgress().catch(() => undefined);
+    const words = errorInWords(error);
+    const deferrals = job.continuation?.deferrals ?? 0;
+    if (error instanceof OutOfTimeError || (isRetryLater(error) && deferrals < MAX_DEFERRALS)) {
+      // The rest waits for the remote (or a new invocation): progress is saved, so nothing is lost.
+      const waitSeconds = Math.max(MIN_DEFER_SECONDS, Math.ceil(error.retryAfterMs / 1000));
+      const next = continuationJob(error instanceof OutOfTimeError && totals.pages > 0 ? 0 : deferrals + 1);
+      await push([{ job: next, delayInSeconds: waitSeconds }]);
+      return finish(error instanceof OutOfTimeError ? 'continued' : 'deferred', next, [
+        `${what} part ${part} paused after ${totals.pages} page(s): ${words} It continues in about ${waitSeconds} s from the saved position.`,
+      ]);
+    }
+    state = recordSyncFailure(state, words, env.now(), {
+      retryAfterMs: isRetryLater(error) ? error.retryAfterMs : null,
+    });
+    await saveSyncState(state);
+    return finish('failed', null, [
+      `${what} of Sentry project ${job.projectSlug ?? job.projectId} failed (${state.consecutiveFailures} in a row; ` +
+        `next scheduled attempt after ${state.backoffUntil}): ${words}`,
+    ]);
+  }
+}
+
+/** Maps a page of issues to snapshots (with what the stored ones know) and records them. */
+async function recordPage(
+  issues: readonly SentryApiIssue[],
+  connection: SentryConnection,
+  countsPeriod: SentryApiMappingContext['countsPeriod'],
+  job: SentryProjectJob,
+  now: Date,
+): Promise<{ changed: number; errors: string[] }> {
+  if (issues.length === 0) return { changed: 0, errors: [] };
+  const stored = await getSentrySnapshots(
+    issues.map((issue) => ({ connectionId: connection.id, issueId: issue.id })),
+  );
+  const previous = new Map<string, NonNullable<(typeof stored)[number]>>();
+  for (const snapshot of stored) if (snapshot) previous.set(snapshot.id, snapshot);
+  const snapshots = issues.map((issue) =>
+    sentrySnapshotFromApi(issue, {
+      connectionId: connection.id,
+      organizationSlug: connection.organizationSlug,
+      now,
+      countsPeriod,
+      previous: previous.get(issue.id) ?? null,
+    }),
+  );
+  const result = await recordSentryIssues(snapshots, { trigger: job.trigger }, now, { previous });
+  return { changed: result.changed, errors: result.reactionErrors };
+}

@@ -1,0 +1,79 @@
+// Shared set-up for the issue panel's link tests (linking, unlinking, creating Jira issues from Sentry
+// issues): the demo world's simulators behind the local Forge runtime with the issue panel's resolvers,
+// a Sentry connection, and the product that maps Jira project SHOP to Sentry project backend.
+import { createTestRuntime, type LocalForgeRuntime } from '../../sandbox/runtime';
+import { type DemoWorld, SENTRY_DEMO_TOKENS } from '../../sandbox/simulators';
+import type { ResolverResult } from '../../src/domain/views';
+import { issuePanelResolverDefinitions } from '../../src/entry/resolvers/issue-panel';
+import { createProduct, saveConnection, setProductMapping } from '../../src/storage';
+
+export const AT = '2026-03-01T10:00:00.000Z';
+/** Jira project SHOP of the demo world. */
+export const SHOP_PROJECT_ID = '10000';
+
+/** The local Forge runtime running the issue panel's resolvers against the world's simulators. */
+export function startIssuePanelRuntime(world: DemoWorld): LocalForgeRuntime {
+  return createTestRuntime({
+    appModule: { issuePanelResolver: issuePanelResolverDefinitions },
+    jira: world.jiraHandler,
+    external: world.external,
+  });
+}
+
+/** Calls an issue panel resolver as `accountId`, with the panel open on a SHOP issue. */
+export function invokeIssuePanel<T>(
+  runtime: LocalForgeRuntime,
+  issue: { id: string; key: string },
+  resolverKey: string,
+  payload: unknown,
+  accountId: string,
+): Promise<ResolverResult<T>> {
+  return runtime.invokeResolver('issue-panel-fn', resolverKey, payload, {
+    accountId,
+    extension: {
+      type: 'jira:issuePanel',
+      issue,
+      project: { id: SHOP_PROJECT_ID, key: 'SHOP' },
+    },
+  }) as Promise<ResolverResult<T>>;
+}
+
+/** The data of a resolver answer that must have succeeded. */
+export function data<T>(result: ResolverResult<T>): T {
+  if (!result.ok) throw new Error(`expected ok, got ${result.error.code}: ${result.error.message}`);
+  return result.data;
+}
+
+/** A Sentry connection holding the demo token with every scope. */
+export async function connectSentry(
+  id: string,
+  organizationSlug: string,
+  region: 'us' | 'de',
+  label: string = organizationSlug,
+): Promise<void> {
+  await saveConnection(
+    {
+      id,
+      kind: 'sentry',
+      region,
+      organizationSlug,
+      label,
+      paused: false,
+      hasToken: false,
+      hasWebhookSecret: false,
+      createdAt: AT,
+      updatedAt: AT,
+    },
+    { token: SENTRY_DEMO_TOKENS.full },
+  );
+}
+
+/** Product "Web Shop": Jira project SHOP and Sentry project backend of connection sentry-acme. */
+export async function mapWebShop(): Promise<void> {
+  await createProduct({ id: 'shop', name: 'Web Shop', priority: 'high' });
+  await setProductMapping('shop', {
+    jiraProjectIds: [SHOP_PROJECT_ID],
+    sentryProjects: [{ connectionId: 'sentry-acme', projectId: '5501201', projectSlug: 'backend' }],
+    sonarProjects: [],
+  });
+}
