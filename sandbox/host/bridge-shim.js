@@ -1,4 +1,4 @@
-/* global window, document, fetch, console, URL, setTimeout, CustomEvent */
+/* global window, document, fetch, URL, setTimeout, CustomEvent */
 // The sandbox's stand-in for the Jira host around a Custom UI page. @forge/bridge reaches the host
 // through globalThis.__bridge.callBridge(name, payload); in Jira that is a postMessage channel to the
 // parent frame, here it is this script: resolver calls go to the sandbox server, which runs them in
