@@ -136,6 +136,42 @@ export interface SyncLogPageView {
   nextCursor: string | null;
 }
 
+/** One connection's webhook URL (built by services/webhook-urls.ts). */
+export interface ConnectionWebhookUrlView {
+  connectionId: string;
+  kind: Connection['kind'];
+  label: string;
+  /** Paste into the Sentry integration's Webhook URL, or SonarCloud's webhook URL. */
+  url: string;
+  /** False: deliveries are refused (Sentry) or accepted unverified (SonarCloud) until a secret is saved. */
+  hasWebhookSecret: boolean;
+  paused: boolean;
+  /** Where to paste it and which secret goes with it. */
+  instructions: string;
+}
+
+/** What getWebhookUrls answers. */
+export interface WebhookUrlsPageView {
+  connections: ConnectionWebhookUrlView[];
+  /** The web trigger URLs without a connection: deliveries are matched to a connection by their signature. */
+  triggers: Record<Connection['kind'], string>;
+}
+
+/** What syncNow, backfillProject and retrySyncLogEntry answer (services/sync-control.ts EnqueuedSync). */
+export interface EnqueuedSyncView {
+  runId: string;
+  /** Project jobs enqueued. */
+  jobs: number;
+}
+
+/**
+ * What retrySyncLogEntry answers (services/sync-control.ts SyncLogRetryResult): a sync job was queued,
+ * or a status change / rule action was retried at once and `succeeded` says whether it worked.
+ */
+export type SyncLogRetryView =
+  | ({ kind: 'enqueued'; message: string } & EnqueuedSyncView)
+  | { kind: 'retried'; succeeded: boolean; message: string };
+
 export interface SyncStatesView {
   states: SyncState[];
 }

@@ -8,6 +8,7 @@ import { listLinksOfSentryIssue } from '../storage';
 import type { ChangeContext } from './change-context';
 import { refreshIssueProperty } from './refresh-issue-property';
 import { runSentryRules } from './run-rules';
+import { createSentryReactionReads, type SentryReactionReads } from './sentry-reaction-reads';
 import { errorInWords } from './sync-log-writer';
 import { isOwnSentryChange, logStatusWork } from './sync-status-shared';
 import { statusChangeOf, syncSentryStatusToJira } from './sync-status-to-jira';
@@ -16,15 +17,17 @@ export async function onSentryIssueChanged(
   previous: SentryIssueSnapshot | undefined,
   next: SentryIssueSnapshot,
   ctx: ChangeContext,
+  /** Settings reads shared by a batch of reactions (recordSentryIssues passes one per batch). */
+  reads: SentryReactionReads = createSentryReactionReads(),
 ): Promise<void> {
-  const links = (await listLinksOfSentryIssue(next.id)).filter(
-    (link) => link.connectionId === next.connectionId,
-  );
+  const links = reads.mayHaveLinks(next.id)
+    ? (await listLinksOfSentryIssue(next.id)).filter((link) => link.connectionId === next.connectionId)
+    : [];
 
   if (links.length > 0 && statusChangeOf(previous, next) !== null) {
     for (const link of links) {
       // syncSentryStatusToJira logs its own failures and never throws.
-      await syncSentryStatusToJira({ link, previous, next, ctx });
+      await syncSentryStatusToJira({ link, previous, next, ctx }, { statusMapping: reads.statusMapping });
     }
   }
 
@@ -43,7 +46,7 @@ export async function onSentryIssueChanged(
   // The app's own status write says nothing new about the error itself: rules have seen this issue already.
   if (isOwnSentryChange(ctx)) return;
   try {
-    await runSentryRules(previous, next, ctx);
+    await runSentryRules(previous, next, ctx, reads.sentryRulesInScope);
   } catch (error) {
     await logFailure(
       ctx,

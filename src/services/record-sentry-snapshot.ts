@@ -12,11 +12,13 @@ import {
   listHistory,
   recordHistoryPoint,
   saveSentrySnapshots,
+  sentryIssuesWithLinks,
   utcDay,
   type HistorySeries,
 } from '../storage';
 import type { ChangeContext } from './change-context';
 import { onSentryIssueChanged } from './on-sentry-issue-changed';
+import { createSentryReactionReads } from './sentry-reaction-reads';
 import { errorInWords, logSyncRun } from './sync-log-writer';
 
 /** Changed issues reacted to at the same time (each reaction is a few KVS reads and maybe Jira calls). */
@@ -104,6 +106,12 @@ export async function recordSentryIssues(
   }
 
   const reactionErrors: string[] = [];
+  // Rules, mappings and which issues have links are read once for the whole batch, not per changed issue.
+  const reads = createSentryReactionReads(
+    changedResults.length > 0
+      ? await sentryIssuesWithLinks(changedResults.map((result) => result.next.id))
+      : new Set<string>(),
+  );
   // Reactions wait mostly on KVS and Jira: a few at a time keeps a page of changes well inside the
   // invocation's budget without bursting past the platform's request rates.
   let nextIndex = 0;
@@ -113,7 +121,7 @@ export async function recordSentryIssues(
       nextIndex += 1;
       if (!result) continue;
       try {
-        await onSentryIssueChanged(result.previous, result.next, ctx);
+        await onSentryIssueChanged(result.previous, result.next, ctx, reads);
       } catch (error) {
         reactionErrors.push(
           `Sentry issue ${result.next.shortId} (${result.next.id}) was saved, but reacting to its change failed: ${errorInWords(error)}`,

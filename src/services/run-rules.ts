@@ -64,39 +64,40 @@ export function ruleFiredClaimKey(rule: Pick<AutomationRule, 'id'>, item: RuleSo
   }
 }
 
-/** The enabled rules of `source` whose scope covers the product (and its Jira projects). */
+/**
+ * The enabled rules of `source` whose scope covers the product (and its Jira projects). The rules are
+ * read first: with none enabled for the source, the product is not looked up at all.
+ */
 async function rulesInScope(
   source: 'sentry' | 'sonarcloud',
-  productId: string | undefined,
+  findProductId: () => Promise<string | undefined>,
 ): Promise<AutomationRule[]> {
+  const rules = (await listRules()).filter((rule) => rule.enabled && rule.trigger.source === source);
+  if (rules.length === 0) return [];
+  const productId = await findProductId();
   if (productId === undefined) return [];
-  const [rules, mapping] = await Promise.all([listRules(), getProductMapping(productId)]);
+  const mapping = await getProductMapping(productId);
   const jiraProjectIds = new Set(mapping?.jiraProjectIds ?? []);
-  return rules.filter(
-    (rule) =>
-      rule.enabled &&
-      rule.trigger.source === source &&
-      ('productId' in rule.scope
-        ? rule.scope.productId === productId
-        : jiraProjectIds.has(rule.scope.jiraProjectId)),
+  return rules.filter((rule) =>
+    'productId' in rule.scope
+      ? rule.scope.productId === productId
+      : jiraProjectIds.has(rule.scope.jiraProjectId),
   );
 }
 
 export async function sentryRulesInScope(
   snapshot: Pick<SentryIssueSnapshot, 'connectionId' | 'projectId'>,
 ): Promise<AutomationRule[]> {
-  return rulesInScope(
-    'sentry',
-    await findProductIdForSentryProject(snapshot.connectionId, snapshot.projectId),
+  return rulesInScope('sentry', () =>
+    findProductIdForSentryProject(snapshot.connectionId, snapshot.projectId),
   );
 }
 
 export async function sonarRulesInScope(
   snapshot: Pick<SonarProjectSnapshot, 'connectionId' | 'projectKey' | 'branch'>,
 ): Promise<AutomationRule[]> {
-  return rulesInScope(
-    'sonarcloud',
-    await findProductIdForSonarProject(snapshot.connectionId, snapshot.projectKey, snapshot.branch),
+  return rulesInScope('sonarcloud', () =>
+    findProductIdForSonarProject(snapshot.connectionId, snapshot.projectKey, snapshot.branch),
   );
 }
 
@@ -220,8 +221,10 @@ export async function runSentryRules(
   previous: SentryIssueSnapshot | undefined,
   next: SentryIssueSnapshot,
   ctx: ChangeContext,
+  /** Where the rules come from: a batch passes its shared reads (see sentry-reaction-reads). */
+  rulesInScope: typeof sentryRulesInScope = sentryRulesInScope,
 ): Promise<RuleRunOutcome[]> {
-  const rules = await sentryRulesInScope(next);
+  const rules = await rulesInScope(next);
   if (rules.length === 0) return [];
   return runRules(rules, { source: 'sentry', current: next, previous: previous ?? null }, ctx.trigger);
 }

@@ -1,7 +1,8 @@
 /**
  * What an admin can do about sync: pause and resume a connection, "sync now" for a connection or
  * one project, a full backfill of a Sentry project, and retrying a failed run from the sync log.
- * Every action enqueues project jobs; the consumers do the work. Callers check permissions first.
+ * Sync actions enqueue project jobs and the consumers do the work; a failed status change or rule
+ * action is retried at once (it is one write). Callers check permissions first.
  */
 import { z } from 'zod';
 import type { Connection } from '../domain/model';
@@ -14,6 +15,8 @@ import {
 } from '../storage';
 import { paceProjectJobs, pushSyncJobs, newRunId, type ProjectJob } from './sync-jobs';
 import { planProjectJobs } from './sync-planner';
+import { isStatusOrRuleRetry } from './sync-status-shared';
+import { retryStatusSync } from './sync-status-to-jira';
 
 export interface EnqueuedSync {
   runId: string;
@@ -142,18 +145,32 @@ const retrySchema = z.discriminatedUnion('kind', [
   }),
 ]);
 
+/**
+ * What a retry from the sync log did: a sync job was enqueued (the consumers do the work and log it),
+ * or status-sync / rule work was done right away (logged as its own entry); `succeeded: false` means
+ * it still fails, for the reason in `message`, and the new entry can be retried again.
+ */
+export type SyncLogRetryResult =
+  | ({ kind: 'enqueued'; message: string } & EnqueuedSync)
+  | { kind: 'retried'; succeeded: boolean; message: string };
+
 /** Runs the work of a failed sync log entry again (from the entry's retry data). */
 export async function retrySyncLogEntry(
   entryRef: { at: string; id: string },
   now: Date = new Date(),
   push: typeof pushSyncJobs = pushSyncJobs,
-): Promise<EnqueuedSync> {
+): Promise<SyncLogRetryResult> {
   const entry = await getSyncLogEntry(entryRef.at, entryRef.id);
   if (!entry) {
     throw new StorageNotFoundError(
       'That sync log entry no longer exists (entries expire after 14 days); start a sync instead.',
       'id',
     );
+  }
+  if (entry.retry && isStatusOrRuleRetry(entry.retry)) {
+    // Status changes and rule actions are single writes: done now, not queued.
+    const outcome = await retryStatusSync(entry.retry);
+    return { kind: 'retried', succeeded: outcome.ok, message: outcome.message };
   }
   const parsed = retrySchema.safeParse(entry.retry ?? {});
   if (!parsed.success) {
@@ -184,5 +201,14 @@ export async function retrySyncLogEntry(
           projectKey: retry.projectKey,
           branch: retry.branch,
         };
-  return enqueue(runId, [job], push);
+  const enqueued = await enqueue(runId, [job], push);
+  const what =
+    retry.kind === 'sentry-project'
+      ? `Sentry project ${retry.projectId}`
+      : `SonarCloud project ${retry.projectKey}@${retry.branch}`;
+  return {
+    kind: 'enqueued',
+    ...enqueued,
+    message: `A new sync of ${what} is queued; its result appears in the sync log shortly.`,
+  };
 }

@@ -71,6 +71,8 @@ export interface JiraStatusSyncOutcome {
 
 export interface SyncStatusToJiraOptions {
   jira?: Pick<JiraClient, 'getIssue' | 'getTransitions' | 'transitionIssue' | 'addComment'>;
+  /** Reads a Jira project's status mapping; a batch of reactions passes one that reads each project once. */
+  statusMapping?: (jiraProjectId: string) => Promise<StatusMapping>;
 }
 
 /** How long the "this change was handled" claim is kept: longer than any redelivery or sync lag. */
@@ -137,6 +139,7 @@ interface ApplyInput {
   actorName: string | null;
   trigger: SyncTrigger;
   jira: NonNullable<SyncStatusToJiraOptions['jira']>;
+  statusMapping?: SyncStatusToJiraOptions['statusMapping'];
 }
 
 function retryOf(link: IssueLink, change: SentryStatusChangeKind, origin: string): StatusToJiraRetry {
@@ -186,7 +189,7 @@ async function applyToJira(input: ApplyInput): Promise<JiraStatusSyncOutcome> {
       null,
     );
   }
-  const mapping = await getStatusMappingOrDefault(issue.projectId);
+  const mapping = await (input.statusMapping ?? getStatusMappingOrDefault)(issue.projectId);
   const what = `${snapshot.shortId} ${change === 'regression' ? 'regressed' : `became ${snapshot.status}`}`;
 
   let decision = decide(mapping, change, issue, []);
@@ -366,6 +369,7 @@ export async function syncSentryStatusToJira(
       actorName: ctx.actor?.name ?? null,
       trigger: ctx.trigger,
       jira: options.jira ?? jiraAsApp(),
+      ...(options.statusMapping ? { statusMapping: options.statusMapping } : {}),
     });
   } catch (error) {
     // Storage failed around the work: give the claim back so the next delivery can try, and log it.

@@ -165,6 +165,12 @@ export const jiraLinkKey = (jiraIssueId: string, sentryIssueId: string): string 
   buildKey('link:jira', ['Jira issue id', jiraIssueId], ['Sentry issue id', sentryIssueId]);
 export const jiraLinkPrefix = (jiraIssueId: string): string =>
   buildPrefix('link:jira', ['Jira issue id', jiraIssueId]);
+/**
+ * Present once a Sentry issue has been linked (kept after unlinking: a stale marker costs one query,
+ * a missing one would hide a link), so a batch reads which issues may have links in one batchGet.
+ */
+export const sentryLinkedMarkerKey = (sentryIssueId: string): string =>
+  buildKey('linked:sentry', ['Sentry issue id', sentryIssueId]);
 
 // ---------------------------------------------------------------- snapshots
 export const sentrySnapshotKey = (connectionId: string, issueId: string): string =>

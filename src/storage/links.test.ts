@@ -9,6 +9,7 @@ import {
   listLinksOfJiraIssuePage,
   listLinksOfSentryIssue,
   repairLink,
+  sentryIssuesWithLinks,
   unlinkIssues,
   updateLinkSyncState,
   type NewIssueLink,
@@ -46,6 +47,8 @@ describe('linking', () => {
     expect(runtime.kvs.dump().data).toEqual({
       'link:sentry:500:10001': result.link,
       'link:jira:10001:500': result.link,
+      // Marks issue 500 as linked, so sync can skip the links query for issues without one.
+      'linked:sentry:500': { linkedAt: '2026-02-01T10:00:00.000Z' },
     });
   });
 
@@ -53,13 +56,13 @@ describe('linking', () => {
     const first = await linkIssues(link('500', '10001'), at);
     const second = await linkIssues(link('500', '10001', 'rule-7'), new Date('2026-03-01T00:00:00.000Z'));
     expect(second).toEqual({ link: first.link, created: false });
-    expect(runtime.kvs.size).toBe(2);
+    expect(runtime.kvs.size).toBe(3);
   });
 
   it('reports created exactly once among concurrent attempts on one pair', async () => {
     const results = await Promise.all([...Array(8).keys()].map(() => linkIssues(link('500', '10001'))));
     expect(results.filter((result) => result.created)).toHaveLength(1);
-    expect(runtime.kvs.size).toBe(2);
+    expect(runtime.kvs.size).toBe(3);
   });
 
   it('refuses bad ids before writing', async () => {
@@ -113,6 +116,17 @@ describe('finding links', () => {
       '10003',
     ]);
   });
+
+  it('tells in one batched read which Sentry issues have links (ids that prefix another are told apart)', async () => {
+    const ids = [...Array(30).keys()].map((index) => String(900 + index));
+    const reads = () => runtime.kvs.counters.reads;
+    const before = reads();
+    expect(await sentryIssuesWithLinks(['500', '5000', '50', '502', ...ids])).toEqual(
+      new Set(['500', '5000']),
+    );
+    // 34 ids: two batchGet calls of at most 25 keys, no query per issue.
+    expect(reads() - before).toBe(2);
+  });
 });
 
 describe('changing and removing links', () => {
@@ -128,7 +142,8 @@ describe('changing and removing links', () => {
   it('unlinks both directions at once', async () => {
     await linkIssues(link('500', '10001'), at);
     expect(await unlinkIssues('500', '10001')).toBe(true);
-    expect(runtime.kvs.size).toBe(0);
+    // Only the "has been linked" marker stays: a stale marker costs one query, a missing one hides a link.
+    expect([...Object.keys(runtime.kvs.dump().data)]).toEqual(['linked:sentry:500']);
     expect(await unlinkIssues('500', '10001')).toBe(false);
     expect((await linkIssues(link('500', '10001'))).created).toBe(true);
   });

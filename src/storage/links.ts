@@ -12,8 +12,9 @@
  */
 import { kvs } from '@forge/kvs';
 import type { IssueLink } from '../domain/model';
-import { jiraLinkKey, jiraLinkPrefix, sentryLinkKey, sentryLinkPrefix } from './keys';
+import { jiraLinkKey, jiraLinkPrefix, sentryLinkedMarkerKey, sentryLinkKey, sentryLinkPrefix } from './keys';
 import {
+  batchGetValues,
   listAllValues,
   listValuesPage,
   queryPage,
@@ -65,6 +66,8 @@ export async function linkIssues(input: NewIssueLink, now: Date = new Date()): P
     createdAt: now.toISOString(),
     createdBy: input.createdBy,
   };
+  // The marker goes first: whenever the link exists, so does its marker (see sentryIssuesWithLinks).
+  await kvs.set(sentryLinkedMarkerKey(input.sentryIssueId), { linkedAt: link.createdAt });
   // A second attempt is needed only when the pair is unlinked between our write and our read.
   for (let attempt = 0; attempt < 3; attempt++) {
     if (await setIfAbsent(sentryKey, link)) {
@@ -136,6 +139,15 @@ export async function listLinksOfJiraIssuePage(
   request: PageRequest = {},
 ): Promise<Page<IssueLink>> {
   return listValuesPage<IssueLink>(jiraLinkPrefix(jiraIssueId), request);
+}
+
+/**
+ * Of the given Sentry issues, those that have (or once had) a link, in one batched read: the others
+ * need no links query. A link stored before markers were introduced has none until it is linked again.
+ */
+export async function sentryIssuesWithLinks(sentryIssueIds: readonly string[]): Promise<Set<string>> {
+  const markers = await batchGetValues<unknown>(sentryIssueIds.map(sentryLinkedMarkerKey));
+  return new Set(sentryIssueIds.filter((id) => markers.has(sentryLinkedMarkerKey(id))));
 }
 
 /** Every Jira issue a Sentry issue is linked to (normally one; one per rule at most). */

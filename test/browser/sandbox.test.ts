@@ -8,7 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import type { SandboxServer } from '../../sandbox/server';
-import { SANDBOX_WEBHOOK_SECRETS } from '../../sandbox/demo/seed';
+import { SANDBOX_CONNECTION_IDS, SANDBOX_WEBHOOK_SECRETS } from '../../sandbox/demo/seed';
 
 const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const CHROMIUM_ARGS = [
@@ -259,6 +259,99 @@ describeInBrowser('sandbox pages in Chromium', () => {
     await page.getByTestId('sync-log-entry').first().waitFor();
     expect(await page.getByTestId('sync-log-entry').count()).toBeGreaterThan(0);
     await screenshot(page, '4-admin');
+    await page.close();
+  });
+
+  it("admin: the Sentry connection's webhook URL, with a copy button and where to paste it", async () => {
+    const page = await open('/modules/product-health-admin');
+    await page.context().grantPermissions(['clipboard-read', 'clipboard-write'], { origin: base });
+    const card = page.locator(
+      `[data-testid="webhook-url"][data-connection-id="${SANDBOX_CONNECTION_IDS.sentry}"]`,
+    );
+    await card.waitFor();
+    // The app builds it from webTrigger.getUrl, which the sandbox answers with its own address.
+    const expected = `${sandbox.url}/webtrigger/sentry-webhook?connection=${SANDBOX_CONNECTION_IDS.sentry}`;
+    await expect(card.getByRole('textbox').inputValue()).resolves.toBe(expected);
+    await expect(card.innerText()).resolves.toContain('Developer Settings');
+    await card.getByRole('button', { name: /^Copy the webhook URL/ }).click();
+    await card.getByRole('status').filter({ hasText: 'Copied.' }).waitFor();
+    await expect(page.evaluate(() => navigator.clipboard.readText())).resolves.toBe(expected);
+    await page.close();
+  });
+
+  it('admin: Pause shows the paused state, Resume restores it, Sync now reports the jobs queued', async () => {
+    const page = await open('/modules/product-health-admin');
+    const row = page
+      .getByTestId('connection-row')
+      .filter({ has: page.getByRole('button', { name: /Sentry Acme Inc\./ }) });
+    // The lozenges are upper-cased by CSS: read the text, not what innerText renders.
+    const syncState = () => row.locator('.ph-lozenge').allTextContents();
+    await row.waitFor();
+    await expect(syncState()).resolves.toContain('active');
+
+    await row.getByRole('button', { name: 'Pause Sentry Acme Inc.' }).click();
+    await row.getByRole('button', { name: 'Resume Sentry Acme Inc.' }).waitFor();
+    await expect(syncState()).resolves.toContain('paused');
+    await expect(row.getByRole('button', { name: 'Sync Sentry Acme Inc. now' }).isDisabled()).resolves.toBe(
+      true,
+    );
+    // The pause is stored, not only shown: a fresh read of the page says so too.
+    await page.reload();
+    await row.getByRole('button', { name: 'Resume Sentry Acme Inc.' }).waitFor();
+    await expect(syncState()).resolves.toContain('paused');
+    await screenshot(page, '4-admin-paused');
+
+    await row.getByRole('button', { name: 'Resume Sentry Acme Inc.' }).click();
+    await row.getByRole('button', { name: 'Pause Sentry Acme Inc.' }).waitFor();
+    await expect(syncState()).resolves.toContain('active');
+
+    await row.getByRole('button', { name: 'Sync Sentry Acme Inc. now' }).click();
+    const queued = row.getByRole('status').filter({ hasText: /Queued [1-9]\d* project jobs?: the sync log/ });
+    await queued.waitFor();
+    await screenshot(page, '4-admin-sync-now');
+    await page.close();
+  });
+
+  it('admin: a failed sync log entry shows its summary and a Retry that queues its job again', async () => {
+    const { appendSyncLogEntry } = await import('../../src/storage');
+    const summary = 'Sentry project 5501201: the sync stopped at page 3';
+    await sandbox.runtime.runInvocation(
+      { functionKey: 'admin-fn', moduleKey: 'product-health-admin', accountId: sandbox.world.jira.accountId },
+      () =>
+        appendSyncLogEntry({
+          id: 'browser-test-failed-run',
+          at: new Date(sandbox.runtime.clock.now()).toISOString(),
+          trigger: 'schedule',
+          source: 'sentry',
+          connectionId: SANDBOX_CONNECTION_IDS.sentry,
+          projectId: '5501201',
+          durationMs: 1200,
+          fetched: 200,
+          changed: 0,
+          failed: 1,
+          outcome: 'failed',
+          errors: ['Sentry answered 503 (Service Unavailable): try again later.'],
+          retry: {
+            kind: 'sentry-project',
+            connectionId: SANDBOX_CONNECTION_IDS.sentry,
+            projectId: '5501201',
+          },
+          summary,
+        }),
+    );
+    const page = await open('/modules/product-health-admin');
+    const failed = page.getByTestId('sync-log-entry').filter({ hasText: summary });
+    await failed.waitFor();
+    await expect(failed.innerText()).resolves.toContain('Sentry answered 503');
+    // Only entries with retry data offer a retry.
+    const retries = await page
+      .getByTestId('sync-log-entry')
+      .getByRole('button', { name: /^Retry/ })
+      .count();
+    expect(retries).toBe(1);
+    await failed.getByRole('button', { name: 'Retry the sentry sync of 5501201' }).click();
+    await failed.getByRole('status').filter({ hasText: 'Sentry project 5501201 is queued' }).waitFor();
+    await screenshot(page, '4-admin-retry');
     await page.close();
   });
 

@@ -13,6 +13,7 @@ import {
   retrySyncLogEntry,
   syncNow,
   type EnqueuedSync,
+  type SyncLogRetryResult,
 } from '../../services/sync-control';
 import { getWebhookUrls, type WebhookUrlsView } from '../../services/webhook-urls';
 import { KVS_QUERY_PAGE_MAX, listSyncLogPage } from '../../storage';
@@ -95,12 +96,16 @@ defineResolver(
   },
 );
 
-/** Repeats the work of a failed sync log entry (identified by its time and id, as getSyncLog returns them). */
+/**
+ * Repeats the work of a failed sync log entry (identified by its time and id, as getSyncLog returns them):
+ * a sync job is queued, or a status change / rule action is retried at once and `succeeded` and `message`
+ * say whether it worked or why it still fails.
+ */
 defineResolver(
   resolver,
   'retrySyncLogEntry',
   z.strictObject({ at: z.string().min(1).max(100), id: z.string().min(1).max(200) }),
-  async ({ at, id }, context): Promise<EnqueuedSync> => {
+  async ({ at, id }, context): Promise<SyncLogRetryResult> => {
     await requireGlobalAdmin(context.accountId);
     return retrySyncLogEntry({ at, id });
   },

@@ -1,6 +1,7 @@
 import { Connections } from './Connections';
 import { ProductTree } from './ProductTree';
 import { SyncLog } from './SyncLog';
+import { WebhookUrls } from './WebhookUrls';
 
 /** Jira settings → Apps → Product health (also the app's Configure and Get started page). */
 export function AdminPage() {
@@ -8,9 +9,13 @@ export function AdminPage() {
     <main className="ph-page">
       <header>
         <h1>Product health</h1>
-        <p>Connections to Sentry and SonarCloud, the product hierarchy, and what sync has done.</p>
+        <p>
+          Connections to Sentry and SonarCloud, their webhook URLs, the product hierarchy, and what sync has
+          done.
+        </p>
       </header>
       <Connections />
+      <WebhookUrls />
       <ProductTree />
       <SyncLog />
     </main>

@@ -1,0 +1,106 @@
+import { useRef, useState } from 'react';
+import type { ConnectionWebhookUrlView, WebhookUrlsPageView } from '../../../../src/domain/views';
+import { AsyncView, EmptyState } from '../../shared/components/AsyncView';
+import { Lozenge } from '../../shared/components/Lozenge';
+import { messageOf, NoticeLine, type Notice } from '../../shared/components/Notice';
+import { Section, Subtle } from '../../shared/components/Text';
+import { useResolver } from '../../shared/use-resolver';
+
+/**
+ * Copies with the Clipboard API, else with the selected field and execCommand: a page inside Jira's
+ * iframe may be refused clipboard access.
+ */
+async function copyText(text: string, field: HTMLInputElement | null): Promise<void> {
+  try {
+    await navigator.clipboard.writeText(text);
+    return;
+  } catch (clipboardError) {
+    field?.select();
+    if (field && document.execCommand('copy')) return;
+    throw new Error(
+      `The browser refused to copy (${messageOf(clipboardError)}): select the URL and press Ctrl+C (⌘C on a Mac).`,
+      { cause: clipboardError },
+    );
+  }
+}
+
+function WebhookUrl({ item }: { item: ConnectionWebhookUrlView }) {
+  const field = useRef<HTMLInputElement>(null);
+  const [notice, setNotice] = useState<Notice>(null);
+  const service = item.kind === 'sentry' ? 'Sentry' : 'SonarCloud';
+
+  const copy = async () => {
+    try {
+      await copyText(item.url, field.current);
+      setNotice({ kind: 'ok', text: 'Copied.' });
+    } catch (error) {
+      setNotice({ kind: 'error', text: messageOf(error) });
+    }
+  };
+
+  return (
+    <article className="ph-card" data-testid="webhook-url" data-connection-id={item.connectionId}>
+      <div className="ph-row">
+        <h3>
+          {service} · {item.label}
+        </h3>
+        {item.hasWebhookSecret ? (
+          <Lozenge appearance="success">secret set</Lozenge>
+        ) : (
+          <Lozenge appearance="moved">no webhook secret</Lozenge>
+        )}
+      </div>
+      <div className="ph-row">
+        <input
+          ref={field}
+          className="ph-input ph-mono"
+          value={item.url}
+          readOnly
+          onFocus={(event) => event.target.select()}
+          aria-label={`Webhook URL for ${service} ${item.label}`}
+        />
+        <button
+          type="button"
+          className="ph-button"
+          onClick={() => void copy()}
+          aria-label={`Copy the webhook URL for ${service} ${item.label}`}
+        >
+          Copy
+        </button>
+      </div>
+      <p>{item.instructions}</p>
+      {item.hasWebhookSecret ? null : (
+        <Subtle>
+          {item.kind === 'sentry'
+            ? 'Until the webhook secret is saved, the app refuses Sentry deliveries (it cannot verify them).'
+            : 'Until the webhook secret is saved, SonarCloud deliveries are accepted unverified.'}
+        </Subtle>
+      )}
+      <NoticeLine notice={notice} />
+    </article>
+  );
+}
+
+/** The URL each connection's webhooks must be sent to, with where to paste it. */
+export function WebhookUrls() {
+  const query = useResolver<WebhookUrlsPageView>('getWebhookUrls');
+  return (
+    <Section title="Webhook URLs">
+      <AsyncView query={query} what="the webhook URLs">
+        {(view) =>
+          view.connections.length === 0 ? (
+            <EmptyState title="No connection yet">
+              <p>Each connection gets its own webhook URL here once it is saved.</p>
+            </EmptyState>
+          ) : (
+            <div className="ph-list">
+              {view.connections.map((item) => (
+                <WebhookUrl key={item.connectionId} item={item} />
+              ))}
+            </div>
+          )
+        }
+      </AsyncView>
+    </Section>
+  );
+}
