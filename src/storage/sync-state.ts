@@ -3,6 +3,7 @@
  * incremental sync resumes, and the backoff after failures.
  */
 import { kvs } from '@forge/kvs';
+import { initialSyncState } from '../domain/backoff';
 import type { SyncState } from '../domain/model';
 import { syncStateKey, syncStatePrefix, type SyncSource } from './keys';
 import { listAllValues, listValuesPage, type Page, type PageRequest } from './kvs-helpers';
@@ -22,17 +23,7 @@ export async function getOrInitSyncState(
   projectId: string,
 ): Promise<SyncState> {
   return (
-    (await getSyncState(source, connectionId, projectId)) ?? {
-      source,
-      connectionId,
-      projectId,
-      cursor: null,
-      lastSuccessAt: null,
-      lastAttemptAt: null,
-      consecutiveFailures: 0,
-      backoffUntil: null,
-      lastError: null,
-    }
+    (await getSyncState(source, connectionId, projectId)) ?? initialSyncState(source, connectionId, projectId)
   );
 }
 
