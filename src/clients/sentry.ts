@@ -164,6 +164,14 @@ export interface SentryPage<T> {
   nextCursor: string | null;
 }
 
+export interface SentryCountsInWindow {
+  events: number;
+  users: number;
+}
+
+/** An issue's events and users in the windows the issue panel shows. */
+export type SentryIssueWindowCounts = Record<'24h' | '14d', SentryCountsInWindow>;
+
 export type SentryUpdateStatus = SentryTargetStatus | 'ignored';
 
 export interface SentryClientOptions {
@@ -384,6 +392,28 @@ export class SentryClient {
       items: page.items.map((issue) => ({ issueId: issue.id, events: issue.count, users: issue.userCount })),
       nextCursor: page.nextCursor,
     };
+  }
+
+  /**
+   * Events and users of one issue in the last 24 hours and in the last 14 days. The details endpoint
+   * counts users for all time only, so this asks the issues list once per window (`statsPeriod`
+   * scopes `count` / `userCount`), searching by `issue.id`. The list holds only issues with events in
+   * the window: an issue absent from it had none there.
+   */
+  async getIssueWindowCounts(issueId: string, projectId: string): Promise<SentryIssueWindowCounts> {
+    if (!/^\d+$/.test(issueId)) throw new Error(`"${issueId}" is not a numeric Sentry issue id.`);
+    const countIn = async (window: '24h' | '14d'): Promise<SentryCountsInWindow> => {
+      const page = await this.listIssuesPage({
+        projects: [projectId],
+        query: `issue.id:${issueId}`,
+        statsPeriod: window,
+        groupStatsPeriod: '',
+        limit: 1,
+      });
+      const issue = page.items.find((item) => item.id === issueId);
+      return issue ? { events: issue.count, users: issue.userCount } : { events: 0, users: 0 };
+    };
+    return { '24h': await countIn('24h'), '14d': await countIn('14d') };
   }
 
   /**

@@ -32,6 +32,11 @@ export interface SentryApiMappingContext extends SentryMappingContext {
    * ('24h' or '14d'; Sentry's default is '14d'), or 'lifetime' for the issue details endpoint.
    */
   countsPeriod: '24h' | '14d' | 'lifetime';
+  /**
+   * Events and users per window from separate list requests (one `statsPeriod` each): they state
+   * what the response itself does not, such as users in 24 h / 14 d for the details endpoint.
+   */
+  windowCounts?: Partial<Record<'24h' | '14d', { events: number; users: number }>>;
 }
 
 /** The issue's page in Sentry (organization subdomains serve both the US and the EU region). */
@@ -240,7 +245,7 @@ export function sentrySnapshotFromApi(
   issue: SentryApiIssue,
   context: SentryApiMappingContext,
 ): SentryIssueSnapshot {
-  const { countsPeriod } = context;
+  const { countsPeriod, windowCounts } = context;
   const lifetime = issue.lifetime;
   const inPeriod = (period: SentryApiMappingContext['countsPeriod'], value: number) =>
     countsPeriod === period ? value : undefined;
@@ -258,10 +263,12 @@ export function sentrySnapshotFromApi(
       lastRelease: issue.lastRelease,
       eventsTotal: lifetime?.count ?? inPeriod('lifetime', issue.count),
       usersTotal: lifetime?.userCount ?? inPeriod('lifetime', issue.userCount),
-      events24h: sumStatsSeries(issue.stats?.['24h']) ?? inPeriod('24h', issue.count),
-      users24h: inPeriod('24h', issue.userCount),
-      events14d: events14dFromStats(issue.stats) ?? inPeriod('14d', issue.count),
-      users14d: inPeriod('14d', issue.userCount),
+      events24h:
+        windowCounts?.['24h']?.events ?? sumStatsSeries(issue.stats?.['24h']) ?? inPeriod('24h', issue.count),
+      users24h: windowCounts?.['24h']?.users ?? inPeriod('24h', issue.userCount),
+      events14d:
+        windowCounts?.['14d']?.events ?? events14dFromStats(issue.stats) ?? inPeriod('14d', issue.count),
+      users14d: windowCounts?.['14d']?.users ?? inPeriod('14d', issue.userCount),
     },
     context,
   );

@@ -4,7 +4,7 @@
  * products first, then every other Sentry connection.
  */
 import { NotFoundError, RemoteError } from '../clients/http';
-import type { SentryClient } from '../clients/sentry';
+import type { SentryClient, SentryIssueWindowCounts } from '../clients/sentry';
 import type { SentryConnection } from '../domain/model';
 import type { SentryApiIssue } from '../domain/sentry-api-issue';
 import { parseSentryReference, type SentryIssueReference } from '../domain/sentry-reference';
@@ -99,6 +99,16 @@ export interface FoundSentryIssue {
   connection: SentryConnection;
   /** The issue as Sentry's issue-details endpoint returns it (all-time counts, releases, stats). */
   issue: SentryApiIssue;
+  /**
+   * Events and users in the last 24 h / 14 d from the issues list (the details endpoint counts users
+   * for all time only); null when they could not be fetched, as `windowCountsProblem` says.
+   */
+  windowCounts: SentryIssueWindowCounts | null;
+  windowCountsProblem: string | null;
+}
+
+function errorMessage(error: unknown): string {
+  return error instanceof RemoteError || error instanceof Error ? error.message : String(error);
 }
 
 /**
@@ -121,12 +131,16 @@ export async function findSentryIssue(
           ? (await client.findByShortId(reference.shortId)).groupId
           : reference.issueId;
       const issue = await client.getIssue(issueId);
-      return { connection, issue };
+      try {
+        const windowCounts = await client.getIssueWindowCounts(issue.id, issue.project.id);
+        return { connection, issue, windowCounts, windowCountsProblem: null };
+      } catch (error) {
+        // The issue is found: link it with what the details tell, and say the window counts are estimates.
+        return { connection, issue, windowCounts: null, windowCountsProblem: errorMessage(error) };
+      }
     } catch (error) {
       if (error instanceof NotFoundError) continue;
-      failures.push(
-        `${connection.organizationSlug}: ${error instanceof RemoteError || error instanceof Error ? error.message : String(error)}`,
-      );
+      failures.push(`${connection.organizationSlug}: ${errorMessage(error)}`);
     }
   }
   const notFound = `No Sentry issue ${describeReference(reference)} in ${organizationsInWords(candidates)}`;

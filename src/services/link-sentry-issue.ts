@@ -50,7 +50,7 @@ export async function linkSentryIssue(
 ): Promise<LinkSentryIssueResult> {
   const now = options.now ?? (() => new Date());
   const reference = parseReferenceOrThrow(input.reference);
-  const { connection, issue } = await findSentryIssue(
+  const { connection, issue, windowCounts, windowCountsProblem } = await findSentryIssue(
     reference,
     input.jiraProjectId,
     options.clientFor ?? sentryClientForConnection,
@@ -63,8 +63,15 @@ export async function linkSentryIssue(
     now: now(),
     previous: previous ?? null,
     countsPeriod: 'lifetime',
+    ...(windowCounts ? { windowCounts } : {}),
   });
   const warnings: string[] = [];
+  if (windowCountsProblem !== null) {
+    warnings.push(
+      `Sentry's events and users in the last 24 h / 14 d could not be fetched (${windowCountsProblem}); ` +
+        'the panel shows estimates for them.',
+    );
+  }
   // The one write path for snapshots: saves on change, keeps history, reacts (status sync, rules).
   const recorded = await recordSentryIssues([snapshot], { trigger: 'manual' }, now());
   warnings.push(...recorded.reactionErrors);

@@ -6,6 +6,7 @@ import {
   createDemoWorld,
   type DemoWorld,
   JIRA_DEMO_USERS,
+  SENTRY_DEMO_TOKENS,
   type SentrySimulator,
 } from '../../sandbox/simulators';
 import { jiraAsApp } from '../../src/clients/jira';
@@ -89,6 +90,40 @@ describe('linkSentryIssue', () => {
     const snapshot = await getSentrySnapshot('sentry-acme', issue.id);
     expect(snapshot?.eventsTotal).toBe(issue.count);
     expect(property()).toMatchObject({ linkedCount: 1, status: 'ignored', lastSeen: snapshot?.lastSeen });
+  });
+
+  it('records events and users in 24 h / 14 d as Sentry counts them for each window', async () => {
+    // Sentry's issues list with a statsPeriod is what counts users in a window: the expected values.
+    const countsIn = async (window: '24h' | '14d', issueId?: string): Promise<Record<string, unknown>[]> => {
+      const query = new URLSearchParams({ query: issueId ? `issue.id:${issueId}` : '', statsPeriod: window });
+      if (!issueId) query.set('sort', 'freq');
+      const response = await sentry.handle(
+        new Request(`https://sentry.io/api/0/organizations/acme/issues/?project=5501201&${query}`, {
+          headers: { authorization: `Bearer ${SENTRY_DEMO_TOKENS.full}` },
+        }),
+      );
+      return (await response.json()) as Record<string, unknown>[];
+    };
+    // A busy issue first seen over a day ago: first / last seen cannot settle its 24 h counts.
+    const busy = (await countsIn('24h')).find(
+      (candidate) =>
+        Number(candidate.userCount) > 1 &&
+        Date.parse(String((candidate.lifetime as { firstSeen: string }).firstSeen)) < Date.now() - 86_400_000,
+    );
+    if (!busy) throw new Error('the demo Sentry has no busy backend issue older than a day');
+    const issueId = String(busy.id);
+    const [day] = await countsIn('24h', issueId);
+    const [fortnight] = await countsIn('14d', issueId);
+
+    data(await invoke<LinkAnswer>('linkSentryIssue', { reference: issueId }));
+
+    expect(await getSentrySnapshot('sentry-acme', issueId)).toMatchObject({
+      events24h: Number(day?.count),
+      users24h: day?.userCount,
+      events14d: Number(fortnight?.count),
+      users14d: fortnight?.userCount,
+    });
+    expect(Number(day?.userCount)).toBeGreaterThan(0);
   });
 
   it('links by short id, in any case', async () => {

@@ -167,6 +167,12 @@ export function compileSearchQuery(query: string, now: number): Predicate {
         case 'user.count':
           predicate = comparison(key, value, now, (i) => i.userCount, false);
           break;
+        case 'issue.id': {
+          // Sentry's numeric issue ("group") id; a list `[1,2]` matches any of them.
+          const ids = listValues(value);
+          predicate = (i) => ids.includes(i.id);
+          break;
+        }
         case 'environment': {
           const envs = listValues(value);
           predicate = () => envs.includes('production');

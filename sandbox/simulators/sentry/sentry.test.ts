@@ -175,6 +175,19 @@ describe('Sentry simulator: issue search', () => {
     expect(window.issues.length).toBeLessThan(all.issues.length);
   });
 
+  it('finds one issue by issue.id, with its events and users in the statsPeriod', async () => {
+    const busy = (await list(sim, 'query=&statsPeriod=24h&sort=freq&limit=1')).issues[0];
+    if (!busy) throw new Error('the demo Sentry has no issue with events in the last 24 hours');
+    const byId = await list(
+      sim,
+      `query=${encodeURIComponent(`issue.id:${String(busy.id)}`)}&statsPeriod=24h`,
+    );
+    expect(byId.issues.map((i) => i.id)).toEqual([busy.id]);
+    expect(byId.issues[0]).toMatchObject({ count: busy.count, userCount: busy.userCount });
+    const several = await list(sim, `query=${encodeURIComponent(`issue.id:[${String(busy.id)},0]`)}`);
+    expect(several.issues.map((i) => i.id)).toEqual([busy.id]);
+  });
+
   it.each([
     ['date', 'lastSeen'],
     ['new', 'firstSeen'],
