@@ -201,6 +201,17 @@ describe('Sentry client against the OpenAPI spec', () => {
     expect(page.items[0]).toEqual({ issueId: '1', events: 150, users: expect.any(Number) });
   });
 
+  it('getIssueWindowCounts -> listOrganizationIssues once per window, filtered to the issue', async () => {
+    const counts = await client().getIssueWindowCounts('1', '2');
+    expect(expectConforming()).toEqual(['listOrganizationIssues', 'listOrganizationIssues']);
+    expect(recorded.map((request) => query(request).get('statsPeriod')).sort()).toEqual(['14d', '24h']);
+    for (const request of recorded) {
+      expect(query(request).get('query')).toBe('issue.id:1');
+      expect(query(request).get('project')).toBe('2');
+    }
+    expect(counts['24h']).toEqual({ events: expect.any(Number), users: expect.any(Number) });
+  });
+
   it('getIssue -> getOrganizationIssue, with releases and window sums from stats', async () => {
     const issue = await client().getIssue('1', new Date('2018-11-06T12:00:00Z'));
     expect(expectConforming()).toEqual(['getOrganizationIssue']);
