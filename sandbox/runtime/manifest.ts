@@ -74,8 +74,12 @@ export type ManifestFunction = z.infer<typeof functionSchema>;
 export type ManifestConsumer = z.infer<typeof consumerSchema>;
 export type ManifestWebtrigger = z.infer<typeof webtriggerSchema>;
 
-/** Forge's default time budgets: UI resolvers 25 s, everything else 55 s unless timeoutSeconds says otherwise. */
-const RESOLVER_TIMEOUT_SECONDS = 25;
+/**
+ * Forge's time budgets (developer.atlassian.com/platform/forge/limits-invocation): 25 s for UI resolvers
+ * and product-event triggers (the general "Runtime seconds" row), 55 s for web triggers, and 55 s by
+ * default for consumers and scheduled triggers, which alone may declare timeoutSeconds (up to 900).
+ */
+const SHORT_TIMEOUT_SECONDS = 25;
 const DEFAULT_TIMEOUT_SECONDS = 55;
 
 export class AppManifest {
@@ -87,6 +91,8 @@ export class AppManifest {
   readonly scopes: string[];
   readonly entities: EntityDefinition[];
   private readonly uiResolverFunctions = new Set<string>();
+  /** Functions of `trigger` modules (product events such as avi:jira:updated:issue, app lifecycle events). */
+  private readonly productEventFunctions = new Set<string>();
 
   constructor(raw: unknown, source: string) {
     const parsed = manifestSchema.safeParse(raw);
@@ -113,6 +119,8 @@ export class AppManifest {
         const parsedModule = moduleWithFunctionSchema.safeParse(module);
         const resolverFunction = parsedModule.success ? parsedModule.data.resolver?.function : undefined;
         if (resolverFunction) this.uiResolverFunctions.add(resolverFunction);
+        const triggerFunction = parsedModule.success ? parsedModule.data.function : undefined;
+        if (kind === 'trigger' && triggerFunction) this.productEventFunctions.add(triggerFunction);
       }
     }
   }
@@ -142,8 +150,11 @@ export class AppManifest {
 
   timeoutSecondsOf(functionKey: string): number {
     const fn = this.functionByKey(functionKey);
-    if (fn.timeoutSeconds !== undefined) return fn.timeoutSeconds;
-    return this.uiResolverFunctions.has(functionKey) ? RESOLVER_TIMEOUT_SECONDS : DEFAULT_TIMEOUT_SECONDS;
+    // timeoutSeconds counts only for functions that consumers or scheduled triggers alone reference.
+    if (this.uiResolverFunctions.has(functionKey) || this.productEventFunctions.has(functionKey))
+      return SHORT_TIMEOUT_SECONDS;
+    if (this.webtriggers.some((trigger) => trigger.function === functionKey)) return DEFAULT_TIMEOUT_SECONDS;
+    return fn.timeoutSeconds ?? DEFAULT_TIMEOUT_SECONDS;
   }
 
   consumerForQueue(queue: string): ManifestConsumer | undefined {

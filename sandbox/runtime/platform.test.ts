@@ -82,7 +82,7 @@ const appModule = {
     headers: { 'content-type': ['application/json'] },
     body: JSON.stringify({
       method: event.method,
-      signature: event.headers['sentry-hook-signature']?.[0],
+      signature: event.headers['Sentry-Hook-Signature']?.[0],
       body: event.body,
       q: event.queryParameters,
     }),

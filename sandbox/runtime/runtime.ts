@@ -40,6 +40,8 @@ export interface LocalForgeRuntimeOptions {
   /** What webTrigger.getUrl answers: `${webTriggerBaseUrl}/${moduleKey}`. */
   webTriggerBaseUrl?: string;
   environmentType?: 'DEVELOPMENT' | 'STAGING' | 'PRODUCTION';
+  /** External requests an invocation may make per started minute of its time budget; Forge's is 100. Lower it in tests. */
+  egressRequestsPerRuntimeMinute?: number;
 }
 
 export interface InvocationContext {
@@ -89,6 +91,12 @@ const webTriggerResponseSchema = z.object({
   body: z.string().optional(),
 });
 
+/**
+ * Egress requests per invocation (developer.atlassian.com/platform/forge/limits-invocation): 100 per runtime
+ * minute, rounded up from the function's timeout; requestJira does not count. Past it Forge's proxy answers
+ * 429 with `forge-proxy-error: FETCH_LIMIT_EXCEEDED` (jira.atlassian.com/browse/ECO-491).
+ */
+const EGRESS_REQUESTS_PER_RUNTIME_MINUTE = 100;
 const INVOKE_REQUEST_MAX_BYTES = 500 * 1024;
 const INVOKE_RESPONSE_MAX_BYTES = 5 * 1024 * 1024;
 /** Outside any invocation (tests calling a service directly) the time budget never runs out. */
@@ -142,6 +150,9 @@ export class LocalForgeRuntime implements ForgeHost {
   private readonly queues: QueueBroker;
   private readonly egress: EgressFilteringService;
   private readonly runtimeObjects = new WeakMap<InvocationState, unknown>();
+  /** External requests made and allowed so far, per invocation. */
+  private readonly egressBudgets = new WeakMap<InvocationState, { used: number; limit: number }>();
+  private readonly egressRequestsPerRuntimeMinute: number;
   private jiraHandler: JiraHandler;
   private externalHandler: ExternalHandler;
   private appModule: Record<string, unknown> | undefined;
@@ -165,6 +176,8 @@ export class LocalForgeRuntime implements ForgeHost {
         );
       });
     this.appModule = options.appModule;
+    this.egressRequestsPerRuntimeMinute =
+      options.egressRequestsPerRuntimeMinute ?? EGRESS_REQUESTS_PER_RUNTIME_MINUTE;
     this.cloudId = options.cloudId ?? 'a1b2c3d4-0000-4000-8000-00000000c10d';
     this.siteUrl = options.siteUrl ?? 'https://local-site.atlassian.net';
     this.installationId = randomUUID();
@@ -401,12 +414,24 @@ export class LocalForgeRuntime implements ForgeHost {
   }
 
   async externalFetch(
-    _invocation: InvocationState | undefined,
+    invocation: InvocationState | undefined,
     input: RequestInfo | URL,
     init: RequestInit | undefined,
   ): Promise<Response> {
     const request = new Request(input, init);
     if (!this.egress.isValidUrl(request.url)) throw new ExternalEndpointNotAllowedError(request.url);
+    // Outside invocations (tests calling a service directly) there is no budget to spend.
+    const budget = invocation ? this.egressBudgets.get(invocation) : undefined;
+    if (budget) {
+      if (budget.used >= budget.limit) {
+        return new Response(null, {
+          status: 429,
+          statusText: 'Too Many Requests',
+          headers: { 'forge-proxy-error': 'FETCH_LIMIT_EXCEEDED' },
+        });
+      }
+      budget.used += 1;
+    }
     this.metrics.externalRequests += 1;
     return this.externalHandler(request);
   }
@@ -425,6 +450,10 @@ export class LocalForgeRuntime implements ForgeHost {
       invocationId: randomUUID(),
       deadline: this.clock.now() + timeoutSeconds * 1000,
     };
+    this.egressBudgets.set(invocation, {
+      used: 0,
+      limit: this.egressRequestsPerRuntimeMinute * Math.max(1, Math.ceil(timeoutSeconds / 60)),
+    });
     this.metrics.invocations += 1;
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {
@@ -532,8 +561,10 @@ export class LocalForgeRuntime implements ForgeHost {
   async invokeWebTrigger(moduleKey: string, request: WebTriggerRequest): Promise<WebTriggerResponse> {
     const trigger = this.manifest.webtriggerByKey(moduleKey);
     const handler = this.handlerOf(trigger.function);
+    // Header names keep the caller's casing, as in Forge's web trigger event ("Content-Type": [...]):
+    // developer.atlassian.com/platform/forge/events-reference/web-trigger/
     const headers = Object.fromEntries(
-      Object.entries(request.headers).map(([name, values]) => [name.toLowerCase(), values]),
+      Object.entries(request.headers).map(([name, values]) => [name, [...values]]),
     );
     const event = {
       method: request.method.toUpperCase(),
