@@ -318,16 +318,21 @@ describe('egress', () => {
     expect((error as Error).message).toMatch(
       /URL not included in the external fetch backend permissions: https:\/\/evil.example.com\/steal/,
     );
-    await expect(fetch('http://sentry.io/api/0/')).rejects.toMatchObject({
-      name: 'REQUEST_EGRESS_ALLOWLIST_ERR',
-    });
+    // Least privilege: only the region hosts the Sentry client calls, not sentry.io or its other subdomains.
+    for (const url of [
+      'http://us.sentry.io/api/0/',
+      'https://sentry.io/api/0/',
+      'https://acme.sentry.io/api/0/',
+    ]) {
+      await expect(fetch(url)).rejects.toMatchObject({ name: 'REQUEST_EGRESS_ALLOWLIST_ERR' });
+    }
     expect(externalCalls).toEqual([]);
     expect(runtime.metrics.externalRequests).toBe(0);
   });
 
-  it('passes sentry.io, us.sentry.io, de.sentry.io and sonarcloud.io to the external handler', async () => {
+  it('passes us.sentry.io, de.sentry.io and sonarcloud.io to the external handler', async () => {
     for (const url of [
-      'https://sentry.io/api/0/organizations/',
+      'https://us.sentry.io/api/0/organizations/',
       'https://us.sentry.io/api/0/issues/1/',
       'https://de.sentry.io/api/0/',
       'https://sonarcloud.io/api/qualitygates/project_status',

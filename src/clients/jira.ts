@@ -71,19 +71,6 @@ const projectStatusesSchema = z.array(
     ),
   }),
 );
-/** `statuses/search` names categories in upper case; the rest of the API uses these keys. */
-const SEARCH_CATEGORY_TO_KEY: Readonly<Record<string, string>> = {
-  TODO: 'new',
-  IN_PROGRESS: 'indeterminate',
-  DONE: 'done',
-};
-const statusPageSchema = z.object({
-  isLast: z.boolean().optional(),
-  startAt: z.number().int().optional(),
-  maxResults: z.number().int().optional(),
-  total: z.number().int().optional(),
-  values: z.array(z.object({ id: z.string(), name: z.string(), statusCategory: z.string().optional() })),
-});
 const searchResultsSchema = z.object({
   issues: z.array(
     z.object({
@@ -421,27 +408,6 @@ export class JiraClient {
     });
   }
 
-  /** statuses/search: one page of the project's statuses with their categories (needs Administer projects). */
-  async searchStatuses(
-    projectId: string,
-    startAt = 0,
-  ): Promise<{ items: JiraStatusWithCategory[]; nextStartAt: number | null }> {
-    const page = await this.request({
-      method: 'GET',
-      path: route`/rest/api/3/statuses/search?projectId=${projectId}&startAt=${String(startAt)}&maxResults=${'200'}`,
-      schema: statusPageSchema,
-      resource: `statuses of project ${projectId}`,
-      permissions: ['Administer projects'],
-    });
-    const items = page.values.map((status) => ({
-      id: status.id,
-      name: status.name,
-      categoryKey: status.statusCategory ? (SEARCH_CATEGORY_TO_KEY[status.statusCategory] ?? null) : null,
-    }));
-    const isLast = page.isLast ?? true;
-    return { items, nextStartAt: isLast ? null : startAt + items.length };
-  }
-
   /** getStatuses (`/rest/api/3/status`): every status of active workflows, with its category (Browse projects). */
   async getStatuses(): Promise<JiraStatusWithCategory[]> {
     const statuses = await this.request({
@@ -467,7 +433,7 @@ export class JiraClient {
   /**
    * getAllStatuses (project statuses): the statuses of each issue type of the project, with
    * categories. Jira may leave a status's category out of this answer; those are filled from
-   * getStatuses, which needs only Browse projects (statuses/search needs Administer projects).
+   * getStatuses, which needs only Browse projects (statuses/search would need the manage:jira-configuration scope).
    */
   async getProjectStatuses(projectIdOrKey: string): Promise<JiraIssueTypeStatuses[]> {
     const issueTypes = await this.request({

@@ -19,7 +19,7 @@ import {
 
 /**
  * API hosts per data-storage region: the spec's server is `https://{region}.sentry.io` with
- * region `us` or `de`. manifest.yml allows `*.sentry.io` (and `https://sentry.io`) for egress.
+ * region `us` or `de`; manifest.yml allows exactly these two hosts for egress.
  */
 export const SENTRY_REGION_BASE_URLS: Readonly<Record<SentryRegion, string>> = {
   us: 'https://us.sentry.io',

@@ -256,13 +256,6 @@ describe('Jira client against the OpenAPI spec', () => {
     expect(types[0]?.statuses[0]?.categoryKey).toBe('done');
   });
 
-  it('searchStatuses -> search (statuses/search), mapping its upper-case categories', async () => {
-    const page = await asApp().searchStatuses('10000');
-    expect(expectConforming()).toEqual(['search']);
-    expect(page.items).toEqual([{ id: '1000', name: 'Finished', categoryKey: 'done' }]);
-    expect(page.nextStartAt).toBeNull();
-  });
-
   it('getStatusCategories -> getStatusCategories', async () => {
     const categories = await asApp().getStatusCategories();
     expect(expectConforming()).toEqual(['getStatusCategories']);
