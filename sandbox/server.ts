@@ -354,9 +354,11 @@ export async function startSandboxServer(options: SandboxServerOptions = {}): Pr
       if (!runtime.manifest.webtriggers.some((trigger) => trigger.key === moduleKey)) {
         throw new HttpError(404, `manifest.yml has no webtrigger "${moduleKey}".`);
       }
+      // As Forge does: header names as the caller cased them (Node lower-cases request.headers).
       const headers: Record<string, string[]> = {};
-      for (const [name, value] of Object.entries(request.headers)) {
-        if (value !== undefined) headers[name.toLowerCase()] = Array.isArray(value) ? value : [value];
+      for (let index = 0; index + 1 < request.rawHeaders.length; index += 2) {
+        const name = request.rawHeaders[index] ?? '';
+        (headers[name] ??= []).push(request.rawHeaders[index + 1] ?? '');
       }
       const queryParameters: Record<string, string[]> = {};
       for (const [name, value] of url.searchParams) (queryParameters[name] ??= []).push(value);

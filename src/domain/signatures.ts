@@ -140,7 +140,8 @@ export function checkSentryTimestamp(
 
 /**
  * First value of a header, whatever the case of its name. Web triggers deliver headers as
- * `Record<string, string[]>` with lower-case names; plain `Record<string, string>` is accepted too.
+ * `Record<string, string[]>` with the names cased as the caller sent them; plain `Record<string, string>`
+ * is accepted too.
  */
 export function readHeader(
   headers: Record<string, readonly string[] | string | undefined> | null | undefined,

@@ -113,20 +113,21 @@ export interface SentryDelivery {
   method?: string;
 }
 
+/** Header names cased as Sentry sends them; Forge passes them on unchanged. */
 export function sentryRequest(delivery: SentryDelivery): WebTriggerRequest {
   const headers: Record<string, string[]> = {
-    'content-type': ['application/json'],
-    'sentry-hook-resource': [delivery.resource ?? 'issue'],
-    'request-id': [delivery.requestId ?? randomUUID()],
+    'Content-Type': ['application/json'],
+    'Sentry-Hook-Resource': [delivery.resource ?? 'issue'],
+    'Request-ID': [delivery.requestId ?? randomUUID()],
   };
   if (delivery.timestamp !== null) {
-    headers['sentry-hook-timestamp'] = [String(delivery.timestamp ?? Math.floor(Date.now() / 1000))];
+    headers['Sentry-Hook-Timestamp'] = [String(delivery.timestamp ?? Math.floor(Date.now() / 1000))];
   }
   const signature =
     delivery.signature === undefined
       ? signBody(delivery.body, delivery.secret ?? SENTRY_SECRET)
       : delivery.signature;
-  if (signature !== null) headers['sentry-hook-signature'] = [signature];
+  if (signature !== null) headers['Sentry-Hook-Signature'] = [signature];
   const connectionId = delivery.connectionId === undefined ? 'sentry-acme' : delivery.connectionId;
   return {
     method: delivery.method ?? 'POST',
@@ -165,10 +166,11 @@ export async function deliverToSonar(
   runtime: LocalForgeRuntime,
   delivery: SonarDelivery,
 ): Promise<DeliveryAnswer> {
-  const headers: Record<string, string[]> = { 'content-type': ['application/json'] };
+  // Cased as SonarCloud sends them.
+  const headers: Record<string, string[]> = { 'Content-Type': ['application/json'] };
   const signature =
     delivery.signature ?? (delivery.secret ? signBody(delivery.body, delivery.secret) : undefined);
-  if (signature) headers['x-sonar-webhook-hmac-sha256'] = [signature];
+  if (signature) headers['X-Sonar-Webhook-HMAC-SHA256'] = [signature];
   const connectionId = delivery.connectionId === undefined ? 'sonar-acme' : delivery.connectionId;
   return readAnswer(
     await runtime.invokeWebTrigger('sonarcloud-webhook', {

@@ -114,6 +114,23 @@ describe('a signed delivery of a real payload', () => {
     });
   });
 
+  it('reads the headers whatever their casing: Forge passes the names as the sender wrote them', async () => {
+    const { sentryRequest } = await import('./webhook-kit');
+    const request = sentryRequest({ body: fixtureText('sentry', 'zulip_issue_created_for_exception.json') });
+    const recased: Record<string, string> = {
+      'Sentry-Hook-Signature': 'SENTRY-HOOK-SIGNATURE',
+      'Sentry-Hook-Resource': 'sentry-hook-resource',
+      'Sentry-Hook-Timestamp': 'sentry-Hook-timestamp',
+      'Request-ID': 'request-Id',
+    };
+    request.headers = Object.fromEntries(
+      Object.entries(request.headers).map(([name, values]) => [recased[name] ?? name, values]),
+    );
+    const response = await runtime.invokeWebTrigger('sentry-webhook', request);
+    expect(response.statusCode).toBe(200);
+    expect(await getSentrySnapshot('sentry-acme', '1635244907')).toBeDefined();
+  });
+
   it('passes the actor on, and a second delivery with the same content changes nothing', async () => {
     const body = fixtureText('sentry', 'zulip_issue_ignored.json');
     expect(await deliverToSentry(runtime, { body })).toMatchObject({ status: 200, outcome: 'processed' });
@@ -233,7 +250,7 @@ describe('refused deliveries change nothing', () => {
   it('refuses a delivery without Request-ID or Sentry-Hook-Resource with 400', async () => {
     const { sentryRequest } = await import('./webhook-kit');
     const request = sentryRequest({ body: body() });
-    delete request.headers['request-id'];
+    delete request.headers['Request-ID'];
     await expectRefusedWithoutChange(
       async () => {
         const response = await runtime.invokeWebTrigger('sentry-webhook', request);

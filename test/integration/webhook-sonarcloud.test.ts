@@ -148,7 +148,7 @@ describe('a connection with a webhook secret', () => {
     await mapProjects({ sonar: [{ connectionId: 'sonar-acme', projectKey: 'test-sonar' }] });
   });
 
-  it('records a signed delivery', async () => {
+  it('records a signed delivery, its X-Sonar-Webhook-HMAC-SHA256 header cased as SonarCloud sends it', async () => {
     const answer = await deliverToSonar(runtime, { body: errorBody(), secret: SONAR_SECRET });
     expect(answer).toMatchObject({ status: 200, outcome: 'processed' });
     expect(answer.message).not.toMatch(/unsigned/);

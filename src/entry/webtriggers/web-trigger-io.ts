@@ -21,12 +21,19 @@ export interface WebTriggerResponse {
   body: string;
 }
 
-/** The request as the use cases read it, header names in lower case; null when Forge sent something else. */
+/**
+ * The request as the use cases read it, header names in lower case; null when Forge sent something else.
+ * Forge passes header names as the caller cased them ("Sentry-Hook-Signature"), and HTTP names are
+ * case-insensitive: names that differ only in case are one header, their values kept in order.
+ */
 export function toWebhookRequest(event: unknown): WebhookRequest | null {
   const parsed = webTriggerRequestSchema.safeParse(event);
   if (!parsed.success) return null;
   const headers: Record<string, string[]> = {};
-  for (const [name, values] of Object.entries(parsed.data.headers)) headers[name.toLowerCase()] = values;
+  for (const [name, values] of Object.entries(parsed.data.headers)) {
+    const lower = name.toLowerCase();
+    headers[lower] = [...(headers[lower] ?? []), ...values];
+  }
   return { ...parsed.data, headers };
 }
 
