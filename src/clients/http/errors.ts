@@ -116,6 +116,16 @@ export class OutOfTimeError extends RemoteError implements RetryLater {
   }
 }
 
+/** What Forge's egress proxy puts in `forge-proxy-error` when an invocation has used its external requests. */
+export const FORGE_FETCH_LIMIT_EXCEEDED = 'FETCH_LIMIT_EXCEEDED';
+
+/**
+ * Forge refused the request (429, `forge-proxy-error: FETCH_LIMIT_EXCEEDED`): this invocation has made
+ * all the external requests it may (100 per minute of its timeout). Retrying here would be refused too;
+ * the work continues in a new invocation (re-enqueued), which has a budget of its own.
+ */
+export class RequestBudgetSpentError extends OutOfTimeError {}
+
 export function isRetryLater(error: unknown): error is RemoteError & RetryLater {
   return (
     error instanceof RateLimitedError ||

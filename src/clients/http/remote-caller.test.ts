@@ -9,6 +9,7 @@ import {
   PermissionError,
   RateLimitedError,
   RemoteRequestError,
+  RequestBudgetSpentError,
   RemoteUnavailableError,
 } from './errors';
 import type { HttpEnvironment } from './environment';
@@ -227,6 +228,20 @@ describe('RemoteCaller and the invocation deadline', () => {
     expect(outOfTime.message).toMatch(/Re-enqueue/);
     expect(h.sleeps).toEqual([]);
     expect(h.sends).toBe(1);
+  });
+
+  it("stops at once when Forge refuses the request for the invocation's egress budget (FETCH_LIMIT_EXCEEDED)", async () => {
+    const h = harness([{ status: 429, headers: { 'forge-proxy-error': 'FETCH_LIMIT_EXCEEDED' } }, ok]);
+    h.setRemaining(30_000);
+    const error = await caller(h)
+      .call(h.call(issueList))
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(RequestBudgetSpentError);
+    // An OutOfTimeError: callers that re-enqueue on running out of time continue the work the same way.
+    expect(error).toBeInstanceOf(OutOfTimeError);
+    expect((error as Error).message).toMatch(/FETCH_LIMIT_EXCEEDED.*Re-enqueue/);
+    expect(h.sends).toBe(1);
+    expect(h.sleeps).toEqual([]);
   });
 
   it('sleeps when the wait fits in the remaining time', async () => {

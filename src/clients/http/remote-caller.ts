@@ -8,9 +8,11 @@ import {
   AuthError,
   MalformedResponseError,
   NotFoundError,
+  FORGE_FETCH_LIMIT_EXCEEDED,
   OutOfTimeError,
   PermissionError,
   RateLimitedError,
+  RequestBudgetSpentError,
   type RemoteSystem,
   RemoteRequestError,
   RemoteUnavailableError,
@@ -102,7 +104,15 @@ const NETWORK_ERROR_CODES = new Set([
 class AttemptTimedOut extends Error {}
 
 type Failure =
-  | { kind: 'status'; status: number; statusText: string; retryAfterMs: number | null; detail: string | null }
+  | {
+      kind: 'status';
+      status: number;
+      statusText: string;
+      retryAfterMs: number | null;
+      detail: string | null;
+      /** Set when Forge's proxy, not the remote, refused the request. */
+      forgeProxyError: string | null;
+    }
   | { kind: 'timeout' }
   | { kind: 'network'; message: string; cause: unknown };
 
@@ -185,6 +195,9 @@ export class RemoteCaller {
       if (outcome.kind === 'answer') return this.parse(call, outcome.status, outcome.headers, outcome.body);
 
       const failure = outcome.failure;
+      if (failure.kind === 'status' && failure.forgeProxyError === FORGE_FETCH_LIMIT_EXCEEDED) {
+        throw this.budgetSpent(call);
+      }
       if (!this.isRetryable(call, failure)) throw this.finalError(call, failure, attempt, 0);
       const retryAfterMs = failure.kind === 'status' ? failure.retryAfterMs : null;
       const delayMs = retryAfterMs ?? fullJitterDelay(attempt - 1, this.settings, this.env.random);
@@ -253,6 +266,7 @@ export class RemoteCaller {
           statusText: (response as { statusText?: string }).statusText ?? '',
           retryAfterMs: parseRetryAfter(response.headers.get('retry-after'), this.env.now()),
           detail: extractErrorDetail(body),
+          forgeProxyError: response.headers.get('forge-proxy-error'),
         },
       };
     } catch (error) {
@@ -380,6 +394,23 @@ export class RemoteCaller {
         attempts,
         reason,
         cause: failure.kind === 'network' ? failure.cause : undefined,
+      },
+    );
+  }
+
+  private budgetSpent(call: RemoteCall<unknown>): RequestBudgetSpentError {
+    const retryAt = new Date(this.env.now()).toISOString();
+    return new RequestBudgetSpentError(
+      `Forge refused ${this.system} (${call.operation}) with ${FORGE_FETCH_LIMIT_EXCEEDED}: this invocation has made ` +
+        'all the external requests Forge allows one invocation (100 per minute of its timeout). Re-enqueue the rest ' +
+        'of the work to continue in a new invocation.',
+      {
+        system: this.system,
+        operation: call.operation,
+        status: 429,
+        retryAt,
+        retryAfterMs: 0,
+        remainingMs: this.env.remainingTimeMs() ?? 0,
       },
     );
   }
