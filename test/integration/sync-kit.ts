@@ -1,6 +1,10 @@
 // Shared set-up for the sync integration tests: the app's real handlers on the local Forge runtime,
 // the Sentry simulator behind the runtime's egress, and connections / mappings written through storage.
-import { createTestRuntime, type LocalForgeRuntime } from '../../sandbox/runtime';
+import {
+  createTestRuntime,
+  type LocalForgeRuntime,
+  type LocalForgeRuntimeOptions,
+} from '../../sandbox/runtime';
 import {
   createDemoWorld,
   JIRA_DEMO_USERS,
@@ -38,8 +42,11 @@ export interface SyncWorld {
   setIssuesLatency(ms: number): void;
 }
 
-export function startSyncWorld(): SyncWorld {
-  const runtime = createTestRuntime({ appModule: appModule as unknown as Record<string, unknown> });
+export function startSyncWorld(options: LocalForgeRuntimeOptions = {}): SyncWorld {
+  const runtime = createTestRuntime({
+    ...options,
+    appModule: appModule as unknown as Record<string, unknown>,
+  });
   const demo = createDemoWorld();
   demo.attach(runtime);
   let latencyMs = 0;
