@@ -11,6 +11,7 @@
  *   URL with the parameter is the recommended one.
  */
 import { randomUUID } from 'node:crypto';
+import { getAppContext } from '@forge/api';
 import type { Connection, ConnectionSecrets, SyncLogEntry } from '../domain/model';
 import { appendSyncLogEntry, getConnection, getConnectionSecrets, listConnections } from '../storage';
 
@@ -163,18 +164,31 @@ export interface DeliveryLogInput {
 
 /**
  * Refusals are logged, but a flood of forged requests must not turn into a flood of KVS writes: each
- * function instance logs at most this many refusals a minute (the rest go to the console only).
+ * function instance logs at most this many refusals a minute per installation (the rest go to the
+ * console only). Per installation, because Forge may reuse one instance for several installations: one
+ * site's flood must not silence another site's log.
  */
 const REFUSALS_LOGGED_PER_MINUTE = 30;
-const refusalWindow = { startedAt: 0, count: 0 };
+const refusalWindows = new Map<string, { startedAt: number; count: number }>();
 
-function refusalMayBeLogged(nowMs: number): boolean {
-  if (nowMs - refusalWindow.startedAt >= 60_000) {
-    refusalWindow.startedAt = nowMs;
-    refusalWindow.count = 0;
+function currentInstallation(): string {
+  try {
+    return getAppContext().installationAri.toString();
+  } catch {
+    return 'unknown installation';
   }
-  refusalWindow.count += 1;
-  return refusalWindow.count <= REFUSALS_LOGGED_PER_MINUTE;
+}
+
+/** Counts a refusal in its installation's window; answers whether it may still be logged, and its count. */
+function countRefusal(nowMs: number): { mayBeLogged: boolean; count: number } {
+  for (const [installation, window] of refusalWindows) {
+    if (nowMs - window.startedAt >= 60_000) refusalWindows.delete(installation);
+  }
+  const installation = currentInstallation();
+  const window = refusalWindows.get(installation) ?? { startedAt: nowMs, count: 0 };
+  window.count += 1;
+  refusalWindows.set(installation, window);
+  return { mayBeLogged: window.count <= REFUSALS_LOGGED_PER_MINUTE, count: window.count };
 }
 
 function syncLogOutcome(input: DeliveryLogInput): SyncLogEntry['outcome'] {
@@ -216,8 +230,9 @@ export function deliveryLogEntry(input: DeliveryLogInput, now: Date = new Date()
 export async function logDelivery(input: DeliveryLogInput): Promise<void> {
   const entry = deliveryLogEntry(input);
   const words = `${KIND_WORDS[input.source]} webhook ${input.outcome}: ${input.message}`;
-  if (input.outcome === 'refused' && !refusalMayBeLogged(Date.now())) {
-    if (refusalWindow.count === REFUSALS_LOGGED_PER_MINUTE + 1) {
+  const refusal = input.outcome === 'refused' ? countRefusal(Date.now()) : undefined;
+  if (refusal && !refusal.mayBeLogged) {
+    if (refusal.count === REFUSALS_LOGGED_PER_MINUTE + 1) {
       console.warn(
         `Over ${REFUSALS_LOGGED_PER_MINUTE} refused webhook deliveries this minute; the rest of the minute's go unlogged. Latest: ${words}`,
       );
