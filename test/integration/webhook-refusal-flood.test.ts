@@ -35,7 +35,8 @@ it("keeps one installation's flood from silencing another installation's refusal
   const body = fixtureText('sentry', 'zulip_issue_created_for_exception.json');
   const flooded = startRuntime();
   await addSentryConnection();
-  for (let index = 0; index < 31; index += 1) await deliverToSentry(flooded, { body, secret: `forged-${index}` });
+  for (let index = 0; index < 31; index += 1)
+    await deliverToSentry(flooded, { body, secret: `forged-${index}` });
   expect(await syncLog()).toHaveLength(30);
 
   // Another site's installation served by the same function instance (same module state).
