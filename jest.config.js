@@ -1,6 +1,6 @@
 /** Tests run TypeScript through SWC (fast); type checking is `npm run typecheck`. */
 module.exports = {
-  testEnvironment: 'node',
+  testEnvironment: '<rootDir>/test/quiet-environment.js',
   roots: ['<rootDir>/src', '<rootDir>/sandbox', '<rootDir>/test'],
   testMatch: ['**/*.test.ts'],
   transform: {
