@@ -20,6 +20,8 @@ export interface ResolverError {
   code: ResolverErrorCode;
   /** Says what went wrong and what to do about it; safe to show (never holds a secret). */
   message: string;
+  /** The input to blame (e.g. 'name', 'parentId'), so a form shows the message next to that field. */
+  field?: string;
 }
 
 /** Every resolver answers with this envelope, so pages can show the message of an expected failure. */

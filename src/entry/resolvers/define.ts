@@ -36,9 +36,15 @@ export function toResolverError(resolverKey: string, error: unknown): ResolverEr
     return { code: 'invalid-input', message: error.message };
   }
   if (error instanceof CreationInProgressError) return { code: 'conflict', message: error.message };
-  if (error instanceof StorageNotFoundError) return { code: 'not-found', message: error.message };
-  if (error instanceof StorageConflictError) return { code: 'conflict', message: error.message };
-  if (error instanceof StorageValidationError) return { code: 'invalid-input', message: error.message };
+  if (error instanceof StorageValidationError) {
+    const code =
+      error instanceof StorageNotFoundError
+        ? 'not-found'
+        : error instanceof StorageConflictError
+          ? 'conflict'
+          : 'invalid-input';
+    return { code, message: error.message, ...(error.field !== undefined && { field: error.field }) };
+  }
   if (error instanceof MissingContextError) return { code: 'invalid-input', message: error.message };
   const detail = error instanceof Error ? error.message : String(error);
   console.error(`Resolver ${resolverKey} failed`, error);

@@ -8,6 +8,8 @@ export class ResolverCallError extends Error {
     readonly resolverKey: string,
     readonly code: string,
     message: string,
+    /** The input the message is about ('name', 'parentId'...), when the app named one. */
+    readonly field?: string,
   ) {
     super(message);
     this.name = 'ResolverCallError';
@@ -41,7 +43,9 @@ export async function callResolver<T>(
       `The app answered ${resolverKey} in an unexpected shape.`,
     );
   }
-  if (!answer.ok) throw new ResolverCallError(resolverKey, answer.error.code, answer.error.message);
+  if (!answer.ok) {
+    throw new ResolverCallError(resolverKey, answer.error.code, answer.error.message, answer.error.field);
+  }
   return answer.data as T;
 }
 
