@@ -7,6 +7,8 @@ export type Priority = 'critical' | 'high' | 'medium' | 'low';
 export interface Product {
   id: string;
   name: string;
+  /** What the product is, in the admin's words; absent when none was given. */
+  description?: string;
   parentId: string | null;
   priority: Priority;
   owningTeam: string | null;

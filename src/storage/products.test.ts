@@ -49,6 +49,16 @@ describe('creating products', () => {
     expect(await getProduct(product.id)).toEqual(product);
   });
 
+  it('keeps a description only when there is one, and a change can replace or remove it', async () => {
+    const product = await createProduct({ id: 'd', name: 'Docs', description: '  What we ship  ' }, at);
+    expect(product.description).toBe('What we ship');
+    expect((await updateProduct('d', { description: 'Shipped docs' }, at)).description).toBe('Shipped docs');
+    expect((await updateProduct('d', { name: 'Docs site' }, at)).description).toBe('Shipped docs');
+    expect(await updateProduct('d', { description: '' }, at)).not.toHaveProperty('description');
+    expect(await getProduct('d')).not.toHaveProperty('description');
+    await expect(updateProduct('d', { description: 'x'.repeat(1_001) })).rejects.toThrow(/description/);
+  });
+
   it('refuses an unknown parent and writes nothing', async () => {
     const error = await createProduct({ id: 'x', name: 'X', parentId: 'ghost' }).catch(
       (caught: unknown) => caught,

@@ -12,33 +12,47 @@ import { randomUUID } from 'node:crypto';
 import { kvs } from '@forge/kvs';
 import { z } from 'zod';
 import type { Priority, Product } from '../domain/model';
+import {
+  MAX_PRODUCT_DEPTH,
+  PRIORITIES,
+  PRODUCT_DESCRIPTION_MAX,
+  PRODUCT_NAME_MAX,
+  PRODUCT_TEAM_MAX,
+} from '../domain/products';
 import { StorageConflictError, StorageNotFoundError, StorageValidationError } from './errors';
 import { productKey, productPrefix } from './keys';
 import { listAllValues, listValuesPage, setIfAbsent, type Page, type PageRequest } from './kvs-helpers';
 import { deleteProductMapping } from './mappings';
 
-export const PRIORITIES: readonly Priority[] = ['critical', 'high', 'medium', 'low'];
-/** Deeper trees are refused; it also bounds the walk up the tree when checking for cycles. */
-export const MAX_PRODUCT_DEPTH = 20;
+export { MAX_PRODUCT_DEPTH, PRIORITIES };
 
 export interface NewProduct {
   /** A new random id when absent. */
   id?: string;
   name: string;
+  description?: string | null;
   parentId?: string | null;
   /** 'medium' when absent. */
   priority?: Priority;
   owningTeam?: string | null;
 }
 
-export type ProductChanges = Partial<Pick<Product, 'name' | 'parentId' | 'priority' | 'owningTeam'>>;
+export type ProductChanges = Partial<Pick<Product, 'name' | 'parentId' | 'priority' | 'owningTeam'>> & {
+  /** Null or empty removes the description. */
+  description?: string | null;
+};
 
-const nameSchema = z.string().trim().min(1, 'give the product a name').max(200, 'use at most 200 characters');
+const nameSchema = z
+  .string()
+  .trim()
+  .min(1, 'give the product a name')
+  .max(PRODUCT_NAME_MAX, `use at most ${PRODUCT_NAME_MAX} characters`);
 const changesSchema = z.strictObject({
   name: nameSchema.optional(),
+  description: z.string().trim().max(PRODUCT_DESCRIPTION_MAX).nullable().optional(),
   parentId: z.string().min(1).nullable().optional(),
   priority: z.enum(['critical', 'high', 'medium', 'low']).optional(),
-  owningTeam: z.string().trim().max(200).nullable().optional(),
+  owningTeam: z.string().trim().max(PRODUCT_TEAM_MAX).nullable().optional(),
 });
 
 function parseChanges(changes: ProductChanges): ProductChanges {
@@ -119,6 +133,7 @@ async function checkParent(productId: string, productName: string, parentId: str
 export async function createProduct(input: NewProduct, now: Date = new Date()): Promise<Product> {
   const changes = parseChanges({
     name: input.name,
+    description: input.description ?? null,
     parentId: input.parentId ?? null,
     priority: input.priority ?? 'medium',
     owningTeam: input.owningTeam ?? null,
@@ -129,6 +144,7 @@ export async function createProduct(input: NewProduct, now: Date = new Date()): 
   const product: Product = {
     id,
     name: changes.name ?? input.name,
+    ...(changes.description ? { description: changes.description } : {}),
     parentId: changes.parentId ?? null,
     priority: changes.priority ?? 'medium',
     owningTeam: changes.owningTeam || null,
@@ -142,7 +158,7 @@ export async function createProduct(input: NewProduct, now: Date = new Date()): 
   return product;
 }
 
-/** Changes name, parent, priority or owning team; a move that would make a cycle is refused. */
+/** Changes name, description, parent, priority or owning team; a move that would make a cycle is refused. */
 export async function updateProduct(
   productId: string,
   changes: ProductChanges,
@@ -158,6 +174,11 @@ export async function updateProduct(
     ...(parsed.owningTeam !== undefined && { owningTeam: parsed.owningTeam || null }),
     updatedAt: now.toISOString(),
   };
+  if (parsed.description !== undefined) {
+    // Stored only when there is one, as createProduct does.
+    if (parsed.description) updated.description = parsed.description;
+    else delete updated.description;
+  }
   if (updated.parentId !== null && updated.parentId !== existing.parentId) {
     await checkParent(productId, updated.name, updated.parentId);
   }
