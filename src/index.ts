@@ -8,5 +8,6 @@ export { handleSonarCloudWebhook } from './entry/webtriggers/sonarcloud-webhook'
 export { followUpConsumer } from './entry/consumers/follow-up-consumer';
 export { runScheduledSync } from './entry/scheduled/sync-schedule';
 export { syncConsumer } from './entry/consumers/sync-consumer';
+export { bulkCreateConsumer } from './entry/consumers/bulk-create-consumer';
 export { handleJiraIssueUpdated } from './entry/triggers/jira-issue-updated';
 export { handleAppLifecycle } from './entry/triggers/app-lifecycle';

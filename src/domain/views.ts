@@ -36,6 +36,9 @@ export interface ConnectionLabel {
 
 // ---- issue panel ----
 
+/** What createJiraIssuesFromSentry and getBulkCreateProgress answer: a queued bulk create's progress. */
+export type { BulkCreateItemView, BulkCreateProgress } from './bulk-create';
+
 export interface LinkedSentryIssueView {
   sentryIssueId: string;
   connectionId: string;

@@ -1,4 +1,10 @@
-import { ForbiddenError, requireGlobalAdmin, requireIssueEdit, requireProjectAdmin } from './permissions';
+import {
+  ForbiddenError,
+  requireGlobalAdmin,
+  requireIssueCreate,
+  requireIssueEdit,
+  requireProjectAdmin,
+} from './permissions';
 
 function clientGranting(granted: Record<string, boolean>) {
   const calls: Array<{ permissions: readonly string[]; scope: unknown }> = [];
@@ -25,7 +31,13 @@ describe('permission checks', () => {
     await expect(requireGlobalAdmin('acc-1', jira.factory)).rejects.toThrow(ForbiddenError);
     await expect(requireProjectAdmin('acc-1', '10001', jira.factory)).rejects.toThrow(/ADMINISTER_PROJECTS/);
     await expect(requireIssueEdit('acc-1', '20002', jira.factory)).rejects.toThrow(/EDIT_ISSUES/);
-    expect(jira.calls.map((call) => call.scope)).toEqual([{}, { projectId: '10001' }, { issueId: '20002' }]);
+    await expect(requireIssueCreate('acc-1', '10001', jira.factory)).rejects.toThrow(/CREATE_ISSUES/);
+    expect(jira.calls.map((call) => call.scope)).toEqual([
+      {},
+      { projectId: '10001' },
+      { issueId: '20002' },
+      { projectId: '10001' },
+    ]);
   });
 
   it('refuses a call without a signed-in user before asking Jira', async () => {

@@ -56,6 +56,21 @@ export async function requireProjectAdmin(
   );
 }
 
+/** The caller may create issues in the Jira project (CREATE_ISSUES in that project). */
+export async function requireIssueCreate(
+  accountId: string | null | undefined,
+  projectId: string,
+  client: PermissionClientFactory = defaultClient,
+): Promise<void> {
+  await requireJiraPermission(
+    accountId,
+    'CREATE_ISSUES',
+    { projectId },
+    `create issues in Jira project ${projectId}`,
+    client,
+  );
+}
+
 /** The caller may edit the Jira issue (EDIT_ISSUES on that issue). */
 export async function requireIssueEdit(
   accountId: string | null | undefined,

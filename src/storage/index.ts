@@ -27,4 +27,5 @@ export * from './sync-log';
 export * from './status-mappings';
 export * from './rules';
 export * from './claims';
+export * from './bulk-create-jobs';
 export * from './issue-properties';

@@ -279,6 +279,13 @@ export const rulePrefix = (): string => 'rule:';
 export const writtenIssuePropertyKey = (jiraIssueId: string): string =>
   buildKey('issueprop', ['Jira issue id', jiraIssueId]);
 
+// ---------------------------------------------------------------- bulk creation of Jira issues from Sentry
+/** A bulk create request: what to create, for whom; its items' progress is kept under separate keys. */
+export const bulkCreateJobKey = (jobId: string): string => buildKey('bulkjob', ['bulk job id', jobId]);
+/** One item's outcome, written only by the consumer that handles it (no shared record to race on). */
+export const bulkCreateItemKey = (jobId: string, sentryIssueId: string): string =>
+  buildKey('bulkjob-item', ['bulk job id', jobId], ['Sentry issue id', sentryIssueId]);
+
 // ---------------------------------------------------------------- exactly-once claims
 const CLAIM_PURPOSE = /^[a-z][a-z0-9-]{0,40}$/;
 

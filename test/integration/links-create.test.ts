@@ -152,29 +152,6 @@ describe('createJiraIssueFromSentry from the issue panel', () => {
     );
   });
 
-  it('creates several in bulk, once each, and reports each outcome', async () => {
-    const backend = world.sentry.issues({ projectSlug: 'backend' }).slice(0, 3);
-    const ids: string[] = [];
-    for (const issue of backend) ids.push(await linkToPanel(issue.shortId));
-
-    const first = data(
-      await invoke<{
-        outcomes: Array<{ sentryIssueId: string; ok: boolean; result?: CreateJiraIssueFromSentryResult }>;
-      }>('createJiraIssuesFromSentry', { sentryIssueIds: ids }),
-    );
-    expect(
-      first.outcomes.map((outcome) => [outcome.sentryIssueId, outcome.ok, outcome.result?.created]),
-    ).toEqual(ids.map((id) => [id, true, true]));
-    const again = data(
-      await invoke<{ outcomes: Array<{ ok: boolean; result?: CreateJiraIssueFromSentryResult }> }>(
-        'createJiraIssuesFromSentry',
-        { sentryIssueIds: ids },
-      ),
-    );
-    expect(again.outcomes.map((outcome) => outcome.result?.created)).toEqual([false, false, false]);
-    for (const id of ids) expect(issuesMarkedFor(id)).toHaveLength(1);
-  });
-
   it('refuses a user without EDIT_ISSUES, creating nothing', async () => {
     const sentryIssueId = await linkToPanel('BACKEND-3F');
     const before = world.jira.issueKeys('SHOP').length;

@@ -3,14 +3,17 @@ import Resolver from '@forge/resolver';
 import { z } from 'zod';
 import {
   BULK_CREATE_MAX,
+  getBulkCreateProgress,
+  startBulkCreate,
+} from '../../services/bulk-create-jira-issues';
+import {
   createJiraIssueFromSentry,
-  createJiraIssuesFromSentry,
   issueTypeOfJiraIssue,
   type CreateJiraIssueFromSentryInput,
 } from '../../services/create-jira-issue-from-sentry';
 import { getIssuePanel } from '../../services/get-issue-panel';
 import { linkSentryIssue } from '../../services/link-sentry-issue';
-import { requireIssueEdit } from '../../services/permissions';
+import { requireIssueCreate, requireIssueEdit } from '../../services/permissions';
 import { unlinkSentryIssue } from '../../services/unlink-sentry-issue';
 import { listLinksOfJiraIssue, listLinksOfSentryIssue, StorageNotFoundError } from '../../storage';
 import { type InvocationContext, requireIssueId, requireProjectId } from './context';
@@ -131,6 +134,8 @@ defineResolver(
   },
 );
 
+// Many at once run as queued work (one invocation would outgrow Forge's limits): this validates and
+// queues, and answers the progress; getBulkCreateProgress answers it again while the page polls.
 defineResolver(
   resolver,
   'createJiraIssuesFromSentry',
@@ -138,11 +143,33 @@ defineResolver(
     sentryIssueIds: z.array(sentryIssueIdSchema).min(1).max(BULK_CREATE_MAX),
     ...createFieldsSchema,
   }),
-  async ({ sentryIssueIds, ...fields }, context) => ({
-    outcomes: await createJiraIssuesFromSentry(
-      await createInputs([...new Set(sentryIssueIds)], fields, context),
-    ),
-  }),
+  async ({ sentryIssueIds, ...fields }, context) => {
+    const inputs = await createInputs([...new Set(sentryIssueIds)], fields, context);
+    const first = inputs[0];
+    if (!first) throw new Error('No Sentry issue to create a Jira issue from.');
+    // The consumer creates as the app (queues carry no user), so the person's right to create is checked here.
+    await requireIssueCreate(context.accountId, first.jiraProjectId);
+    return startBulkCreate({
+      requestedBy: context.accountId ?? '',
+      jiraIssueId: requireIssueId(context),
+      jiraProjectId: first.jiraProjectId,
+      issueTypeId: first.issueTypeId,
+      priorityId: first.priorityId ?? null,
+      labels: first.labels ?? [],
+      componentIds: first.componentIds ?? [],
+      items: inputs.map((input) => ({
+        sentryIssueId: input.sentryIssueId,
+        connectionId: input.connectionId,
+      })),
+    });
+  },
+);
+
+defineResolver(
+  resolver,
+  'getBulkCreateProgress',
+  z.strictObject({ jobId: z.string().trim().min(1).max(100) }),
+  async ({ jobId }, context) => getBulkCreateProgress(jobId, requireIssueId(context)),
 );
 
 export const issuePanelResolverDefinitions = resolver.getDefinitions();
