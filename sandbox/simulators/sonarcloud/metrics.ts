@@ -1,7 +1,7 @@
 // The SonarCloud metrics the simulator knows, with the definitions api/measures/component
 // returns under `metrics` and the formatting SonarCloud uses for each type.
 
-export type MetricType = 'INT' | 'FLOAT' | 'PERCENT' | 'RATING' | 'WORK_DUR' | 'LEVEL';
+export type MetricType = 'INT' | 'FLOAT' | 'PERCENT' | 'RATING' | 'WORK_DUR' | 'LEVEL' | 'DATA';
 
 export interface MetricDefinition {
   key: string;
@@ -116,6 +116,16 @@ export const METRICS: MetricDefinition[] = [
     0,
   ),
   m('ncloc', 'Lines of Code', 'Non commenting lines of code', 'Size', 'INT', false, false),
+  // DATA: `<language>=<lines>;...`, the languages a project is written in (the app's bulk table shows them).
+  m(
+    'ncloc_language_distribution',
+    'Lines of Code Per Language',
+    'Non Commenting Lines of Code Distributed By Language',
+    'Size',
+    'DATA',
+    false,
+    false,
+  ),
   m('new_lines', 'Lines on New Code', 'New lines', 'Size', 'INT', false, false),
   m(
     'sqale_index',

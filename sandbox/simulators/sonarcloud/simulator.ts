@@ -299,12 +299,14 @@ export class SonarCloudSimulator extends SimulatedService {
     });
   }
 
-  private measureValues(branch: SonarBranch): Map<string, string> {
+  private measureValues(project: SonarProject, branch: SonarBranch): Map<string, string> {
     const measures = measuresOf(currentAnalysis(branch).facts);
     const out = new Map<string, string>();
     for (const def of METRICS) {
       if (def.key === 'alert_status') out.set(def.key, this.gateOf(branch).status);
-      else out.set(def.key, formatMetricValue(def, measures[def.key] ?? 0));
+      else if (def.key === 'ncloc_language_distribution') {
+        out.set(def.key, `${project.language}=${Math.round(measures.ncloc ?? 0)}`);
+      } else out.set(def.key, formatMetricValue(def, measures[def.key] ?? 0));
     }
     return out;
   }
@@ -322,7 +324,7 @@ export class SonarCloudSimulator extends SimulatedService {
       throw new SonarHttpError(404, `The following metric keys are not found: ${unknown.join(', ')}`);
     const branchName = q.get('branch') ?? undefined;
     const branch = this.branchOf(project, branchName);
-    const values = this.measureValues(branch);
+    const values = this.measureValues(project, branch);
     const measures = [...new Set(metricKeys)].sort().map((key) => {
       const def = METRICS_BY_KEY.get(key);
       const value = values.get(key) ?? '';

@@ -99,6 +99,18 @@ describe('SonarCloud simulator: answers match the web service examples', () => {
     });
   });
 
+  it('reads the lines of code per language (a DATA measure, `language=lines`)', async () => {
+    const r = await get(
+      sim,
+      '/api/measures/component?component=acme_payments&metricKeys=ncloc_language_distribution,ncloc',
+    );
+    const measures = new Map((r.body.component as { measures: Json[] }).measures.map((m) => [m.metric, m]));
+    expect(measures.get('ncloc_language_distribution')).toEqual({
+      metric: 'ncloc_language_distribution',
+      value: `go=${String(measures.get('ncloc')?.value)}`,
+    });
+  });
+
   it('reports unknown metrics, branches and components as SonarCloud does', async () => {
     expect(
       (await get(sim, '/api/measures/component?component=acme_backend&metricKeys=coverage,happiness')).body,
