@@ -31,6 +31,13 @@ export interface SentryConnection {
   hasWebhookSecret: boolean;
   createdAt: string;
   updatedAt: string;
+  /** When the token / webhook secret were last saved (absent on records from before these fields). */
+  tokenSetAt?: string;
+  webhookSecretSetAt?: string;
+  /** The last connection test run from the settings page. */
+  lastTest?: ConnectionTestOutcome;
+  /** Set while the connection and its data are being removed (see services/connections/remove-connection). */
+  removingSince?: string;
 }
 
 export interface SonarCloudConnection {
@@ -43,9 +50,20 @@ export interface SonarCloudConnection {
   hasWebhookSecret: boolean;
   createdAt: string;
   updatedAt: string;
+  tokenSetAt?: string;
+  webhookSecretSetAt?: string;
+  lastTest?: ConnectionTestOutcome;
+  removingSince?: string;
 }
 
 export type Connection = SentryConnection | SonarCloudConnection;
+
+/** When a connection was last tested and whether everything the app needs worked. */
+export interface ConnectionTestOutcome {
+  at: string;
+  ok: boolean;
+  summary: string;
+}
 
 /** The secret parts of a connection, stored with kvs.setSecret and never returned to a page. */
 export interface ConnectionSecrets {
@@ -200,7 +218,8 @@ export interface StatusMapping {
   doneStatusId: string | null;
   /** Jira status to move to when Sentry reports a regression and the policy is reopen. */
   reopenStatusId: string | null;
-  regressionPolicy: 'reopen' | 'create-new';
+  /** A Sentry regression on a closed Jira issue: reopen it, create a new linked issue, or leave Jira alone. */
+  regressionPolicy: 'reopen' | 'create-new' | 'none';
   commentOnSentryChange: boolean;
   updatedAt: string;
 }
@@ -230,6 +249,11 @@ export interface AutomationRule {
   /** Scope: a product, or a single Jira project. */
   scope: { productId: string } | { jiraProjectId: string };
   trigger: RuleTrigger;
+  /**
+   * More conditions on the same source, combined with the trigger by AND (absent on rules saved before
+   * conditions existed: the trigger alone).
+   */
+  conditions?: RuleTrigger[];
   action: RuleAction;
   enabled: boolean;
   createdAt: string;

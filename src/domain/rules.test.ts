@@ -290,6 +290,69 @@ describe('evaluateRule', () => {
   });
 });
 
+describe('evaluateRule with conditions (AND)', () => {
+  it('a Sentry rule matches only when every condition does, and names them all', () => {
+    const fatalBusy = rule(
+      { source: 'sentry', kind: 'level-at-least', level: 'error' },
+      { conditions: [{ source: 'sentry', kind: 'events-at-least', count: 100, window: '14d' }] },
+    );
+    expect(evaluateRule(fatalBusy, { source: 'sentry', current: sentryIssue() })).toEqual({
+      matched: true,
+      reason: 'level error is at or above error and 300 events in 14d ≥ 100',
+    });
+    expect(evaluateRule(fatalBusy, { source: 'sentry', current: sentryIssue({ events14d: 99 }) })).toEqual({
+      matched: false,
+      reason: '99 events in 14d < 100',
+    });
+    expect(
+      evaluateRule(fatalBusy, { source: 'sentry', current: sentryIssue({ level: 'warning' }) }).matched,
+    ).toBe(false);
+  });
+
+  it('a SonarCloud rule fires on the analysis where all its conditions first hold together', () => {
+    const gateAndDebt = rule(
+      { source: 'sonarcloud', kind: 'quality-gate-error' },
+      { conditions: [{ source: 'sonarcloud', kind: 'debt-above', hours: 10 }] },
+    );
+    const red = { qualityGate: 'ERROR' as const };
+    const lowDebt = { measures: { sqale_index: '300' } };
+    const highDebt = { measures: { sqale_index: '900' } };
+    const item = (current: Partial<SonarProjectSnapshot>, previous: Partial<SonarProjectSnapshot> | null) =>
+      ({
+        source: 'sonarcloud',
+        current: sonarProject(current),
+        previous: previous === null ? null : sonarProject(previous),
+      }) as const;
+    // The gate was already red; the debt crosses the limit now: both hold for the first time together.
+    expect(evaluateRule(gateAndDebt, item({ ...red, ...highDebt }, { ...red, ...lowDebt }))).toEqual({
+      matched: true,
+      reason: 'quality gate of acme_backend (main) is ERROR and technical debt 15 h > 10 h',
+    });
+    expect(evaluateRule(gateAndDebt, item({ ...red, ...highDebt }, { ...red, ...highDebt }))).toEqual({
+      matched: false,
+      reason: 'every condition already held on the previous analysis',
+    });
+    expect(evaluateRule(gateAndDebt, item({ ...red, ...lowDebt }, null))).toEqual({
+      matched: false,
+      reason: 'technical debt 5 h ≤ 10 h',
+    });
+    expect(evaluateRule(gateAndDebt, item({ ...red, ...highDebt }, null)).matched).toBe(true);
+  });
+
+  it('a coverage drop in the conditions counts on each analysis that drops', () => {
+    const gateAndDrop = rule(
+      { source: 'sonarcloud', kind: 'quality-gate-error' },
+      { conditions: [{ source: 'sonarcloud', kind: 'coverage-drop', points: 1 }] },
+    );
+    const result = evaluateRule(gateAndDrop, {
+      source: 'sonarcloud',
+      current: sonarProject({ qualityGate: 'ERROR', measures: { coverage: '70' } }),
+      previous: sonarProject({ qualityGate: 'ERROR', measures: { coverage: '75' } }),
+    });
+    expect(result.matched).toBe(true);
+  });
+});
+
 describe('sourceItemKey', () => {
   const KVS_KEY = /^(?!\s+$)[a-zA-Z0-9:._\s\-#]+$/;
 
@@ -414,6 +477,7 @@ describe('parseRuleInput', () => {
     expect(trigger).toEqual({ source: 'sentry', kind: 'level-at-least', level: 'fatal' });
     expect(value.name).toBe('Fatal errors');
     expect(value.enabled).toBe(false);
+    expect(value.conditions).toEqual([]);
     expect(value.action).toEqual({
       jiraProjectId: '10000',
       issueTypeId: '10004',
@@ -488,6 +552,34 @@ describe('parseRuleInput', () => {
     ],
     ['no scope', { ...valid, scope: {} }, 'scope must be either'],
     ['a string for enabled', { ...valid, enabled: 'yes' }, 'enabled must be true or false'],
+    [
+      'a negative threshold in a condition',
+      { ...valid, conditions: [{ source: 'sentry', kind: 'users-at-least', count: -3, window: '24h' }] },
+      'conditions.0.count: the user count must be at least 1',
+    ],
+    [
+      'a condition on the other source',
+      { ...valid, conditions: [{ source: 'sonarcloud', kind: 'quality-gate-error' }] },
+      "conditions.0.source: every condition watches the trigger's source (sentry)",
+    ],
+    [
+      'a condition that repeats the trigger',
+      { ...valid, conditions: [{ source: 'sentry', kind: 'level-at-least', level: 'fatal' }] },
+      'conditions.0.kind: this condition repeats another one',
+    ],
+    [
+      'too many conditions',
+      {
+        ...valid,
+        conditions: [1, 2, 3, 4, 5].map((count) => ({
+          source: 'sentry',
+          kind: 'events-at-least',
+          count,
+          window: '24h',
+        })),
+      },
+      'at most 4 more conditions',
+    ],
   ])('refuses %s with a clear message', (_label, input, message) => {
     const result = parseRuleInput(input);
     if (result.ok) throw new Error('expected a refusal');

@@ -218,20 +218,101 @@ export type RuleSourceItem =
   | { source: 'sentry'; current: SentryIssueSnapshot; previous?: SentryIssueSnapshot | null }
   | { source: 'sonarcloud'; current: SonarProjectSnapshot; previous?: SonarProjectSnapshot | null };
 
-/** Evaluates a whole rule against one item; a trigger for the other source never matches. */
+/**
+ * Whether a SonarCloud condition holds on one analysis, as a state rather than an edge. Only a coverage
+ * drop compares two analyses, so only it reads `before`.
+ */
+function sonarConditionHolds(
+  condition: SonarRuleTrigger,
+  current: SonarProjectSnapshot,
+  before: SonarProjectSnapshot | null,
+): RuleMatch {
+  const name = `${current.projectKey} (${current.branch})`;
+  switch (condition.kind) {
+    case 'quality-gate-error':
+      return {
+        matched: current.qualityGate === 'ERROR',
+        reason: `quality gate of ${name} is ${current.qualityGate}`,
+      };
+    case 'new-vulnerabilities-at-least': {
+      const now = measure(current, 'new_vulnerabilities');
+      if (now === null) return { matched: false, reason: `${name} reports no new_vulnerabilities measure` };
+      const matched = now >= condition.count;
+      return {
+        matched,
+        reason: `${formatNumber(now)} new vulnerabilities ${matched ? '≥' : '<'} ${condition.count}`,
+      };
+    }
+    case 'coverage-drop':
+      return evaluateSonarTrigger(condition, current, before);
+    case 'debt-above': {
+      const minutes = measure(current, 'sqale_index');
+      if (minutes === null) return { matched: false, reason: `${name} reports no sqale_index measure` };
+      const matched = minutes > condition.hours * 60;
+      return {
+        matched,
+        reason: `technical debt ${formatNumber(minutes / 60)} h ${matched ? '>' : '≤'} ${condition.hours} h`,
+      };
+    }
+  }
+}
+
+/** The rule's trigger followed by its extra conditions: every one must hold (AND). */
+export function ruleConditions(rule: Pick<AutomationRule, 'trigger' | 'conditions'>): RuleTrigger[] {
+  return [rule.trigger, ...(rule.conditions ?? [])];
+}
+
+function sameSource<S extends RuleTrigger['source']>(
+  conditions: readonly RuleTrigger[],
+  source: S,
+): Array<Extract<RuleTrigger, { source: S }>> {
+  return conditions.filter(
+    (condition): condition is Extract<RuleTrigger, { source: S }> => condition.source === source,
+  );
+}
+
+/**
+ * Evaluates a whole rule against one item; a trigger for the other source never matches.
+ *
+ * With extra conditions (AND): a Sentry rule matches when every condition matches the issue. A SonarCloud
+ * rule stays an edge as a whole: it matches on the analysis where all its conditions hold together,
+ * not on later analyses while they keep holding (a coverage drop is new on each analysis that drops).
+ */
 export function evaluateRule(
   rule: AutomationRule,
   item: RuleSourceItem,
   options: SentryEvaluationOptions = { newIssuesSince: rule.createdAt },
 ): RuleMatch {
   const trigger = rule.trigger;
-  if (trigger.source === 'sentry' && item.source === 'sentry') {
-    return evaluateSentryTrigger(trigger, item.current, item.previous ?? null, options);
+  const extra = rule.conditions ?? [];
+  if (trigger.source !== item.source) {
+    return { matched: false, reason: `the rule watches ${trigger.source}, not ${item.source}` };
   }
-  if (trigger.source === 'sonarcloud' && item.source === 'sonarcloud') {
-    return evaluateSonarTrigger(trigger, item.current, item.previous ?? null);
+  if (item.source === 'sentry') {
+    const conditions = sameSource(ruleConditions(rule), 'sentry');
+    const results = conditions.map((condition) =>
+      evaluateSentryTrigger(condition, item.current, item.previous ?? null, options),
+    );
+    const failed = results.find((result) => !result.matched);
+    if (failed) return failed;
+    return { matched: true, reason: results.map((result) => result.reason).join(' and ') };
   }
-  return { matched: false, reason: `the rule watches ${trigger.source}, not ${item.source}` };
+  const previous = item.previous ?? null;
+  const conditions = sameSource(ruleConditions(rule), 'sonarcloud');
+  if (extra.length === 0 && conditions[0]) return evaluateSonarTrigger(conditions[0], item.current, previous);
+  const now = conditions.map((condition) => sonarConditionHolds(condition, item.current, previous));
+  const failed = now.find((result) => !result.matched);
+  if (failed) return failed;
+  if (previous !== null) {
+    const before = conditions.map((condition) =>
+      // The drop before the previous analysis is unknown: a drop counts as new on every analysis.
+      condition.kind === 'coverage-drop' ? false : sonarConditionHolds(condition, previous, null).matched,
+    );
+    if (before.every(Boolean)) {
+      return { matched: false, reason: 'every condition already held on the previous analysis' };
+    }
+  }
+  return { matched: true, reason: now.map((result) => result.reason).join(' and ') };
 }
 
 // KVS keys allow [a-zA-Z0-9:._\s-#]; ':' separates parts, so every part escapes anything outside
@@ -432,40 +513,72 @@ const labelSchema = z
   .max(255, { error: 'a label can have at most 255 characters' })
   .regex(/^\S+$/, { error: 'a label cannot contain spaces' });
 
-export const ruleInputSchema = z.object({
-  id: z
-    .string()
-    .regex(/^[A-Za-z0-9_-]{1,64}$/, { error: 'id must be 1-64 letters, digits, - or _' })
-    .optional(),
-  name: z
-    .string({ error: 'name is required' })
-    .trim()
-    .min(1, { error: 'name cannot be empty' })
-    .max(100, { error: 'name can have at most 100 characters' }),
-  scope: z.union(
-    [
-      z.object({ productId: z.string().min(1, { error: 'scope.productId cannot be empty' }) }).strict(),
-      z.object({ jiraProjectId: jiraId('scope.jiraProjectId') }).strict(),
-    ],
-    { error: 'scope must be either { productId } or { jiraProjectId }' },
-  ),
-  trigger: ruleTriggerSchema,
-  action: z.object(
-    {
-      jiraProjectId: jiraId('action.jiraProjectId'),
-      issueTypeId: jiraId('action.issueTypeId'),
-      priorityId: jiraId('action.priorityId').nullable().default(null),
-      labels: z
-        .array(labelSchema)
-        .max(20, { error: 'at most 20 labels' })
-        .default([])
-        .refine((labels) => new Set(labels).size === labels.length, { error: 'labels must not repeat' }),
-      componentIds: z.array(jiraId('a component id')).max(20, { error: 'at most 20 components' }).default([]),
-    },
-    { error: 'action is required: { jiraProjectId, issueTypeId, priorityId, labels, componentIds }' },
-  ),
-  enabled: z.boolean({ error: 'enabled must be true or false' }).default(false),
-});
+/** Conditions a rule may add to its trigger. */
+export const MAX_RULE_CONDITIONS = 4;
+
+export const ruleInputSchema = z
+  .object({
+    id: z
+      .string()
+      .regex(/^[A-Za-z0-9_-]{1,64}$/, { error: 'id must be 1-64 letters, digits, - or _' })
+      .optional(),
+    name: z
+      .string({ error: 'name is required' })
+      .trim()
+      .min(1, { error: 'name cannot be empty' })
+      .max(100, { error: 'name can have at most 100 characters' }),
+    scope: z.union(
+      [
+        z.object({ productId: z.string().min(1, { error: 'scope.productId cannot be empty' }) }).strict(),
+        z.object({ jiraProjectId: jiraId('scope.jiraProjectId') }).strict(),
+      ],
+      { error: 'scope must be either { productId } or { jiraProjectId }' },
+    ),
+    trigger: ruleTriggerSchema,
+    conditions: z
+      .array(ruleTriggerSchema)
+      .max(MAX_RULE_CONDITIONS, { error: `at most ${MAX_RULE_CONDITIONS} more conditions` })
+      .default([]),
+    action: z.object(
+      {
+        jiraProjectId: jiraId('action.jiraProjectId'),
+        issueTypeId: jiraId('action.issueTypeId'),
+        priorityId: jiraId('action.priorityId').nullable().default(null),
+        labels: z
+          .array(labelSchema)
+          .max(20, { error: 'at most 20 labels' })
+          .default([])
+          .refine((labels) => new Set(labels).size === labels.length, { error: 'labels must not repeat' }),
+        componentIds: z
+          .array(jiraId('a component id'))
+          .max(20, { error: 'at most 20 components' })
+          .default([]),
+      },
+      { error: 'action is required: { jiraProjectId, issueTypeId, priorityId, labels, componentIds }' },
+    ),
+    enabled: z.boolean({ error: 'enabled must be true or false' }).default(false),
+  })
+  .superRefine((rule, context) => {
+    const seen = new Set([JSON.stringify(rule.trigger)]);
+    rule.conditions.forEach((condition, index) => {
+      if (condition.source !== rule.trigger.source) {
+        context.addIssue({
+          code: 'custom',
+          path: ['conditions', index, 'source'],
+          message: `every condition watches the trigger's source (${rule.trigger.source}); make a separate rule for ${condition.source}`,
+        });
+      }
+      const key = JSON.stringify(condition);
+      if (seen.has(key)) {
+        context.addIssue({
+          code: 'custom',
+          path: ['conditions', index, 'kind'],
+          message: 'this condition repeats another one; remove it',
+        });
+      }
+      seen.add(key);
+    });
+  });
 
 export type RuleInput = z.infer<typeof ruleInputSchema>;
 

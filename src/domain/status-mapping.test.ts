@@ -364,8 +364,34 @@ describe('jiraActionForSentryChange (Sentry -> Jira)', () => {
     }
   });
 
+  it('regression with none: leaves the closed Jira issue as it is', () => {
+    const decision = jiraActionForSentryChange({
+      mapping: mapping({ regressionPolicy: 'none' }),
+      change: 'regression',
+      current: DONE,
+      transitions: fromDone,
+    });
+    expect(decision).toEqual({
+      action: 'none',
+      reason:
+        "Sentry reports a regression; the project's policy leaves the closed Jira issue ('Done') as it is",
+    });
+  });
+
+  it('unresolved by a person: reopens even under the none policy', () => {
+    expectTransition(
+      jiraActionForSentryChange({
+        mapping: mapping({ regressionPolicy: 'none' }),
+        change: 'unresolved',
+        current: DONE,
+        transitions: fromDone,
+      }),
+      '61',
+    );
+  });
+
   it('regression: nothing to do while the Jira issue is still open, whatever the policy', () => {
-    for (const regressionPolicy of ['reopen', 'create-new'] as const) {
+    for (const regressionPolicy of ['reopen', 'create-new', 'none'] as const) {
       const decision = jiraActionForSentryChange({
         mapping: mapping({ regressionPolicy }),
         change: 'regression',

@@ -3,43 +3,22 @@
 
 import { z } from 'zod';
 import type { SentryStatus, SentryTargetStatus, StatusMapping } from './model';
+import {
+  classifyJiraStatus,
+  IN_PROGRESS_CATEGORY,
+  TODO_CATEGORY,
+  type JiraStatusRef,
+} from './status-classes';
 
-/** Jira's status category keys: 'new' (To Do), 'indeterminate' (In Progress), 'done', 'undefined'. */
-export type JiraStatusCategoryKey = string;
-
-export interface JiraStatusRef {
-  id: string;
-  name: string;
-  categoryKey: JiraStatusCategoryKey;
-}
-
-export const DONE_CATEGORY = 'done';
-export const TODO_CATEGORY = 'new';
-export const IN_PROGRESS_CATEGORY = 'indeterminate';
-
-/** How a Jira status reads on the Sentry side under a mapping. */
-export type JiraStatusClass =
-  /** Means "resolved in Sentry". */
-  | 'resolved'
-  /** Means "archived in Sentry" (Won't Do, Duplicate, Cancelled...). */
-  | 'archived'
-  /** In the Done category but neither mapped to resolved nor archived (e.g. an explicit list leaves it out). */
-  | 'other-done'
-  /** Work still open: To Do, In Progress, or no category. */
-  | 'open';
-
-/**
- * Classifies a Jira status. Archived wins over resolved when a status is in both lists.
- * An empty `resolvedStatusIds` means "every Done-category status that is not archived".
- */
-export function classifyJiraStatus(mapping: StatusMapping, status: JiraStatusRef): JiraStatusClass {
-  if (mapping.archivedStatusIds.includes(status.id)) return 'archived';
-  if (mapping.resolvedStatusIds.length > 0) {
-    if (mapping.resolvedStatusIds.includes(status.id)) return 'resolved';
-    return status.categoryKey === DONE_CATEGORY ? 'other-done' : 'open';
-  }
-  return status.categoryKey === DONE_CATEGORY ? 'resolved' : 'open';
-}
+export {
+  classifyJiraStatus,
+  DONE_CATEGORY,
+  IN_PROGRESS_CATEGORY,
+  TODO_CATEGORY,
+  type JiraStatusCategoryKey,
+  type JiraStatusClass,
+  type JiraStatusRef,
+} from './status-classes';
 
 // ---------------------------------------------------------------------------------------------
 // Jira -> Sentry
@@ -241,7 +220,8 @@ export interface SentryToJiraInput {
  * - resolved: nothing when the Jira issue is already closed (any Done or archived status); else move to `doneStatusId`, else to the first status that means resolved, else to the first
  *   other Done-category status that is not archived;
  * - regression: with policy 'reopen' move to `reopenStatusId` or the first To Do / In Progress status;
- *   with policy 'create-new' ask for a new linked issue; nothing when the Jira issue is still open;
+ *   with policy 'create-new' ask for a new linked issue; with 'none' do nothing; nothing when the Jira
+ *   issue is still open;
  * - unresolved by a person in Sentry: reopen a done Jira issue (never create a new one);
  * - ignored (archived): move to the first archived status offered, when archived statuses are mapped.
  * A change already in effect is a no-op; when no transition fits, the decision is 'blocked' with the fix.
@@ -281,6 +261,12 @@ export function jiraActionForSentryChange(input: SentryToJiraInput): SentryToJir
     case 'unresolved': {
       if (currentClass === 'open')
         return { action: 'none', reason: `the Jira issue is still open (${from})` };
+      if (change === 'regression' && mapping.regressionPolicy === 'none') {
+        return {
+          action: 'none',
+          reason: `Sentry reports a regression; the project's policy leaves the closed Jira issue (${from}) as it is`,
+        };
+      }
       if (change === 'regression' && mapping.regressionPolicy === 'create-new') {
         return {
           action: 'create-linked-issue',

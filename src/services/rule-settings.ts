@@ -106,6 +106,7 @@ export async function saveProjectRule(
     name: value.name,
     scope: value.scope,
     trigger: value.trigger,
+    conditions: value.conditions,
     action: value.action,
     enabled: value.enabled,
     createdAt: existing?.createdAt ?? at,

@@ -82,7 +82,9 @@ export const statusMappingInputSchema = z.strictObject({
   doneStatusId: statusId.nullable().optional(),
   reopenStatusId: statusId.nullable().optional(),
   regressionPolicy: z
-    .enum(['reopen', 'create-new'], { error: "regressionPolicy must be 'reopen' or 'create-new'" })
+    .enum(['reopen', 'create-new', 'none'], {
+      error: "regressionPolicy must be 'reopen', 'create-new' or 'none'",
+    })
     .optional(),
   commentOnSentryChange: z.boolean({ error: 'commentOnSentryChange must be true or false' }).optional(),
 });
