@@ -373,7 +373,7 @@ export class JiraClient {
 
   /** searchProjects: one page of the projects the actor can browse. */
   async searchProjects(
-    options: { query?: string; startAt?: number; maxResults?: number } = {},
+    options: { query?: string; startAt?: number; maxResults?: number; ids?: readonly string[] } = {},
   ): Promise<{ items: JiraProject[]; isLast: boolean; nextStartAt: number | null; total: number | null }> {
     const params = new URLSearchParams({
       startAt: String(options.startAt ?? 0),
@@ -381,6 +381,8 @@ export class JiraClient {
       orderBy: 'name',
     });
     if (options.query) params.set('query', options.query);
+    // Only these projects (Jira takes up to 50 ids); ones the actor cannot browse are left out.
+    for (const id of options.ids ?? []) params.append('id', id);
     const page = await this.request({
       method: 'GET',
       path: route`/rest/api/3/project/search?${params}`,

@@ -264,10 +264,11 @@ export class SentryClient {
     return data;
   }
 
-  /** listOrganizationProjects: one page. */
-  async listProjectsPage(cursor?: string): Promise<SentryPage<SentryProject>> {
+  /** listOrganizationProjects: one page; `search` filters by name or slug on Sentry's side. */
+  async listProjectsPage(cursor?: string, search?: string): Promise<SentryPage<SentryProject>> {
     const query = new URLSearchParams({ per_page: String(MAX_PAGE_SIZE) });
     if (cursor) query.set('cursor', cursor);
+    if (search) query.set('query', search);
     const response = await this.request({
       method: 'GET',
       path: this.orgPath('projects/'),

@@ -267,6 +267,16 @@ export const syncLogKey = (at: string, entryId: string): string =>
   buildKey(`synclog:${reverseTimestamp(at)}`, ['sync log entry id', entryId]);
 export const syncLogPrefix = (): string => 'synclog:';
 
+/** `deferred-push:<time>:<id>`: queue pushes Forge refused for a limit, oldest first. */
+export const deferredPushKey = (at: string, entryId: string): string => {
+  const millis = Date.parse(at);
+  if (Number.isNaN(millis) || millis < 0 || millis > REVERSE_TIME_BASE) {
+    throw new StorageValidationError(`The time "${at}" is not an ISO-8601 time between 1970 and 2286.`, 'at');
+  }
+  return buildKey(`deferred-push:${String(millis).padStart(13, '0')}`, ['deferred push id', entryId]);
+};
+export const deferredPushPrefix = (): string => 'deferred-push:';
+
 // ---------------------------------------------------------------- settings
 export const statusMappingKey = (jiraProjectId: string): string =>
   buildKey('statusmap', ['Jira project id', jiraProjectId]);

@@ -229,6 +229,12 @@ describe('Jira client against the OpenAPI spec', () => {
     expect(page.nextStartAt).toBe(2);
   });
 
+  it('searchProjects with ids -> searchProjects with the id parameter repeated', async () => {
+    await asApp().searchProjects({ ids: ['10000', '10001'] });
+    expect(expectConforming()).toEqual(['searchProjects']);
+    expect(params(0).getAll('id')).toEqual(['10000', '10001']);
+  });
+
   it('getProjectStatuses -> getAllStatuses, filling missing categories from getStatuses', async () => {
     const types = await asApp().getProjectStatuses('10000');
     // The spec's example for project statuses carries no categories; getStatuses' example does.

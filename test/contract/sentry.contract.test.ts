@@ -114,6 +114,13 @@ describe('Sentry client against the OpenAPI spec', () => {
     expect(recorded[0]?.host).toBe('de.sentry.io');
   });
 
+  it("listProjectsPage -> listOrganizationProjects with the spec's `query` (name or slug) and cursor", async () => {
+    await client().listProjectsPage('0:100:0', 'web');
+    expect(expectConforming()).toEqual(['listOrganizationProjects']);
+    expect(query(recorded[0]).get('query')).toBe('web');
+    expect(query(recorded[0]).get('cursor')).toBe('0:100:0');
+  });
+
   it('listProjects -> listOrganizationProjects, following the Link header until results="false"', async () => {
     const example = contract.exampleResponse(
       'GET',
