@@ -2,7 +2,11 @@
 // runtime, the Jira simulator (several done statuses) and the Sentry simulator behind the runtime, Jira's
 // avi:jira:updated:issue events delivered to the app's trigger as Forge would (ignoreSelf honoured), and
 // counters of the writes each side received.
-import { createTestRuntime, type LocalForgeRuntime } from '../../sandbox/runtime';
+import {
+  createTestRuntime,
+  type LocalForgeRuntime,
+  type LocalForgeRuntimeOptions,
+} from '../../sandbox/runtime';
 import { JIRA_DEMO_USERS, JiraSimulator, type JiraIssueEvent } from '../../sandbox/simulators/jira';
 import { SENTRY_DEMO_TOKENS, SentrySimulator } from '../../sandbox/simulators/sentry';
 import type { StatusMapping, SyncLogEntry } from '../../src/domain/model';
@@ -54,8 +58,11 @@ export interface StatusWorld {
 
 const stamp = '2026-01-01T00:00:00.000Z';
 
-export async function startStatusWorld(): Promise<StatusWorld> {
-  const runtime = createTestRuntime({ appModule: appModule as unknown as Record<string, unknown> });
+export async function startStatusWorld(options: LocalForgeRuntimeOptions = {}): Promise<StatusWorld> {
+  const runtime = createTestRuntime({
+    ...options,
+    appModule: appModule as unknown as Record<string, unknown>,
+  });
   const jira = new JiraSimulator();
   const sentry = new SentrySimulator();
   runtime.setJiraHandler(jira.handle);
