@@ -10,10 +10,11 @@ const functionSchema = z.object({
   handler: z.string(),
   timeoutSeconds: z.number().optional(),
 });
+/** `resolver` is read only to refuse it: see AppManifest.consumerFrom. */
 const consumerSchema = z.object({
   key: z.string(),
   queue: z.string(),
-  resolver: z.object({ function: z.string(), method: z.string() }).optional(),
+  resolver: z.unknown().optional(),
   function: z.string().optional(),
 });
 const webtriggerSchema = z.object({
@@ -71,7 +72,12 @@ const manifestSchema = z.object({
 });
 
 export type ManifestFunction = z.infer<typeof functionSchema>;
-export type ManifestConsumer = z.infer<typeof consumerSchema>;
+export interface ManifestConsumer {
+  key: string;
+  queue: string;
+  /** The function invoked with an AsyncEvent (@forge/events 2.x and later). */
+  function: string;
+}
 export type ManifestWebtrigger = z.infer<typeof webtriggerSchema>;
 
 /**
@@ -105,7 +111,7 @@ export class AppManifest {
     const manifest = parsed.data;
     this.appId = manifest.app.id.replace(/^ari:cloud:ecosystem::app\//, '');
     this.functions = manifest.modules.function;
-    this.consumers = manifest.modules.consumer;
+    this.consumers = manifest.modules.consumer.map((consumer) => this.consumerFrom(consumer, source));
     this.webtriggers = manifest.modules.webtrigger;
     this.scopes = manifest.permissions?.scopes ?? [];
     this.entities = manifest.app.storage?.entities ?? [];
@@ -123,6 +129,34 @@ export class AppManifest {
         if (kind === 'trigger' && triggerFunction) this.productEventFunctions.add(triggerFunction);
       }
     }
+  }
+
+  /**
+   * Since @forge/events 2.0 a consumer names the `function` that receives an AsyncEvent; the 1.x form
+   * `resolver: {function, method}` is refused, as are consumers of functions the manifest lacks
+   * (developer.atlassian.com/platform/forge/runtime-reference/async-events-api-version-2-upgrade,
+   * developer.atlassian.com/platform/forge/manifest-reference/modules/consumer).
+   */
+  private consumerFrom(consumer: z.infer<typeof consumerSchema>, source: string): ManifestConsumer {
+    if (consumer.resolver !== undefined) {
+      throw new Error(
+        `${source}: consumer "${consumer.key}" uses \`resolver: {function, method}\`, the @forge/events 1.x form. ` +
+          'Since @forge/events 2.0 a consumer names a function instead (`function: <function key>`), and that ' +
+          "function's handler is called with an AsyncEvent (event.body, event.retryContext on retries): " +
+          'replace `resolver:` with `function:` and export a plain handler instead of Resolver().getDefinitions().',
+      );
+    }
+    if (consumer.function === undefined) {
+      throw new Error(
+        `${source}: consumer "${consumer.key}" names no function; add \`function: <function key>\`.`,
+      );
+    }
+    if (!this.functions.some((fn) => fn.key === consumer.function)) {
+      throw new Error(
+        `${source}: consumer "${consumer.key}" names function "${consumer.function}", which the manifest does not declare under modules.function.`,
+      );
+    }
+    return { key: consumer.key, queue: consumer.queue, function: consumer.function };
   }
 
   static fromFile(manifestPath: string): AppManifest {

@@ -6,7 +6,7 @@ import { z } from 'zod';
 import { RuntimeClock } from './clock';
 import { runWithInvocation, setCurrentHost, type ForgeHost, type InvocationState } from './globals';
 import { createMinimalJira } from './jira-default';
-import { KvsEmulator } from './kvs/kvs-emulator';
+import { KvsEmulator, type KvsEmulatorOptions } from './kvs/kvs-emulator';
 import { AppManifest } from './manifest';
 import { QUEUE_LIMITS, QueueBroker, type QueueDelivery, type QueuedEvent } from './queues';
 import type {
@@ -20,13 +20,8 @@ import type {
 export interface LocalForgeRuntimeOptions {
   /** Default: manifest.yml at the repo root. */
   manifestPath?: string;
-  kvs?: {
-    persistFile?: string;
-    latencyMs?: number;
-    now?: () => number;
-    queryMaxLimit?: number;
-    enforceQuotas?: boolean;
-  };
+  /** KVS emulator options (entities come from the manifest): TTL deletion lag, query lag, quotas, persistence. */
+  kvs?: Omit<KvsEmulatorOptions, 'entities'>;
   /** Default: a minimal in-memory Jira (permissions, issue properties) answering 404 for other routes. */
   jira?: JiraHandler;
   /** Default: refuses every external call. */
@@ -42,6 +37,11 @@ export interface LocalForgeRuntimeOptions {
   environmentType?: 'DEVELOPMENT' | 'STAGING' | 'PRODUCTION';
   /** External requests an invocation may make per started minute of its time budget; Forge's is 100. Lower it in tests. */
   egressRequestsPerRuntimeMinute?: number;
+  /**
+   * Seeds the random order in which due queue events are delivered (Forge guarantees none).
+   * Default: FORGE_QUEUE_SEED from the environment, else a random seed; `runtime.queueSeed` tells which.
+   */
+  queueSeed?: number;
 }
 
 export interface InvocationContext {
@@ -49,6 +49,8 @@ export interface InvocationContext {
   moduleKey?: string;
   accountId?: string;
   timeoutSeconds?: number;
+  /** The invocation whose chain of queue pushes this one continues (a consumer's); default: a new chain. */
+  chainRoot?: string;
 }
 
 export interface RuntimeMetrics {
@@ -103,6 +105,13 @@ const INVOKE_RESPONSE_MAX_BYTES = 5 * 1024 * 1024;
 const DEFAULT_BUDGET_MS = 15 * 60 * 1000;
 const REPO_ROOT = path.join(__dirname, '..', '..');
 
+/** FORGE_QUEUE_SEED replays a delivery order; otherwise every runtime draws its own. */
+function seedFromEnvironment(): number {
+  const fromEnvironment = process.env.FORGE_QUEUE_SEED?.trim();
+  if (fromEnvironment && Number.isInteger(Number(fromEnvironment))) return Number(fromEnvironment);
+  return Math.floor(Math.random() * 2 ** 32);
+}
+
 const json = (status: number, body: unknown): Response =>
   new Response(body === undefined ? null : JSON.stringify(body), {
     status,
@@ -148,6 +157,9 @@ export class LocalForgeRuntime implements ForgeHost {
   readonly environmentType: 'DEVELOPMENT' | 'STAGING' | 'PRODUCTION';
   webTriggerBaseUrl: string;
   private readonly queues: QueueBroker;
+  readonly queueSeed: number;
+  /** Per invocation: the invocation that started its chain of queue pushes (for the cyclic invocation limit). */
+  private readonly chainRoots = new WeakMap<InvocationState, string>();
   private readonly egress: EgressFilteringService;
   private readonly runtimeObjects = new WeakMap<InvocationState, unknown>();
   /** External requests made and allowed so far, per invocation. */
@@ -165,7 +177,14 @@ export class LocalForgeRuntime implements ForgeHost {
       now: options.kvs?.now ?? (() => this.clock.now()),
       entities: this.manifest.entities,
     });
-    this.queues = new QueueBroker(this.clock, (queue) => this.manifest.consumerForQueue(queue) !== undefined);
+    this.queueSeed = options.queueSeed ?? seedFromEnvironment();
+    this.queues = new QueueBroker(this.clock, {
+      seed: this.queueSeed,
+      consumerTimeoutSeconds: (queue) => {
+        const consumer = this.manifest.consumerForQueue(queue);
+        return consumer ? this.manifest.timeoutSecondsOf(consumer.function) : undefined;
+      },
+    });
     this.egress = new EgressFilteringService(this.manifest.backendEgress);
     this.jiraHandler = options.jira ?? createMinimalJira().handler;
     this.externalHandler =
@@ -323,7 +342,8 @@ export class LocalForgeRuntime implements ForgeHost {
     if (options.type === 'kvs') return this.kvs.fetch(requestPath, init);
     if (options.type === 'fpp' && options.remote === 'jira')
       return this.jiraFetch(invocation, options.provider ?? 'none', options.accountId, requestPath, init);
-    if (options.type === 'fpp' && options.remote === 'stargate') return this.stargateFetch(requestPath, init);
+    if (options.type === 'fpp' && options.remote === 'stargate')
+      return this.stargateFetch(invocation, requestPath, init);
     return proxyError(400, 'INVALID_REMOTE_ERR');
   }
 
@@ -352,7 +372,11 @@ export class LocalForgeRuntime implements ForgeHost {
     return this.jiraHandler(request);
   }
 
-  private async stargateFetch(requestPath: string, init: RequestInit | undefined): Promise<Response> {
+  private async stargateFetch(
+    invocation: InvocationState | undefined,
+    requestPath: string,
+    init: RequestInit | undefined,
+  ): Promise<Response> {
     const text = (await bodyText(init?.body)) ?? '';
     let body: unknown;
     try {
@@ -361,7 +385,11 @@ export class LocalForgeRuntime implements ForgeHost {
       return json(400, { message: 'The request body is not JSON.' });
     }
     if (requestPath.startsWith('/webhook/queue/publish/')) {
-      const answer = this.queues.publish(body);
+      // Pushes from outside any invocation (test code) each start a chain of their own.
+      const chainRoot = invocation
+        ? (this.chainRoots.get(invocation) ?? invocation.invocationId)
+        : `outside-${randomUUID()}`;
+      const answer = this.queues.publish(body, chainRoot);
       if (answer.status === 201) this.metrics.queuePushes += 1;
       return json(answer.status, answer.body);
     }
@@ -450,6 +478,7 @@ export class LocalForgeRuntime implements ForgeHost {
       invocationId: randomUUID(),
       deadline: this.clock.now() + timeoutSeconds * 1000,
     };
+    this.chainRoots.set(invocation, ctx.chainRoot ?? invocation.invocationId);
     this.egressBudgets.set(invocation, {
       used: 0,
       limit: this.egressRequestsPerRuntimeMinute * Math.max(1, Math.ceil(timeoutSeconds / 60)),
@@ -608,7 +637,7 @@ export class LocalForgeRuntime implements ForgeHost {
       deliverAt: event.deliverAt,
       jobId: event.jobId,
       eventId: event.eventId,
-      retryCount: event.retryContext?.retryCount ?? 0,
+      retryCount: event.retry?.retryCount ?? 0,
     }));
   }
 
@@ -617,7 +646,16 @@ export class LocalForgeRuntime implements ForgeHost {
     return this.queues.deliveries;
   }
 
-  /** Deliver pending events to the manifest's consumers (and what they push in turn) until none is due; returns how many were delivered. */
+  /** Push requests counted against the cyclic invocation limit for the chain `chainRoot` started. */
+  queuePushesInChain(chainRoot: string): number {
+    return this.queues.pushesInChain(chainRoot);
+  }
+
+  /**
+   * Delivers due events to the manifest's consumers (and what they push in turn) until none is due, in
+   * random order (seeded by queueSeed); with advanceClock, moves the clock to each next delayed event or
+   * retry. Returns how many deliveries it made.
+   */
   async drainQueues(options: { maxDeliveries?: number; advanceClock?: boolean } = {}): Promise<number> {
     const maxDeliveries = options.maxDeliveries ?? 10_000;
     let delivered = 0;
@@ -636,80 +674,68 @@ export class LocalForgeRuntime implements ForgeHost {
     return delivered;
   }
 
+  /**
+   * Invokes the queue's consumer function with an AsyncEvent, as Forge does since @forge/events 2.0
+   * (developer.atlassian.com/platform/forge/runtime-reference/async-events-api-version-2-upgrade):
+   * the pushed event's fields plus queueName, jobId, eventId, and retryContext on retries only.
+   */
   private async deliver(event: QueuedEvent): Promise<void> {
     const consumer = this.manifest.consumerForQueue(event.queue);
-    const functionKey = consumer?.resolver?.function ?? consumer?.function;
-    if (!consumer || !functionKey) {
-      this.queues.recordFailure(
-        event,
-        'FUNCTION_PLATFORM_UNKNOWN_ERROR',
-        `No consumer for queue "${event.queue}".`,
-        0,
-        undefined,
-        false,
-      );
+    if (!consumer) {
+      this.queues.recordFailure(event, {
+        reason: 'FUNCTION_PLATFORM_UNKNOWN_ERROR',
+        error: `No consumer for queue "${event.queue}".`,
+        retryable: false,
+      });
       return;
     }
-    const context = this.baseContext();
+    const functionKey = consumer.function;
     // A missing handler is a setup mistake, not a consumer failure to retry: let it surface.
     const handler = this.handlerOf(functionKey);
+    const retryContext = this.queues.retryContextOf(event);
+    const asyncEvent = {
+      body: event.body,
+      queueName: event.queue,
+      jobId: event.jobId,
+      eventId: event.eventId,
+      ...(event.delayInSeconds !== undefined ? { delayInSeconds: event.delayInSeconds } : {}),
+      ...(event.concurrency ? { concurrency: event.concurrency } : {}),
+      ...(retryContext ? { retryContext } : {}),
+    };
     let result: unknown;
     try {
-      result = await this.runInvocation({ functionKey, moduleKey: consumer.key }, async () => {
-        if (consumer.resolver) {
-          // Resolver-style consumer: @forge/resolver routes call.functionKey (the manifest's method) and puts call.jobId on context.
-          const payload = event.retryContext
-            ? { ...event.body, retryContext: event.retryContext }
-            : event.body;
-          return handler(
-            { call: { functionKey: consumer.resolver.method, payload, jobId: event.jobId }, context },
-            { installContext: this.installContext },
-          );
-        }
-        const asyncEvent = {
-          body: event.body,
-          queueName: event.queue,
-          jobId: event.jobId,
-          eventId: event.eventId,
-          ...(event.delayInSeconds !== undefined ? { delayInSeconds: event.delayInSeconds } : {}),
-          ...(event.concurrency ? { concurrency: event.concurrency } : {}),
-          ...(event.retryContext ? { retryContext: event.retryContext } : {}),
-        };
-        return handler(asyncEvent, context);
-      });
-    } catch (error) {
-      const reason =
-        error instanceof InvocationTimeoutError ? 'FUNCTION_TIME_OUT' : 'FUNCTION_PLATFORM_UNKNOWN_ERROR';
-      this.queues.recordFailure(
-        event,
-        reason,
-        error instanceof Error ? error.message : String(error),
-        1,
-        undefined,
+      result = await this.runInvocation(
+        { functionKey, moduleKey: consumer.key, chainRoot: event.chainRoot },
+        async () => handler(asyncEvent, this.baseContext()),
       );
+    } catch (error) {
+      // A thrown error or a timeout: retried after the platform's backoff.
+      this.queues.recordFailure(event, {
+        reason:
+          error instanceof InvocationTimeoutError ? 'FUNCTION_TIME_OUT' : 'FUNCTION_PLATFORM_UNKNOWN_ERROR',
+        error: error instanceof Error ? error.message : String(error),
+        retryable: true,
+      });
       return;
     }
     if (isRetryRequest(result)) {
       const retryData = result.retryOptions?.retryData;
       const dataBytes = retryData === undefined ? 0 : Buffer.byteLength(JSON.stringify(retryData));
       if (dataBytes > QUEUE_LIMITS.maxRetryDataBytes) {
-        this.queues.recordFailure(
-          event,
-          'FUNCTION_RETRY_REQUEST',
-          `retryData is ${dataBytes} bytes; Forge allows 4 KB.`,
-          0,
-          undefined,
-          false,
-        );
+        this.queues.recordFailure(event, {
+          reason: 'FUNCTION_RETRY_REQUEST',
+          error: `retryData is ${dataBytes} bytes; Forge allows 4 KB.`,
+          retryable: false,
+        });
         return;
       }
-      this.queues.recordFailure(
-        event,
-        result.retryOptions?.retryReason ?? 'FUNCTION_RETRY_REQUEST',
-        'The consumer asked for a retry.',
-        result.retryOptions?.retryAfter ?? 1,
+      this.queues.recordFailure(event, {
+        reason: result.retryOptions?.retryReason ?? 'FUNCTION_RETRY_REQUEST',
+        error: 'The consumer asked for a retry.',
+        retryAfterSeconds: result.retryOptions?.retryAfter ?? 1,
         retryData,
-      );
+        retryable: true,
+      });
       return;
     }
     this.queues.recordSuccess(event);

@@ -167,6 +167,8 @@ export interface EnqueuedSyncView {
   runId: string;
   /** Project jobs enqueued. */
   jobs: number;
+  /** Queue events Forge refused for now (a limit): kept, the next scheduled sync pushes them. */
+  deferred: number;
 }
 
 /**

@@ -71,7 +71,13 @@ import {
   type WebhookAnswer,
   type WebhookRequest,
 } from './webhook-delivery';
-import { scheduleSentryIssueRefresh } from './webhook-follow-up';
+import { scheduleSentryIssueRefresh, type RefreshScheduling } from './webhook-follow-up';
+
+const REFETCH_WORDS: Record<RefreshScheduling, string> = {
+  queued: 'is queued',
+  'already-queued': 'was already queued',
+  deferred: "waits for the next scheduled sync (Forge's queue refused it for now)",
+};
 
 /** How long a Request-ID is remembered: the 5-minute timestamp window, the 1-minute skew allowed, and a margin. */
 export const SENTRY_REPLAY_WINDOW_SECONDS = 7 * 60;
@@ -292,14 +298,12 @@ async function recordIssue(
   let refetch = '';
   if (countsUnsettled) {
     try {
-      const queued = await scheduleSentryIssueRefresh({
+      const scheduling = await scheduleSentryIssueRefresh({
         connectionId: connection.id,
         issueId: issue.id,
         reason: `issue ${webhook.action} webhook`,
       });
-      refetch = queued
-        ? '; a refetch of its counts is queued'
-        : '; a refetch of its counts was already queued';
+      refetch = `; a refetch of its counts ${REFETCH_WORDS[scheduling]}`;
     } catch (error) {
       errors.push(
         `The refetch of issue ${issue.shortId}'s counts could not be queued: ${errorInWords(error)}`,
@@ -337,11 +341,11 @@ async function refetchAfterEvent(
       message: `the ${what} is about issue ${issueId}, which is in no mapped project and not linked, so nothing was recorded.`,
     };
   }
-  const queued = await scheduleSentryIssueRefresh({ connectionId: connection.id, issueId, reason: what });
+  const scheduling = await scheduleSentryIssueRefresh({ connectionId: connection.id, issueId, reason: what });
   return {
     outcome: 'processed',
     projectId: projectId ?? previous?.projectId ?? null,
-    message: `${what} for issue ${previous?.shortId ?? issueId}: ${queued ? 'a refetch is queued' : 'a refetch was already queued'}.`,
+    message: `${what} for issue ${previous?.shortId ?? issueId}: a refetch ${REFETCH_WORDS[scheduling]}.`,
   };
 }
 

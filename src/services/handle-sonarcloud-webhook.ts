@@ -184,14 +184,17 @@ async function recordAnalysis(
   let refresh = '';
   if (webhook.status.toUpperCase() === 'SUCCESS') {
     try {
-      await enqueueFollowUp({
+      const queued = await enqueueFollowUp({
         kind: 'sonar-measures-refresh',
         connectionId: connection.id,
         projectKey,
         branch,
         remoteBranch: webhook.branch?.name ?? null,
       });
-      refresh = '; a measures refresh is queued';
+      refresh =
+        queued.deferredEvents > 0
+          ? "; a measures refresh waits for the next scheduled sync (Forge's queue refused it for now)"
+          : '; a measures refresh is queued';
     } catch (error) {
       errors.push(`The measures refresh of ${projectKey} could not be queued: ${errorInWords(error)}`);
     }

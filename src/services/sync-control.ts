@@ -22,6 +22,8 @@ export interface EnqueuedSync {
   runId: string;
   /** Project jobs enqueued. */
   jobs: number;
+  /** Queue events Forge refused for now (a limit): kept, the next scheduled sync pushes them. */
+  deferred: number;
 }
 
 async function requireConnection(connectionId: string): Promise<Connection> {
@@ -52,8 +54,8 @@ export function resumeConnection(connectionId: string, now: Date = new Date()): 
 }
 
 async function enqueue(runId: string, jobs: ProjectJob[], push: typeof pushSyncJobs): Promise<EnqueuedSync> {
-  if (jobs.length > 0) await push(paceProjectJobs(runId, jobs));
-  return { runId, jobs: jobs.length };
+  const outcome = await push(paceProjectJobs(runId, jobs));
+  return { runId, jobs: jobs.length, deferred: outcome.deferredEvents };
 }
 
 async function refuseIfPaused(connectionId: string): Promise<void> {

@@ -2,11 +2,14 @@ import {
   batchForPush,
   FIRST_SYNC_WEIGHT,
   InvalidSyncJobError,
+  MAX_EVENT_BYTES,
   MAX_EVENTS_PER_PUSH,
   MAX_PUSH_BYTES,
   paceProjectJobs,
   parseSyncJob,
+  PROJECT_JOBS_PER_MINUTE,
   type ProjectJob,
+  type ScheduledJob,
   type SentryProjectJob,
 } from './sync-jobs';
 
@@ -42,22 +45,30 @@ describe('batchForPush', () => {
     expect(() => batchForPush([1], () => MAX_PUSH_BYTES)).toThrow(/200 KB/);
   });
 
+  it("refuses an event over Forge's 100 KB for long-running consumers", () => {
+    expect(() => batchForPush([1], () => MAX_EVENT_BYTES)).toThrow(/100 KB per event/);
+    expect(batchForPush([1], () => MAX_EVENT_BYTES - 4 * 1024)).toEqual([[1]]);
+  });
+
   it('is consistent with the event limit constant', () => {
     expect(MAX_EVENTS_PER_PUSH).toBe(50);
   });
 });
 
 describe('paceProjectJobs', () => {
-  it('pushes the first minute now and each later minute in one fan-out job', () => {
+  const events = (scheduled: ScheduledJob[]) => ({
+    now: scheduled.filter((entry) => entry.job.kind !== 'fan-out'),
+    fanOuts: scheduled.filter((entry) => entry.job.kind === 'fan-out'),
+    carried: scheduled.flatMap((entry) => (entry.job.kind === 'fan-out' ? entry.job.jobs : [])),
+  });
+
+  it('pushes the first minute now and each later minute in fan-out events, which count against the first minute', () => {
     const jobs = Array.from({ length: 1_000 }, (_, index) => job(index));
-    const scheduled = paceProjectJobs('run-1', jobs, { perMinute: 400 });
-    const now = scheduled.filter((entry) => entry.job.kind !== 'fan-out');
-    const fanOuts = scheduled.filter((entry) => entry.job.kind === 'fan-out');
-    expect(now).toHaveLength(400);
+    const { now, fanOuts, carried } = events(paceProjectJobs('run-1', jobs, { perMinute: 400 }));
+    expect(now.length + fanOuts.length).toBe(400);
     expect(now.every((entry) => entry.delayInSeconds === undefined)).toBe(true);
     expect(fanOuts.map((entry) => entry.delayInSeconds)).toEqual([60, 120]);
-    const carried = fanOuts.flatMap((entry) => (entry.job.kind === 'fan-out' ? entry.job.jobs : []));
-    expect(carried).toHaveLength(600);
+    expect(carried).toHaveLength(1_000 - now.length);
     expect(new Set([...now.map((entry) => entry.job), ...carried])).toEqual(new Set(jobs));
   });
 
@@ -68,23 +79,75 @@ describe('paceProjectJobs', () => {
       perMinute: 400,
       weightOf: (candidate) => (heavy.has(candidate) ? FIRST_SYNC_WEIGHT : 1),
     });
-    expect(scheduled.filter((entry) => entry.job.kind !== 'fan-out')).toHaveLength(100);
-    const [fanOut] = scheduled.filter((entry) => entry.job.kind === 'fan-out');
-    expect(fanOut?.job.kind === 'fan-out' ? fanOut.job.jobs : []).toHaveLength(100);
+    const { now, fanOuts, carried } = events(scheduled);
+    // 99 heavy jobs (396) and the one fan-out event fill the first minute's 400.
+    expect(now).toHaveLength(99);
+    expect(fanOuts).toHaveLength(1);
+    expect(carried).toHaveLength(101);
   });
 
-  it("lets shares beyond Forge's 15-minute delay wait again on arrival", () => {
-    const jobs = Array.from({ length: 20 * 10 }, (_, index) => job(index));
-    const scheduled = paceProjectJobs('run-1', jobs, { perMinute: 10 });
-    const last = scheduled[scheduled.length - 1];
-    expect(last?.delayInSeconds).toBe(900);
-    expect(last?.job).toMatchObject({ kind: 'fan-out', waitSeconds: 19 * 60 - 900 });
+  it("lets shares beyond Forge's 15-minute delay wait the remainder first, then 15 minutes", () => {
+    const jobs = Array.from({ length: 200 }, (_, index) => job(index));
+    // Ten jobs a minute: the 9 that fit next to the 20 fan-out events now, then 20 later minutes.
+    const scheduled = paceProjectJobs('run-1', jobs, { perMinute: 400, weightOf: () => 40 });
+    const { now, fanOuts } = events(scheduled);
+    expect(now).toHaveLength(9);
+    const last = fanOuts[fanOuts.length - 1];
+    // Minute 20 of the run: 300 s now, then one hop of 900 s.
+    expect(last?.delayInSeconds).toBe(20 * 60 - 900);
+    expect(last?.job).toMatchObject({ kind: 'fan-out', waitSeconds: 900 });
+    // Minutes 1..20, each reached by hops of at most 900 s, the shortest first.
+    const minutes = fanOuts.map((entry) => {
+      const wait = entry.job.kind === 'fan-out' ? entry.job.waitSeconds : -1;
+      expect(entry.delayInSeconds).toBeGreaterThan(0);
+      expect(entry.delayInSeconds).toBeLessThanOrEqual(900);
+      expect(wait % 900).toBe(0);
+      return ((entry.delayInSeconds ?? 0) + wait) / 60;
+    });
+    expect(minutes).toEqual(Array.from({ length: 20 }, (_, index) => index + 1));
+  });
+
+  it('splits fan-out events by bytes when slugs, keys and branch names are long, within 100 KB each', () => {
+    const long = (prefix: string, index: number) => `${prefix}-${index}-`.padEnd(300, 'x');
+    const jobs: ProjectJob[] = Array.from({ length: 1_200 }, (_, index) =>
+      index % 2 === 0
+        ? {
+            kind: 'sentry-project',
+            runId: long('run', 0),
+            trigger: 'schedule',
+            connectionId: long('connection', 1),
+            projectId: long('project', index),
+            projectSlug: long('slug', index),
+            mode: 'incremental',
+          }
+        : {
+            kind: 'sonar-project',
+            runId: long('run', 0),
+            trigger: 'schedule',
+            connectionId: long('connection', 2),
+            projectKey: long('key', index),
+            branch: long('feature/branch', index),
+          },
+    );
+    const scheduled = paceProjectJobs(long('run', 0), jobs);
+    const { now, fanOuts, carried } = events(scheduled);
+    const bytes = (entry: ScheduledJob) =>
+      Buffer.byteLength(JSON.stringify({ body: entry.job, delayInSeconds: entry.delayInSeconds }));
+    expect(fanOuts.length).toBeGreaterThan(2);
+    for (const entry of scheduled) expect(bytes(entry)).toBeLessThanOrEqual(MAX_EVENT_BYTES);
+    expect(now.length + fanOuts.length).toBeLessThanOrEqual(PROJECT_JOBS_PER_MINUTE);
+    expect(new Set([...now.map((entry) => entry.job), ...carried])).toEqual(new Set(jobs));
+    // And the pushes that carry them stay within 50 events and 200 KB each.
+    for (const batch of batchForPush(scheduled, bytes)) {
+      expect(batch.length).toBeLessThanOrEqual(MAX_EVENTS_PER_PUSH);
+      expect(batch.reduce((sum, entry) => sum + bytes(entry) + 1, 2)).toBeLessThanOrEqual(MAX_PUSH_BYTES);
+    }
   });
 });
 
 describe('parseSyncJob', () => {
-  it('accepts a job and ignores the retry context Forge adds on redelivery', () => {
-    expect(parseSyncJob({ ...job(1), retryContext: { retryCount: 1 } })).toEqual(job(1));
+  it('accepts a job (the event body; retries carry retryContext on the event, not in the body)', () => {
+    expect(parseSyncJob(job(1))).toEqual(job(1));
   });
 
   it('names what is wrong with a malformed job', () => {

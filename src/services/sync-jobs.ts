@@ -1,25 +1,41 @@
 /**
  * The jobs on the `sync-jobs` queue: one per Sentry project or SonarCloud project branch, plus
  * fan-out jobs that push later batches of project jobs. Validated with zod when a consumer reads
- * them, and pushed in batches within Forge's limits (50 events and 200 KB per push) and paced under
- * the 500 events per minute an installation may push.
+ * them, and pushed within Forge's limits: 50 events and 200 KB per push, 100 KB per event (the
+ * consumer's function has timeoutSeconds over 55), paced under the 500 events per minute an
+ * installation may push, through pushOrDefer, which keeps what Forge refuses for the next run.
  */
 import { Queue } from '@forge/events';
 import { z } from 'zod';
 import type { SyncTrigger } from '../domain/model';
+import {
+  eventBytes,
+  MAX_EVENT_BYTES,
+  pushOrDefer,
+  type DeferralContext,
+  type PushOutcome,
+} from './queue-push';
+
+export {
+  batchForPush,
+  MAX_EVENT_BYTES,
+  MAX_EVENTS_PER_PUSH,
+  MAX_PUSH_BYTES,
+  type PushOutcome,
+} from './queue-push';
 
 export const SYNC_QUEUE_KEY = 'sync-jobs';
 
-/** Forge's async events limits (per push). */
-export const MAX_EVENTS_PER_PUSH = 50;
-export const MAX_PUSH_BYTES = 200 * 1024;
 /** Longest delay Forge accepts on an event. */
 export const MAX_DELAY_SECONDS = 900;
 /**
- * Project jobs pushed per minute by one scheduled run. Forge allows 500 events per minute per
- * installation; 400 leaves room for continuations, retries and webhook follow-ups.
+ * Events pushed per minute by one scheduled run (project jobs, weighted, and the fan-out events
+ * that carry later minutes). Forge allows 500 events per minute per installation; 400 leaves room
+ * for continuations, retries and webhook follow-ups.
  */
 export const PROJECT_JOBS_PER_MINUTE = 400;
+/** A fan-out event stays this far under the per-event limit. */
+const FAN_OUT_EVENT_BYTES = MAX_EVENT_BYTES - 4 * 1024;
 
 const triggerSchema = z.enum(['schedule', 'webhook', 'manual', 'backfill', 'jira-event', 'retry']);
 const id = z.string().min(1).max(300);
@@ -96,13 +112,8 @@ export const syncJobSchema = z.discriminatedUnion('kind', [
 ]);
 export type SyncJob = z.output<typeof syncJobSchema>;
 
-/** Reads a job from a queue payload; the message names what is wrong. */
-export function parseSyncJob(payload: unknown): SyncJob {
-  // Forge adds retryContext to a redelivered event's payload: it is not part of the job.
-  const body =
-    typeof payload === 'object' && payload !== null
-      ? Object.fromEntries(Object.entries(payload).filter(([key]) => key !== 'retryContext'))
-      : payload;
+/** Reads a job from a queue event's body; the message names what is wrong. */
+export function parseSyncJob(body: unknown): SyncJob {
   const parsed = syncJobSchema.safeParse(body);
   if (!parsed.success) {
     const problems = parsed.error.issues
@@ -135,42 +146,117 @@ export interface ScheduledJob {
   delayInSeconds?: number;
 }
 
-/** Splits events into pushes of at most 50 events and 200 KB (with room for the request envelope). */
-export function batchForPush<T>(events: readonly T[], sizeOf: (event: T) => number): T[][] {
-  const budget = MAX_PUSH_BYTES - 2 * 1024;
-  const batches: T[][] = [];
-  let current: T[] = [];
-  let bytes = 2;
-  for (const event of events) {
-    const size = sizeOf(event) + 1;
-    if (size > budget) throw new Error(`A sync job of ${size} bytes is over Forge's 200 KB push limit.`);
-    if (current.length >= MAX_EVENTS_PER_PUSH || bytes + size > budget) {
-      batches.push(current);
-      current = [];
-      bytes = 2;
-    }
-    current.push(event);
-    bytes += size;
-  }
-  if (current.length > 0) batches.push(current);
-  return batches;
-}
-
-/** Pushes the jobs onto the sync queue; returns how many pushes it took. */
-export async function pushSyncJobs(
-  jobs: readonly ScheduledJob[],
-  queue: Queue = new Queue({ key: SYNC_QUEUE_KEY }),
-): Promise<number> {
-  const events = jobs.map(({ job, delayInSeconds }) => ({
+/** The event that carries a job, as pushed. */
+function eventOf({ job, delayInSeconds }: ScheduledJob): {
+  body: Record<string, unknown>;
+  delayInSeconds?: number;
+  concurrency?: { key: string; limit: number };
+} {
+  return {
     body: job as unknown as Record<string, unknown>,
     ...(delayInSeconds && delayInSeconds > 0
       ? { delayInSeconds: Math.min(MAX_DELAY_SECONDS, Math.ceil(delayInSeconds)) }
       : {}),
     ...(job.kind === 'fan-out' ? {} : { concurrency: { key: concurrencyKey(job), limit: 1 } }),
-  }));
-  const batches = batchForPush(events, (event) => Buffer.byteLength(JSON.stringify(event)));
-  for (const batch of batches) await queue.push(batch);
-  return batches.length;
+  };
+}
+
+/** The project jobs a list of scheduled jobs carries, fan-outs included. */
+function projectJobsIn(jobs: readonly ScheduledJob[]): ProjectJob[] {
+  return jobs.flatMap(({ job }) => (job.kind === 'fan-out' ? job.jobs : [job]));
+}
+
+/** Who a refused push of these jobs is about, for its sync log entry. */
+function deferralContext(jobs: readonly ScheduledJob[]): DeferralContext {
+  const projects = projectJobsIn(jobs);
+  const first = projects[0];
+  const connections = new Set(projects.map((job) => job.connectionId));
+  const sameProject = projects.every((job) => first && projectIdOf(job) === projectIdOf(first));
+  const source = first?.kind === 'sonar-project' ? 'sonarcloud' : 'sentry';
+  return {
+    trigger: first?.trigger ?? 'schedule',
+    source,
+    connectionId: connections.size === 1 ? (first?.connectionId ?? null) : null,
+    projectId: first && sameProject ? projectIdOf(first) : null,
+    what:
+      first && sameProject
+        ? `the sync of ${source === 'sentry' ? 'Sentry' : 'SonarCloud'} project ${first.kind === 'sentry-project' ? (first.projectSlug ?? first.projectId) : projectIdOf(first)}`
+        : `${projects.length} project sync job(s)`,
+  };
+}
+
+/** Pushes the jobs onto the sync queue; what Forge refuses for a limit waits for the next scheduled run. */
+export async function pushSyncJobs(
+  jobs: readonly ScheduledJob[],
+  queue: Queue = new Queue({ key: SYNC_QUEUE_KEY }),
+): Promise<PushOutcome> {
+  if (jobs.length === 0) return { pushes: 0, pushedEvents: 0, deferredEvents: 0, refusal: null };
+  return pushOrDefer(SYNC_QUEUE_KEY, jobs.map(eventOf), deferralContext(jobs), queue);
+}
+
+/** When a pushed continuation runs, in words: soon, or at the next scheduled sync when Forge refused the push. */
+export function whenContinued(outcome: PushOutcome, waitSeconds?: number): string {
+  if (outcome.deferredEvents > 0)
+    return "at the next scheduled sync (Forge's queue refused the push for now)";
+  return waitSeconds === undefined ? 'in a new invocation' : `in about ${waitSeconds} s`;
+}
+
+/**
+ * Fan-out events that push `share` when `delaySeconds` have passed, each under the per-event limit
+ * (long slugs, keys and branch names make jobs large). A share due after Forge's longest delay
+ * (15 min) first waits the remainder, then 15 min at a time, so the hops of different minutes are
+ * pushed in different minutes.
+ */
+function fanOutEvents(runId: string, share: readonly ProjectJob[], delaySeconds: number): ScheduledJob[] {
+  const hops = Math.ceil(delaySeconds / MAX_DELAY_SECONDS);
+  const first = delaySeconds - (hops - 1) * MAX_DELAY_SECONDS;
+  const carrier = (jobs: ProjectJob[]): ScheduledJob => ({
+    job: { kind: 'fan-out', runId, waitSeconds: delaySeconds - first, jobs },
+    delayInSeconds: first,
+  });
+  const events: ScheduledJob[] = [];
+  let jobs: ProjectJob[] = [];
+  const emptyBytes = eventBytes(eventOf(carrier([])));
+  let bytes = emptyBytes;
+  for (const job of share) {
+    const size = eventBytes(job) + 1;
+    if (jobs.length > 0 && (bytes + size > FAN_OUT_EVENT_BYTES || jobs.length >= PROJECT_JOBS_PER_MINUTE)) {
+      events.push(carrier(jobs));
+      jobs = [];
+      bytes = emptyBytes;
+    }
+    jobs.push(job);
+    bytes += size;
+  }
+  if (jobs.length > 0) events.push(carrier(jobs));
+  return events;
+}
+
+/** Groups jobs by the minute they are pushed in, weighted; the first minute holds `firstCapacity`. */
+function packMinutes(
+  jobs: readonly ProjectJob[],
+  weightOf: (job: ProjectJob) => number,
+  firstCapacity: number,
+  perMinute: number,
+): ProjectJob[][] {
+  const minutes: ProjectJob[][] = [[]];
+  let used = 0;
+  let capacity = Math.max(0, firstCapacity);
+  for (const job of jobs) {
+    const weight = Math.max(1, weightOf(job));
+    const current = minutes[minutes.length - 1] ?? [];
+    const full = used + weight > capacity || current.length >= capacity;
+    // A job heavier than a whole minute still goes alone into one.
+    if (full && (current.length > 0 || capacity === 0)) {
+      minutes.push([job]);
+      used = weight;
+      capacity = perMinute;
+    } else {
+      current.push(job);
+      used += weight;
+    }
+  }
+  return minutes;
 }
 
 /**
@@ -182,8 +268,9 @@ export const FIRST_SYNC_WEIGHT = 4;
 /**
  * Paces project jobs under the per-minute event budget (weighted: a first sync counts
  * FIRST_SYNC_WEIGHT times, to keep KVS writes under their quota too). The first minute's share
- * is pushed now; each later share travels in one fan-out job, delivered at the start of its
- * minute, which then pushes the share. Shares due after Forge's longest delay (15 min) wait again.
+ * is pushed now, together with the fan-out events that carry each later minute's share (split by
+ * bytes): they count against the first minute too. Each fan-out event, delivered at the start of
+ * its minute, pushes its share.
  */
 export function paceProjectJobs(
   runId: string,
@@ -192,29 +279,19 @@ export function paceProjectJobs(
 ): ScheduledJob[] {
   const perMinute = options.perMinute ?? PROJECT_JOBS_PER_MINUTE;
   const weightOf = options.weightOf ?? (() => 1);
-  const minutes: ProjectJob[][] = [[]];
-  let used = 0;
-  for (const job of jobs) {
-    const weight = Math.max(1, weightOf(job));
-    const current = minutes[minutes.length - 1] ?? [];
-    if (current.length > 0 && (used + weight > perMinute || current.length >= perMinute)) {
-      minutes.push([job]);
-      used = weight;
-    } else {
-      current.push(job);
-      used += weight;
-    }
+  const weightOfMinute = (share: readonly ProjectJob[]) =>
+    share.reduce((sum, job) => sum + Math.max(1, weightOf(job)), 0);
+  let firstCapacity = perMinute;
+  let scheduled: ScheduledJob[] = [];
+  // The fan-out events pushed now take room from the first minute, which can change their number: settle it.
+  for (let round = 0; round < 8; round += 1) {
+    const [first = [], ...later] = packMinutes(jobs, weightOf, firstCapacity, perMinute);
+    const fanOuts = later.flatMap((share, index) => fanOutEvents(runId, share, (index + 1) * 60));
+    scheduled = [...first.map((job) => ({ job })), ...fanOuts];
+    const room = Math.max(0, perMinute - fanOuts.length);
+    if (weightOfMinute(first) <= room || first.length <= 1 || firstCapacity === room) break;
+    firstCapacity = room;
   }
-  const [first = [], ...later] = minutes;
-  const scheduled: ScheduledJob[] = first.map((job) => ({ job }));
-  later.forEach((share, index) => {
-    const delay = (index + 1) * 60;
-    const now = Math.min(MAX_DELAY_SECONDS, delay);
-    scheduled.push({
-      job: { kind: 'fan-out', runId, waitSeconds: delay - now, jobs: share },
-      delayInSeconds: now,
-    });
-  });
   return scheduled;
 }
 

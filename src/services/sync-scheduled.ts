@@ -1,9 +1,11 @@
 /**
  * The scheduled sync (the safety net behind webhooks): enqueues one job per mapped project, paced
- * under Forge's event quota, rolls the products' daily history up, and keeps the sync log bounded.
- * The projects sync in their own queue invocations; this run does no remote call itself.
+ * under Forge's event quota, pushes again what Forge refused earlier for a limit, rolls the products'
+ * daily history up, and keeps the sync log bounded. The projects sync in their own queue
+ * invocations; this run does no remote call itself.
  */
 import { pruneSyncLog } from '../storage';
+import { repushDeferred, type RepushSummary } from './queue-push';
 import { FIRST_SYNC_WEIGHT, paceProjectJobs, pushSyncJobs } from './sync-jobs';
 import { planProjectJobs } from './sync-planner';
 import { rollUpProductHistory } from './sync-product-history';
@@ -18,10 +20,17 @@ export interface ScheduledSyncSummary {
   pushedNow: number;
   fanOutJobs: number;
   pushes: number;
+  /** Events Forge refused for a limit this time: kept for the next run. */
+  deferredEvents: number;
+  /** Events refused in earlier runs, pushed again by this one. */
+  repushed: RepushSummary;
   skipped: { paused: number; backingOff: number; unusable: number };
   productsWithHistory: number;
   prunedLogEntries: number;
 }
+
+/** Events the run itself pushes in its minute: under Forge's 500, with room for the rest of the app. */
+const EVENTS_PER_RUN_MINUTE = 450;
 
 export async function runScheduledSyncNow(
   now: Date = new Date(),
@@ -31,7 +40,11 @@ export async function runScheduledSyncNow(
   const scheduled = paceProjectJobs(plan.runId, plan.jobs, {
     weightOf: (job) => (plan.firstSyncs.has(job) ? FIRST_SYNC_WEIGHT : 1),
   });
-  const pushes = scheduled.length > 0 ? await push(scheduled) : 0;
+  const outcome = await push(scheduled);
+  // What earlier runs could not push goes now, within what is left of this minute's events.
+  const repushed = await repushDeferred(
+    outcome.deferredEvents > 0 ? 0 : EVENTS_PER_RUN_MINUTE - outcome.pushedEvents,
+  );
   const [history, prunedLogEntries] = await Promise.all([
     rollUpProductHistory(plan.mappings, now),
     pruneSyncLog(),
@@ -43,7 +56,9 @@ export async function runScheduledSyncNow(
     firstSyncs: plan.firstSyncs.size,
     pushedNow: scheduled.filter((entry) => entry.job.kind !== 'fan-out').length,
     fanOutJobs: scheduled.filter((entry) => entry.job.kind === 'fan-out').length,
-    pushes,
+    pushes: outcome.pushes,
+    deferredEvents: outcome.deferredEvents,
+    repushed,
     skipped: plan.skipped,
     productsWithHistory: history.products,
     prunedLogEntries,

@@ -23,7 +23,7 @@ import { DAY_MS, timestampMs } from '../domain/timestamps';
 import { getConnection, getOrInitSyncState, getSentrySnapshots, saveSyncState } from '../storage';
 import { recordSentryIssues } from './record-sentry-snapshot';
 import { sentryClientFor } from './sync-clients';
-import { pushSyncJobs, ZERO_TOTALS, type RunTotals, type SentryProjectJob } from './sync-jobs';
+import { pushSyncJobs, whenContinued, ZERO_TOTALS, type RunTotals, type SentryProjectJob } from './sync-jobs';
 import { errorInWords, logSyncRun } from './sync-log-writer';
 
 /** Issues per request: Sentry's maximum. */
@@ -225,10 +225,10 @@ export async function syncSentryProject(
       if (totals.pages > 0 && remaining !== null && remaining < reserve) {
         await saveProgress();
         const next = continuationJob(0);
-        await push([{ job: next }]);
+        const pushed = await push([{ job: next }]);
         return finish('continued', next, [
           `${what} part ${part} stopped with ${Math.round(remaining / 1000)} s left in the invocation after ` +
-            `${totals.pages} page(s); it continues in a new invocation from the saved position.`,
+            `${totals.pages} page(s); it continues ${whenContinued(pushed)} from the saved position.`,
         ]);
       }
       // Page time on the invocation's own clock when known (the budget runs on it), else wall time.
@@ -310,9 +310,9 @@ export async function syncSentryProject(
       // The rest waits for the remote (or a new invocation): progress is saved, so nothing is lost.
       const waitSeconds = Math.max(MIN_DEFER_SECONDS, Math.ceil(error.retryAfterMs / 1000));
       const next = continuationJob(error instanceof OutOfTimeError && totals.pages > 0 ? 0 : deferrals + 1);
-      await push([{ job: next, delayInSeconds: waitSeconds }]);
+      const pushed = await push([{ job: next, delayInSeconds: waitSeconds }]);
       return finish(error instanceof OutOfTimeError ? 'continued' : 'deferred', next, [
-        `${what} part ${part} paused after ${totals.pages} page(s): ${words} It continues in about ${waitSeconds} s from the saved position.`,
+        `${what} part ${part} paused after ${totals.pages} page(s): ${words} It continues ${whenContinued(pushed, waitSeconds)} from the saved position.`,
       ]);
     }
     state = recordSyncFailure(state, words, env.now(), {

@@ -17,7 +17,14 @@ import {
 } from '../storage';
 import { recordSonarProject } from './record-sonar-snapshot';
 import { sonarClientFor } from './sync-clients';
-import { projectIdOf, pushSyncJobs, ZERO_TOTALS, type RunTotals, type SonarProjectJob } from './sync-jobs';
+import {
+  projectIdOf,
+  pushSyncJobs,
+  whenContinued,
+  ZERO_TOTALS,
+  type RunTotals,
+  type SonarProjectJob,
+} from './sync-jobs';
 import { errorInWords, logSyncRun } from './sync-log-writer';
 import {
   MAX_DEFERRALS,
@@ -146,9 +153,9 @@ export async function syncSonarProject(
           startedAt: job.continuation?.startedAt ?? started.toISOString(),
         },
       };
-      await push([{ job: next, delayInSeconds: waitSeconds }]);
+      const pushed = await push([{ job: next, delayInSeconds: waitSeconds }]);
       return finish(error instanceof OutOfTimeError ? 'continued' : 'deferred', next, [
-        `Sync of ${label} waits: ${words} It runs again in about ${waitSeconds} s.`,
+        `Sync of ${label} waits: ${words} It runs again ${whenContinued(pushed, waitSeconds)}.`,
       ]);
     }
     state = recordSyncFailure(state, words, env.now(), {

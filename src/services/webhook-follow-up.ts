@@ -4,9 +4,9 @@
  * and refreshing a SonarCloud branch's measures after an analysis. Jobs travel on the
  * `webhook-follow-up` queue; the follow-up consumer runs them here.
  */
-import { Queue } from '@forge/events';
+import type { AsyncEvent, InvocationErrorCode } from '@forge/events';
 import { z } from 'zod';
-import { isRetryLater, NotFoundError } from '../clients/http';
+import { NotFoundError } from '../clients/http';
 import { createSentryClient } from '../clients/sentry';
 import { createSonarCloudClient } from '../clients/sonarcloud';
 import type { SentryConnection, SonarCloudConnection } from '../domain/model';
@@ -22,6 +22,8 @@ import {
 } from '../storage';
 import { recordSentryIssues } from './record-sentry-snapshot';
 import { recordSonarProject } from './record-sonar-snapshot';
+import { pushOrDefer, type PushOutcome } from './queue-push';
+import { retryDecision } from './queue-retry';
 import { errorInWords, logDelivery } from './webhook-delivery';
 
 /** The queue manifest.yml gives the follow-up consumer. */
@@ -62,36 +64,58 @@ export type FollowUpJob = z.output<typeof followUpJobSchema>;
 export type SentryIssueRefreshJob = z.output<typeof sentryIssueRefreshJobSchema>;
 export type SonarMeasuresRefreshJob = z.output<typeof sonarMeasuresRefreshJobSchema>;
 
-export async function enqueueFollowUp(job: FollowUpJob, delayInSeconds?: number): Promise<void> {
-  const queue = new Queue({ key: FOLLOW_UP_QUEUE });
-  await queue.push({ body: { ...job }, ...(delayInSeconds ? { delayInSeconds } : {}) });
+/**
+ * Queues a follow-up. Should Forge refuse the push for a limit, the job is kept for the next scheduled
+ * sync to push and the refusal is logged (see queue-push.ts): `deferredEvents` says so.
+ */
+export async function enqueueFollowUp(job: FollowUpJob, delayInSeconds?: number): Promise<PushOutcome> {
+  const source = job.kind === 'sentry-issue-refresh' ? 'sentry' : 'sonarcloud';
+  return pushOrDefer(FOLLOW_UP_QUEUE, [{ body: { ...job }, ...(delayInSeconds ? { delayInSeconds } : {}) }], {
+    trigger: 'webhook',
+    source,
+    connectionId: job.connectionId,
+    projectId: job.kind === 'sonar-measures-refresh' ? job.projectKey : null,
+    what: `the follow-up (${describeJob(job)})`,
+  });
 }
 
-/**
- * Queues a refetch of the issue unless one is already due in the coalescing window.
- * Returns true when this call queued it.
- */
-export async function scheduleSentryIssueRefresh(job: Omit<SentryIssueRefreshJob, 'kind'>): Promise<boolean> {
+/** What scheduleSentryIssueRefresh did: queued it, kept it for the next scheduled sync, or found one due already. */
+export type RefreshScheduling = 'queued' | 'deferred' | 'already-queued';
+
+/** Queues a refetch of the issue unless one is already due in the coalescing window. */
+export async function scheduleSentryIssueRefresh(
+  job: Omit<SentryIssueRefreshJob, 'kind'>,
+): Promise<RefreshScheduling> {
   const key = claimKey('sentry-issue-refresh', job.connectionId, job.issueId);
-  if (!(await claimOnce(key, { ttlSeconds: SENTRY_REFRESH_COALESCE_SECONDS }))) return false;
+  if (!(await claimOnce(key, { ttlSeconds: SENTRY_REFRESH_COALESCE_SECONDS }))) return 'already-queued';
   try {
-    await enqueueFollowUp({ kind: 'sentry-issue-refresh', ...job }, SENTRY_REFRESH_DELAY_SECONDS);
+    const outcome = await enqueueFollowUp(
+      { kind: 'sentry-issue-refresh', ...job },
+      SENTRY_REFRESH_DELAY_SECONDS,
+    );
+    return outcome.deferredEvents > 0 ? 'deferred' : 'queued';
   } catch (error) {
     // Not queued: let the next delivery try again rather than wait for the window to pass.
     await releaseClaim(key);
     throw error;
   }
-  return true;
 }
 
 /** What the consumer does next: done (logged), or ask Forge to deliver the job again later. */
-export type FollowUpResult = { kind: 'done' } | { kind: 'retry'; afterSeconds: number; reason: string };
+export type FollowUpResult =
+  { kind: 'done' } | { kind: 'retry'; afterSeconds: number; reason: InvocationErrorCode; words: string };
 
 const DONE: FollowUpResult = { kind: 'done' };
-/** Forge's queue delivers a job at most 4 more times; the last failure is logged as such. */
-const MAX_RETRIES = 4;
 
-export async function runFollowUpJob(job: FollowUpJob, retryCount = 0): Promise<FollowUpResult> {
+/**
+ * Runs a follow-up. A failure that waiting can fix asks for a retry while Forge's 24 h retention window
+ * has room for it; any other failure, or the last one, is logged and the job dropped.
+ */
+export async function runFollowUpJob(
+  job: FollowUpJob,
+  retryContext?: AsyncEvent['retryContext'],
+): Promise<FollowUpResult> {
+  const retryCount = retryContext?.retryCount ?? 0;
   const startedAt = Date.now();
   const source = job.kind === 'sentry-issue-refresh' ? 'sentry' : 'sonarcloud';
   const projectId = job.kind === 'sentry-issue-refresh' ? null : job.projectKey;
@@ -101,12 +125,9 @@ export async function runFollowUpJob(job: FollowUpJob, retryCount = 0): Promise<
       : await refreshSonarMeasures(job, startedAt);
   } catch (error) {
     const words = errorInWords(error);
-    if (isRetryLater(error) && retryCount < MAX_RETRIES) {
-      return {
-        kind: 'retry',
-        afterSeconds: Math.max(1, Math.ceil(error.retryAfterMs / 1000)),
-        reason: words,
-      };
+    const decision = retryDecision(error, retryContext);
+    if (decision.retry) {
+      return { kind: 'retry', afterSeconds: decision.afterSeconds, reason: decision.reason, words };
     }
     const sentryProjectId =
       job.kind === 'sentry-issue-refresh'
@@ -118,7 +139,7 @@ export async function runFollowUpJob(job: FollowUpJob, retryCount = 0): Promise<
       projectId: projectId ?? sentryProjectId,
       startedAt,
       outcome: 'failed',
-      message: `the follow-up (${describeJob(job)}) failed${retryCount > 0 ? ` after ${retryCount} retries` : ''}: ${words}`,
+      message: `the follow-up (${describeJob(job)}) failed${retryCount > 0 ? ` after ${retryCount} retries` : ''} and is not retried (${decision.why}): ${words}`,
       retry: retryForJob(job, sentryProjectId),
     });
     return DONE;

@@ -24,6 +24,7 @@ export * from './snapshots';
 export * from './history';
 export * from './sync-state';
 export * from './sync-log';
+export * from './deferred-pushes';
 export * from './status-mappings';
 export * from './rules';
 export * from './claims';

@@ -1,16 +1,14 @@
-// Consumer of the `webhook-follow-up` queue (resolver method `follow-up-job`): the work webhook
-// deliveries leave for later (see services/webhook-follow-up.ts).
-import { InvocationError, InvocationErrorCode } from '@forge/events';
-import Resolver from '@forge/resolver';
+// Consumer of the `webhook-follow-up` queue (function follow-up-fn): the work webhook deliveries leave
+// for later (see services/webhook-follow-up.ts). Called with an AsyncEvent (@forge/events 2.x and
+// later): the job is event.body, retries carry event.retryContext.
+import type { AsyncEvent, InvocationError } from '@forge/events';
 import { describeZodError } from '../../domain/webhooks/validation';
+import { retryLater } from '../../services/queue-retry';
 import { logDelivery } from '../../services/webhook-delivery';
 import { followUpJobSchema, runFollowUpJob } from '../../services/webhook-follow-up';
 
-const resolver = new Resolver();
-
-resolver.define('follow-up-job', async ({ payload }) => {
-  const record = typeof payload === 'object' && payload !== null ? (payload as Record<string, unknown>) : {};
-  const { retryContext, ...body } = record;
+export async function followUpConsumer(event: AsyncEvent): Promise<InvocationError | undefined> {
+  const body = event.body;
   const parsed = followUpJobSchema.safeParse(body);
   if (!parsed.success) {
     // A job this version cannot read (e.g. queued by an older version): retrying would not help.
@@ -24,18 +22,6 @@ resolver.define('follow-up-job', async ({ payload }) => {
     });
     return undefined;
   }
-  const retryCount =
-    typeof retryContext === 'object' && retryContext !== null
-      ? Number((retryContext as { retryCount?: unknown }).retryCount ?? 0) || 0
-      : 0;
-  const result = await runFollowUpJob(parsed.data, retryCount);
-  if (result.kind === 'retry') {
-    return new InvocationError({
-      retryAfter: result.afterSeconds,
-      retryReason: InvocationErrorCode.FUNCTION_UPSTREAM_RATE_LIMITED,
-    });
-  }
-  return undefined;
-});
-
-export const followUpConsumer = resolver.getDefinitions();
+  const result = await runFollowUpJob(parsed.data, event.retryContext);
+  return result.kind === 'retry' ? retryLater({ retry: true, ...result }) : undefined;
+}

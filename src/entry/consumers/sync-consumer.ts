@@ -1,24 +1,15 @@
-// Consumer of the `sync-jobs` queue (function sync-consumer-fn, method sync-job): one project per event.
-import Resolver from '@forge/resolver';
+// Consumer of the `sync-jobs` queue (function sync-consumer-fn): one project, or one fan-out, per event.
+// Called with an AsyncEvent (@forge/events 2.x and later): the job is event.body, retries carry
+// event.retryContext. A failure that waiting can fix asks Forge for a retry; any other is logged and dropped.
+import type { AsyncEvent, InvocationError } from '@forge/events';
+import { retryDecision, retryLater } from '../../services/queue-retry';
 import { runFanOut } from '../../services/sync-fan-out';
-import { InvalidSyncJobError, parseSyncJob } from '../../services/sync-jobs';
+import { logDroppedSyncJob, logUnreadableSyncJob } from '../../services/sync-job-dropped';
+import { InvalidSyncJobError, parseSyncJob, type SyncJob } from '../../services/sync-jobs';
 import { syncSentryProject } from '../../services/sync-sentry-project';
 import { syncSonarProject } from '../../services/sync-sonar-project';
 
-const resolver = new Resolver();
-
-resolver.define('sync-job', async ({ payload }) => {
-  let job;
-  try {
-    job = parseSyncJob(payload);
-  } catch (error) {
-    // A malformed job would fail the same way on every retry: report it and drop it.
-    if (error instanceof InvalidSyncJobError) {
-      console.error(error.message);
-      return;
-    }
-    throw error;
-  }
+async function run(job: SyncJob): Promise<void> {
   switch (job.kind) {
     case 'fan-out':
       await runFanOut(job);
@@ -30,6 +21,25 @@ resolver.define('sync-job', async ({ payload }) => {
       await syncSonarProject(job);
       return;
   }
-});
+}
 
-export const syncConsumer = resolver.getDefinitions();
+export async function syncConsumer(event: AsyncEvent): Promise<InvocationError | undefined> {
+  let job: SyncJob;
+  try {
+    job = parseSyncJob(event.body);
+  } catch (error) {
+    // A malformed job would fail the same way on every retry.
+    if (!(error instanceof InvalidSyncJobError)) throw error;
+    await logUnreadableSyncJob(event.body, error.message);
+    return undefined;
+  }
+  try {
+    await run(job);
+    return undefined;
+  } catch (error) {
+    const decision = retryDecision(error, event.retryContext);
+    if (decision.retry) return retryLater(decision);
+    await logDroppedSyncJob(job, error, decision.why);
+    return undefined;
+  }
+}

@@ -8,6 +8,7 @@ export async function runScheduledSync(): Promise<void> {
     `Scheduled sync ${summary.runId}: ${summary.sentryJobs} Sentry and ${summary.sonarJobs} SonarCloud project jobs ` +
       `(${summary.pushedNow} now, ${summary.fanOutJobs} fan-out jobs for later minutes); skipped ` +
       `${summary.skipped.paused} paused, ${summary.skipped.backingOff} backing off, ${summary.skipped.unusable} without a usable connection; ` +
+      `${summary.deferredEvents} events deferred by Forge's queue limits, ${summary.repushed.repushedEvents} deferred earlier pushed again; ` +
       `pruned ${summary.prunedLogEntries} old sync log entries.`,
   );
 }

@@ -10,8 +10,11 @@ function serviceName(connection: Connection): string {
   return connection.kind === 'sentry' ? 'Sentry' : 'SonarCloud';
 }
 
-export function jobsQueued({ jobs }: EnqueuedSyncView): string {
-  return `Queued ${jobs} project job${jobs === 1 ? '' : 's'}: the sync log shows ${jobs === 1 ? 'it' : 'them'} when done.`;
+export function jobsQueued({ jobs, deferred }: EnqueuedSyncView): string {
+  const queued = `Queued ${jobs} project job${jobs === 1 ? '' : 's'}: the sync log shows ${jobs === 1 ? 'it' : 'them'} when done.`;
+  return deferred > 0
+    ? `${queued} Forge's queue is busy, so some start only with the next scheduled sync.`
+    : queued;
 }
 
 /** Pause / Resume and "Sync now" for one connection; `onChanged` receives the connection as saved. */

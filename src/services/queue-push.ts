@@ -1,0 +1,207 @@
+/**
+ * Every push onto a Forge queue goes through pushOrDefer. Forge refuses a push when the installation
+ * pushed 500 events in the last minute (RateLimitError) or when the invocation's chain of queued work
+ * reached 1,000 pushes (InvocationLimitReachedError): developer.atlassian.com/platform/forge/limits-async-events
+ * and .../runtime-reference/async-events-api-error-handling. Neither says anything about the work, so
+ * the refused events are kept (storage/deferred-pushes), the refusal is written to the sync log, and
+ * the scheduled trigger, a new minute and a new chain, pushes them again: nothing is lost.
+ */
+import { InvocationLimitReachedError, Queue, RateLimitError } from '@forge/events';
+import type { SyncLogEntry } from '../domain/model';
+import {
+  deleteDeferredPush,
+  listDeferredPushes,
+  saveDeferredPush,
+  type DeferredEvent,
+  type DeferredPush,
+} from '../storage';
+import { errorInWords, logSyncRun } from './sync-log-writer';
+
+/** Forge's limits per push (developer.atlassian.com/platform/forge/limits-async-events). */
+export const MAX_EVENTS_PER_PUSH = 50;
+export const MAX_PUSH_BYTES = 200 * 1024;
+/** Per event, for consumers whose function declares timeoutSeconds over 55 s (both of this app's). */
+export const MAX_EVENT_BYTES = 100 * 1024;
+/** Kept free under each limit, so a count that differs by a few bytes from Forge's never matters. */
+const SAFETY_BYTES = 2 * 1024;
+
+/** An event's size as Forge counts it: its JSON. */
+export const eventBytes = (event: unknown): number => Buffer.byteLength(JSON.stringify(event));
+
+/**
+ * Splits events into pushes of at most 50 events and 200 KB; an event over the per-event limit
+ * (100 KB for long-running consumers) is refused here, before Forge would refuse the whole push.
+ */
+export function batchForPush<T>(
+  events: readonly T[],
+  sizeOf: (event: T) => number,
+  maxEventBytes: number = MAX_EVENT_BYTES,
+): T[][] {
+  const budget = MAX_PUSH_BYTES - SAFETY_BYTES;
+  const batches: T[][] = [];
+  let current: T[] = [];
+  let bytes = 2; // the payload array's brackets
+  for (const event of events) {
+    const eventSize = sizeOf(event);
+    if (eventSize > maxEventBytes - SAFETY_BYTES || eventSize + 3 > budget) {
+      throw new Error(
+        `A queue event of ${eventSize} bytes is over Forge's limit (${Math.round(maxEventBytes / 1024)} KB per event ` +
+          `for long-running consumers, 200 KB per push): split the work into smaller events.`,
+      );
+    }
+    const size = eventSize + 1; // and its comma
+    if (current.length >= MAX_EVENTS_PER_PUSH || bytes + size > budget) {
+      batches.push(current);
+      current = [];
+      bytes = 2;
+    }
+    current.push(event);
+    bytes += size;
+  }
+  if (current.length > 0) batches.push(current);
+  return batches;
+}
+
+/** Who the sync log entry of a refused push is about. */
+export interface DeferralContext {
+  trigger: SyncLogEntry['trigger'];
+  source: SyncLogEntry['source'];
+  connectionId: string | null;
+  projectId: string | null;
+  /** The work, in words: 'the continuation of Sentry project backend'. */
+  what: string;
+}
+
+export interface PushOutcome {
+  /** Push requests Forge accepted. */
+  pushes: number;
+  pushedEvents: number;
+  /** Events Forge refused for a limit; kept for the scheduled trigger to push again. */
+  deferredEvents: number;
+  /** Why, in words, when some were deferred. */
+  refusal: string | null;
+}
+
+/** Words for a refusal that waiting fixes; null for any other error. */
+export function limitRefusal(error: unknown): string | null {
+  if (error instanceof RateLimitError) {
+    return "Forge's queue refused the push: the installation pushed its 500 events of the minute (RateLimitError).";
+  }
+  if (error instanceof InvocationLimitReachedError) {
+    return (
+      "Forge's queue refused the push: the chain of queued work this run belongs to reached Forge's 1,000 pushes " +
+      '(InvocationLimitReachedError).'
+    );
+  }
+  return null;
+}
+
+/**
+ * Pushes the events in as few pushes as Forge allows. Should Forge refuse a push for a limit, that push
+ * and every later one are kept for the scheduled trigger and logged; any other error propagates.
+ */
+export async function pushOrDefer(
+  queueKey: string,
+  events: readonly DeferredEvent[],
+  context: DeferralContext,
+  queue: Queue = new Queue({ key: queueKey }),
+): Promise<PushOutcome> {
+  const batches = batchForPush(events, eventBytes);
+  const outcome: PushOutcome = { pushes: 0, pushedEvents: 0, deferredEvents: 0, refusal: null };
+  for (const [index, batch] of batches.entries()) {
+    try {
+      await queue.push(batch);
+    } catch (error) {
+      const refusal = limitRefusal(error);
+      if (refusal === null) throw error;
+      const rest = batches.slice(index);
+      for (const kept of rest) await saveDeferredPush({ queue: queueKey, events: kept, reason: refusal });
+      outcome.deferredEvents = rest.reduce((sum, kept) => sum + kept.length, 0);
+      outcome.refusal = refusal;
+      await logSyncRun({
+        trigger: context.trigger,
+        source: context.source,
+        connectionId: context.connectionId,
+        projectId: context.projectId,
+        durationMs: 0,
+        fetched: 0,
+        changed: 0,
+        failed: 0,
+        outcome: 'partial',
+        errors: [
+          `${refusal} ${outcome.deferredEvents} queued event(s) for ${context.what} are kept and pushed again by the next scheduled sync.`,
+        ],
+        retry: null,
+        summary: `${context.what}: queued work deferred to the next scheduled sync`,
+      });
+      return outcome;
+    }
+    outcome.pushes += 1;
+    outcome.pushedEvents += batch.length;
+  }
+  return outcome;
+}
+
+export interface RepushSummary {
+  /** Deferred pushes pushed again (and forgotten). */
+  repushed: number;
+  repushedEvents: number;
+  /** Entries Forge can never take (no consumer any more, too large): logged and dropped. */
+  dropped: number;
+  /** Set when Forge refused again: the rest waits for the next run. */
+  refusal: string | null;
+}
+
+/**
+ * Pushes deferred events again, oldest first, while they fit in `eventBudget` events (what the run
+ * may still push this minute); stops at the first refusal, leaving the rest for the next run.
+ */
+export async function repushDeferred(
+  eventBudget: number,
+  queueFor: (queueKey: string) => Queue = (key) => new Queue({ key }),
+): Promise<RepushSummary> {
+  const summary: RepushSummary = { repushed: 0, repushedEvents: 0, dropped: 0, refusal: null };
+  if (eventBudget <= 0) return summary;
+  let budget = eventBudget;
+  for (const entry of await listDeferredPushes()) {
+    if (entry.events.length > budget) break;
+    try {
+      await queueFor(entry.queue).push(entry.events);
+    } catch (error) {
+      const refusal = limitRefusal(error);
+      if (refusal !== null) {
+        summary.refusal = refusal;
+        break;
+      }
+      await dropDeferred(entry, error);
+      summary.dropped += 1;
+      continue;
+    }
+    await deleteDeferredPush(entry);
+    summary.repushed += 1;
+    summary.repushedEvents += entry.events.length;
+    budget -= entry.events.length;
+  }
+  return summary;
+}
+
+async function dropDeferred(entry: DeferredPush, error: unknown): Promise<void> {
+  await logSyncRun({
+    trigger: 'schedule',
+    source: 'sentry',
+    connectionId: null,
+    projectId: null,
+    durationMs: 0,
+    fetched: 0,
+    changed: 0,
+    failed: entry.events.length,
+    outcome: 'failed',
+    errors: [
+      `${entry.events.length} event(s) deferred on ${entry.deferredAt} for queue "${entry.queue}" could not be pushed ` +
+        `again and were dropped: ${errorInWords(error)} The scheduled sync plans the same work again.`,
+    ],
+    retry: null,
+    summary: 'deferred queue events dropped',
+  });
+  await deleteDeferredPush(entry);
+}
