@@ -40,6 +40,8 @@ export const JIRA_OPERATIONS: ReadonlyArray<{ path: string; method: string }> = 
   { path: '/rest/api/3/issue/{issueIdOrKey}/properties/{propertyKey}', method: 'get' },
   { path: '/rest/api/3/issue/{issueIdOrKey}/properties/{propertyKey}', method: 'put' },
   { path: '/rest/api/3/issue/{issueIdOrKey}/comment', method: 'post' },
+  { path: '/rest/api/3/issue/createmeta/{projectIdOrKey}/issuetypes', method: 'get' },
+  { path: '/rest/api/3/issue/createmeta/{projectIdOrKey}/issuetypes/{issueTypeId}', method: 'get' },
   { path: '/rest/api/3/mypermissions', method: 'get' },
   { path: '/rest/api/3/project/search', method: 'get' },
   { path: '/rest/api/3/project/{projectIdOrKey}/statuses', method: 'get' },

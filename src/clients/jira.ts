@@ -71,6 +71,53 @@ const projectStatusesSchema = z.array(
     ),
   }),
 );
+const createMetaIssueTypeSchema = z.object({
+  id: z.string().min(1),
+  name: z.string(),
+  subtask: z.boolean().optional(),
+  description: z.string().optional(),
+  iconUrl: z.string().optional(),
+});
+/** Cloud answers `issueTypes` (the spec's name); Server / Data Center answered `values`. */
+const createMetaIssueTypesPageSchema = z
+  .object({
+    issueTypes: z.array(createMetaIssueTypeSchema).optional(),
+    values: z.array(createMetaIssueTypeSchema).optional(),
+    startAt: z.number().int().optional(),
+    maxResults: z.number().int().optional(),
+    total: z.number().int().optional(),
+  })
+  .refine((page) => page.issueTypes !== undefined || page.values !== undefined, {
+    error: 'the answer has no issueTypes list',
+  });
+const createMetaFieldSchema = z.object({
+  fieldId: z.string().min(1),
+  key: z.string().optional(),
+  name: z.string(),
+  required: z.boolean(),
+  hasDefaultValue: z.boolean().optional(),
+  operations: z.array(z.string()).optional(),
+  allowedValues: z.array(z.unknown()).optional(),
+  schema: z
+    .object({ type: z.string().optional(), items: z.string().optional(), system: z.string().optional() })
+    .loose()
+    .optional(),
+});
+/** The spec names the list `fields` (and `results`); Server / Data Center answered `values`. */
+const createMetaFieldsPageSchema = z
+  .object({
+    fields: z.array(createMetaFieldSchema).optional(),
+    results: z.array(createMetaFieldSchema).optional(),
+    values: z.array(createMetaFieldSchema).optional(),
+    startAt: z.number().int().optional(),
+    maxResults: z.number().int().optional(),
+    total: z.number().int().optional(),
+  })
+  .refine((page) => page.fields !== undefined || page.results !== undefined || page.values !== undefined, {
+    error: 'the answer has no fields list',
+  });
+/** An allowed value of a createmeta field (priority, component...): what the app reads of it. */
+const allowedValueSchema = z.object({ id: z.string().min(1), name: z.string() }).loose();
 const searchResultsSchema = z.object({
   issues: z.array(
     z.object({
@@ -134,6 +181,29 @@ export interface JiraIssueTypeStatuses {
   issueTypeName: string;
   statuses: JiraStatusWithCategory[];
 }
+
+/** An issue type the actor may create in a project (createmeta). */
+export interface JiraCreatableIssueType {
+  id: string;
+  name: string;
+  subtask: boolean;
+  description: string;
+}
+
+/** A field of the create screen of a project's issue type (createmeta). */
+export interface JiraCreateField {
+  fieldId: string;
+  name: string;
+  required: boolean;
+  hasDefaultValue: boolean;
+  /** The values Jira accepts (priorities, components...), each with its id and name; null when Jira lists none. */
+  allowedValues: Array<{ id: string; name: string }> | null;
+}
+
+/** createmeta pages hold at most 200 items (the spec's maximum of maxResults). */
+const CREATE_META_PAGE = 200;
+/** Stops a paging loop on an answer that never ends. */
+const CREATE_META_MAX_PAGES = 20;
 
 export interface CreateJiraIssueInput {
   projectId: string;
@@ -369,6 +439,73 @@ export class JiraClient {
     return Object.fromEntries(
       permissions.map((key) => [key, result.permissions[key]?.havePermission === true]),
     );
+  }
+
+  /**
+   * getCreateIssueMetaIssueTypes: the issue types the actor may create in the project (needs Create
+   * issues there), every page read.
+   */
+  async getCreatableIssueTypes(projectIdOrKey: string): Promise<JiraCreatableIssueType[]> {
+    const types: JiraCreatableIssueType[] = [];
+    for (let page = 0, startAt = 0; page < CREATE_META_MAX_PAGES; page++) {
+      const params = new URLSearchParams({ startAt: String(startAt), maxResults: String(CREATE_META_PAGE) });
+      const answer = await this.request({
+        method: 'GET',
+        path: route`/rest/api/3/issue/createmeta/${projectIdOrKey}/issuetypes?${params}`,
+        schema: createMetaIssueTypesPageSchema,
+        resource: `project ${projectIdOrKey}`,
+        permissions: ['Browse projects', 'Create issues'],
+      });
+      const items = answer.issueTypes ?? answer.values ?? [];
+      types.push(
+        ...items.map((type) => ({
+          id: type.id,
+          name: type.name,
+          subtask: type.subtask ?? false,
+          description: type.description ?? '',
+        })),
+      );
+      startAt += items.length;
+      if (items.length === 0 || answer.total === undefined || startAt >= answer.total) break;
+    }
+    return types;
+  }
+
+  /**
+   * getCreateIssueMetaIssueTypeId: the fields of the create screen of one issue type in the project,
+   * with their allowed values (priorities, components), every page read.
+   */
+  async getCreateFields(projectIdOrKey: string, issueTypeId: string): Promise<JiraCreateField[]> {
+    const fields: JiraCreateField[] = [];
+    for (let page = 0, startAt = 0; page < CREATE_META_MAX_PAGES; page++) {
+      const params = new URLSearchParams({ startAt: String(startAt), maxResults: String(CREATE_META_PAGE) });
+      const answer = await this.request({
+        method: 'GET',
+        path: route`/rest/api/3/issue/createmeta/${projectIdOrKey}/issuetypes/${issueTypeId}?${params}`,
+        schema: createMetaFieldsPageSchema,
+        resource: `issue type ${issueTypeId} of project ${projectIdOrKey}`,
+        permissions: ['Browse projects', 'Create issues'],
+      });
+      const items = answer.fields ?? answer.results ?? answer.values ?? [];
+      fields.push(
+        ...items.map((field) => {
+          const allowed = field.allowedValues?.flatMap((value) => {
+            const parsed = allowedValueSchema.safeParse(value);
+            return parsed.success ? [{ id: parsed.data.id, name: parsed.data.name }] : [];
+          });
+          return {
+            fieldId: field.fieldId,
+            name: field.name,
+            required: field.required,
+            hasDefaultValue: field.hasDefaultValue ?? false,
+            allowedValues: allowed ?? null,
+          };
+        }),
+      );
+      startAt += items.length;
+      if (items.length === 0 || answer.total === undefined || startAt >= answer.total) break;
+    }
+    return fields;
   }
 
   /** searchProjects: one page of the projects the actor can browse. */

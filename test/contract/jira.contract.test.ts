@@ -262,6 +262,92 @@ describe('Jira client against the OpenAPI spec', () => {
     expect(types[0]?.statuses[0]?.categoryKey).toBe('done');
   });
 
+  it('getCreatableIssueTypes -> getCreateIssueMetaIssueTypes, as the user, every page', async () => {
+    const types = await asInvokingUser(() => asUser().getCreatableIssueTypes('10000'));
+    expect(expectConforming()).toEqual(['getCreateIssueMetaIssueTypes']);
+    expect(recorded[0]?.provider).toBe('user');
+    expect(params().get('maxResults')).toBe('200');
+    expect(types).toEqual([{ id: '1', name: 'Bug', subtask: false, description: 'An error in the code' }]);
+
+    // Two pages: the second starts where the first ended.
+    recorded = [];
+    const page = (startAt: number, ids: string[]) => ({
+      issueTypes: ids.map((id) => ({ id, name: `Type ${id}`, subtask: id === '3' })),
+      maxResults: 2,
+      startAt,
+      total: 3,
+    });
+    for (const answer of [page(0, ['1', '2']), page(2, ['3'])]) {
+      expect(
+        contract.checkResponse(
+          'GET',
+          '/rest/api/3/issue/createmeta/{projectIdOrKey}/issuetypes',
+          200,
+          answer,
+        ),
+      ).toEqual([]);
+    }
+    override = (request) =>
+      jsonResponse(
+        200,
+        new URL(request.path, 'https://x.invalid').searchParams.get('startAt') === '0'
+          ? page(0, ['1', '2'])
+          : page(2, ['3']),
+      );
+    const all = await asApp().getCreatableIssueTypes('EX');
+    expect(expectConforming()).toEqual(['getCreateIssueMetaIssueTypes', 'getCreateIssueMetaIssueTypes']);
+    expect(params(1).get('startAt')).toBe('2');
+    expect(all.map((type) => [type.id, type.subtask])).toEqual([
+      ['1', false],
+      ['2', false],
+      ['3', true],
+    ]);
+  });
+
+  it('getCreateFields -> getCreateIssueMetaIssueTypeId, with the allowed values of each field', async () => {
+    const example = await asApp().getCreateFields('10000', '10004');
+    expect(expectConforming()).toEqual(['getCreateIssueMetaIssueTypeId']);
+    expect(recorded[0]?.target).toContain('/rest/api/3/issue/createmeta/10000/issuetypes/10004?');
+    expect(example).toEqual([
+      { fieldId: 'assignee', name: 'Assignee', required: true, hasDefaultValue: false, allowedValues: null },
+    ]);
+
+    const answer = {
+      fields: [
+        {
+          fieldId: 'priority',
+          key: 'priority',
+          name: 'Priority',
+          required: false,
+          hasDefaultValue: true,
+          operations: ['set'],
+          schema: { type: 'priority', system: 'priority' },
+          allowedValues: [
+            { self: 'https://your-domain.atlassian.net/rest/api/3/priority/1', id: '1', name: 'Highest' },
+            { self: 'https://your-domain.atlassian.net/rest/api/3/priority/3', id: '3', name: 'Medium' },
+          ],
+        },
+      ],
+      maxResults: 200,
+      startAt: 0,
+      total: 1,
+    };
+    expect(
+      contract.checkResponse(
+        'GET',
+        '/rest/api/3/issue/createmeta/{projectIdOrKey}/issuetypes/{issueTypeId}',
+        200,
+        answer,
+      ),
+    ).toEqual([]);
+    override = () => jsonResponse(200, answer);
+    const fields = await asApp().getCreateFields('10000', '10004');
+    expect(fields[0]?.allowedValues).toEqual([
+      { id: '1', name: 'Highest' },
+      { id: '3', name: 'Medium' },
+    ]);
+  });
+
   it('getStatusCategories -> getStatusCategories', async () => {
     const categories = await asApp().getStatusCategories();
     expect(expectConforming()).toEqual(['getStatusCategories']);

@@ -202,6 +202,71 @@ describe('Jira simulator: answers match the OpenAPI response schemas', () => {
     expect(validateResponse(SPEC, 'get', '/rest/api/3/mypermissions', 200, r.body)).toEqual([]);
   });
 
+  it("answers createmeta: the issue types a caller may create, and each one's create fields", async () => {
+    const types = await call(
+      sim,
+      'GET',
+      '/rest/api/3/issue/createmeta/SHOP/issuetypes?maxResults=1',
+      undefined,
+      asUser(JIRA_DEMO_USERS.developer),
+    );
+    expect(
+      validateResponse(
+        SPEC,
+        'get',
+        '/rest/api/3/issue/createmeta/{projectIdOrKey}/issuetypes',
+        200,
+        types.body,
+      ),
+    ).toEqual([]);
+    expect(types.body).toMatchObject({ startAt: 0, maxResults: 1, total: 2, issueTypes: [{ name: 'Task' }] });
+
+    const fields = await call(sim, 'GET', '/rest/api/3/issue/createmeta/SHOP/issuetypes/10004');
+    expect(
+      validateResponse(
+        SPEC,
+        'get',
+        '/rest/api/3/issue/createmeta/{projectIdOrKey}/issuetypes/{issueTypeId}',
+        200,
+        fields.body,
+      ),
+    ).toEqual([]);
+    const list = (fields.body as { fields: Array<{ fieldId: string; allowedValues?: Json[] }> }).fields;
+    expect(list.map((field) => field.fieldId)).toEqual(
+      expect.arrayContaining(['summary', 'issuetype', 'project', 'priority', 'labels']),
+    );
+    expect(list.find((field) => field.fieldId === 'priority')?.allowedValues?.map((p) => p.name)).toEqual([
+      'Highest',
+      'High',
+      'Medium',
+      'Low',
+      'Lowest',
+    ]);
+  });
+
+  it('createmeta lists nothing to a viewer, refuses a hidden project and an issue type the project lacks', async () => {
+    const viewer = await call(
+      sim,
+      'GET',
+      '/rest/api/3/issue/createmeta/SHOP/issuetypes',
+      undefined,
+      asUser(JIRA_DEMO_USERS.viewer),
+    );
+    expect(viewer.body).toMatchObject({ total: 0, issueTypes: [] });
+    const hidden = await call(
+      sim,
+      'GET',
+      '/rest/api/3/issue/createmeta/OPS/issuetypes',
+      undefined,
+      asUser(JIRA_DEMO_USERS.developer),
+    );
+    expect(hidden.status).toBe(404);
+    expect((await call(sim, 'GET', '/rest/api/3/issue/createmeta/SHOP/issuetypes/999')).status).toBe(404);
+    expect(
+      (await call(sim, 'GET', '/rest/api/3/issue/createmeta/SHOP/issuetypes?maxResults=201')).status,
+    ).toBe(400);
+  });
+
   it('searches projects, paged', async () => {
     const first = await call(
       sim,

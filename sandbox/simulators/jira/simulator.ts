@@ -823,6 +823,13 @@ export class JiraSimulator extends SimulatedService {
       }
       notAllowed();
     }
+    if ((match = /^\/issue\/createmeta\/([^/]+)\/issuetypes(?:\/([^/]+))?$/.exec(rest))) {
+      if (method !== 'GET') notAllowed();
+      const project = decodeURIComponent(match[1] ?? '');
+      return match[2] === undefined
+        ? this.createMetaIssueTypes(req, caller, project)
+        : this.createMetaFields(req, caller, project, decodeURIComponent(match[2]));
+    }
     if (rest === '/mypermissions') return method === 'GET' ? this.myPermissions(req, caller) : notAllowed();
     if (rest === '/project/search') return method === 'GET' ? this.searchProjects(req, caller) : notAllowed();
     if ((match = /^\/project\/([^/]+)\/statuses$/.exec(rest))) {
@@ -1177,6 +1184,111 @@ export class JiraSimulator extends SimulatedService {
         };
       }),
     );
+  }
+
+  /** createmeta paging: startAt and maxResults (at most 200, as the spec says). */
+  private createMetaPage<T>(req: SimRequest, items: T[], listName: 'issueTypes' | 'fields'): Response {
+    const startAt = Math.max(0, Number(req.query.get('startAt') ?? 0) || 0);
+    const maxResults = Number(req.query.get('maxResults') ?? 50) || 50;
+    if (maxResults > 200) throw jiraError(400, ["Parameter 'maxResults' must not exceed the limit '200'"]);
+    const page = items.slice(startAt, startAt + maxResults);
+    return jsonResponse({ maxResults, startAt, total: items.length, [listName]: page });
+  }
+
+  /** The project for createmeta: 404 when the caller cannot see it, as for the other project resources. */
+  private createMetaProject(caller: Caller, idOrKey: string): Project {
+    const project = this.findProject(idOrKey);
+    if (!project || !this.can(caller, 'BROWSE_PROJECTS', project)) {
+      throw jiraError(404, [
+        `No project could be found with ${/^\d+$/.test(idOrKey) ? 'id' : 'key'} '${idOrKey}'.`,
+      ]);
+    }
+    return project;
+  }
+
+  /** Issue types the caller may create in the project; none without the Create issues permission. */
+  private createMetaIssueTypes(req: SimRequest, caller: Caller, idOrKey: string): Response {
+    const project = this.createMetaProject(caller, idOrKey);
+    const types = this.can(caller, 'CREATE_ISSUES', project)
+      ? project.issueTypes.map((id) => this.issueTypeJson(this.issueTypes.get(id)))
+      : [];
+    return this.createMetaPage(req, types, 'issueTypes');
+  }
+
+  /** The create screen of an issue type: the fields createIssue accepts, with priorities as allowed values. */
+  private createMetaFields(req: SimRequest, caller: Caller, idOrKey: string, issueTypeId: string): Response {
+    const project = this.createMetaProject(caller, idOrKey);
+    const type = this.issueTypes.get(issueTypeId);
+    if (!type || !project.issueTypes.includes(issueTypeId) || !this.can(caller, 'CREATE_ISSUES', project)) {
+      throw jiraError(404, [
+        `Issue type with id '${issueTypeId}' does not exist or is not in project ${project.key}.`,
+      ]);
+    }
+    const field = (
+      fieldId: string,
+      name: string,
+      schema: Record<string, unknown>,
+      extra: Record<string, unknown> = {},
+    ): Record<string, unknown> => ({
+      fieldId,
+      key: fieldId,
+      name,
+      required: false,
+      hasDefaultValue: false,
+      operations: ['set'],
+      schema: { ...schema, system: fieldId },
+      ...extra,
+    });
+    const priorities = PRIORITIES.map((p) => ({
+      self: `${this.siteUrl}/rest/api/3/priority/${p.id}`,
+      iconUrl: `${this.siteUrl}/images/icons/priorities/${p.icon}.svg`,
+      name: p.name,
+      id: p.id,
+    }));
+    const fields = [
+      field('summary', 'Summary', { type: 'string' }, { required: true }),
+      field(
+        'issuetype',
+        'Issue Type',
+        { type: 'issuetype' },
+        {
+          required: true,
+          allowedValues: [this.issueTypeJson(type)],
+        },
+      ),
+      field(
+        'project',
+        'Project',
+        { type: 'project' },
+        {
+          required: true,
+          allowedValues: [this.projectJson(project)],
+        },
+      ),
+      field('description', 'Description', { type: 'string' }),
+      field('reporter', 'Reporter', { type: 'user' }, { required: true, hasDefaultValue: true }),
+      field(
+        'priority',
+        'Priority',
+        { type: 'priority' },
+        {
+          hasDefaultValue: true,
+          allowedValues: priorities,
+          defaultValue: priorities.find((p) => p.id === '3'),
+        },
+      ),
+      field(
+        'labels',
+        'Labels',
+        { type: 'array', items: 'string' },
+        {
+          operations: ['add', 'set', 'remove'],
+          autoCompleteUrl: `${this.siteUrl}/rest/api/1.0/labels/suggest?query=`,
+        },
+      ),
+      field('assignee', 'Assignee', { type: 'user' }),
+    ];
+    return this.createMetaPage(req, fields, 'fields');
   }
 
   private searchStatuses(req: SimRequest, caller: Caller): Response {
