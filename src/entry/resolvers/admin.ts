@@ -4,7 +4,6 @@ import { z } from 'zod';
 import type { Connection } from '../../domain/model';
 import type { ConnectionsView, SyncLogPageView } from '../../domain/views';
 import { listReadableConnections, toReadableConnection } from '../../services/connection-labels';
-import { getProductTree } from '../../services/get-product-tree';
 import { requireGlobalAdmin } from '../../services/permissions';
 import {
   backfillSentryProject,
@@ -17,6 +16,7 @@ import {
 } from '../../services/sync-control';
 import { getWebhookUrls, type WebhookUrlsView } from '../../services/webhook-urls';
 import { KVS_QUERY_PAGE_MAX, listSyncLogPage } from '../../storage';
+import { defineProductResolvers } from './admin-products';
 import { defineResolver, noPayload } from './define';
 
 const resolver = new Resolver();
@@ -25,7 +25,8 @@ defineResolver(resolver, 'getConnections', noPayload, async (): Promise<Connecti
   connections: await listReadableConnections(),
 }));
 
-defineResolver(resolver, 'getProductTree', noPayload, () => getProductTree());
+// Products, their mappings and bulk assignment.
+defineProductResolvers(resolver);
 
 /** A page of the sync log; `cursor` is what the previous page returned as nextCursor. */
 export const syncLogPageSchema = z.strictObject({

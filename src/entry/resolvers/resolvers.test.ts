@@ -1,5 +1,5 @@
 import type { LocalForgeRuntime } from '../../../sandbox/runtime';
-import { createTestRuntime } from '../../../sandbox/runtime';
+import { createMinimalJira, createTestRuntime } from '../../../sandbox/runtime';
 import type { SentryIssueSnapshot, SonarProjectSnapshot, SyncLogEntry } from '../../domain/model';
 import type {
   ConnectionsView,
@@ -323,7 +323,8 @@ describe('admin resolver', () => {
     expect(JSON.stringify(result)).not.toContain('webhook-secret-value');
   });
 
-  it('builds the product tree with mapping counts', async () => {
+  it('builds the product tree with mapping counts, for a Jira admin', async () => {
+    runtime.setJiraHandler(createMinimalJira({ userPermissions: { [accountId]: ['ADMINISTER'] } }).handler);
     const view = data(
       await invoke<ProductTreeView>('admin-fn', 'getProductTree', {}, { type: 'jira:adminPage' }),
     );
