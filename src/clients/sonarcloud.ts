@@ -16,7 +16,7 @@ export const SONARCLOUD_BASE_URL = 'https://sonarcloud.io';
 /** Elasticsearch-backed searches (issues, hotspots) refuse to page past 10,000 results. */
 export const SONAR_SEARCH_RESULT_CAP = 10_000;
 
-/** What the health pages show; the new_* variants cover the new-code period. */
+/** What the health pages and the health model use; the new_* variants cover the new-code period. */
 export const SONAR_HEALTH_METRICS: readonly string[] = [
   'alert_status',
   'bugs',
@@ -27,6 +27,7 @@ export const SONAR_HEALTH_METRICS: readonly string[] = [
   'duplicated_lines_density',
   'ncloc',
   'sqale_index',
+  'sqale_debt_ratio',
   'reliability_rating',
   'security_rating',
   'sqale_rating',

@@ -1,3 +1,4 @@
+import { SONAR_HEALTH_METRICS } from '../../../src/clients/sonarcloud';
 import { conformsToExample, loadReference } from '../testing/spec-validation';
 import { ISSUE_SEARCH_CAP, SONARCLOUD_DEMO_TOKENS, SonarCloudSimulator } from './index';
 
@@ -109,6 +110,25 @@ describe('SonarCloud simulator: answers match the web service examples', () => {
       metric: 'ncloc_language_distribution',
       value: `go=${String(measures.get('ncloc')?.value)}`,
     });
+  });
+
+  it('serves every metric the app asks for, the debt ratio as SonarCloud derives it from debt and size', async () => {
+    const r = await get(
+      sim,
+      `/api/measures/component?component=acme_backend&metricKeys=${SONAR_HEALTH_METRICS.join(',')}`,
+    );
+    expect(r.status).toBe(200);
+    const values = new Map(
+      (
+        r.body.component as {
+          measures: Array<{ metric: string; value?: string; period?: { value: string } }>;
+        }
+      ).measures.map((m) => [m.metric, m.value ?? m.period?.value]),
+    );
+    expect([...values.keys()].sort()).toEqual([...SONAR_HEALTH_METRICS].sort());
+    // Debt ratio = remediation effort / cost to write the code, at 30 minutes per line.
+    const ratio = (100 * Number(values.get('sqale_index'))) / (Number(values.get('ncloc')) * 30);
+    expect(Number(values.get('sqale_debt_ratio'))).toBeCloseTo(ratio, 1);
   });
 
   it('reports unknown metrics, branches and components as SonarCloud does', async () => {
