@@ -22,6 +22,8 @@ export interface ResolverError {
   message: string;
   /** The input to blame (e.g. 'name', 'parentId'), so a form shows the message next to that field. */
   field?: string;
+  /** When several inputs are to blame: per input (its path, like 'trigger.count'), the reason to show beside it. */
+  fields?: Record<string, string>;
 }
 
 /** Every resolver answers with this envelope, so pages can show the message of an expected failure. */

@@ -3,6 +3,7 @@
  * asApp() for most work, which bypasses the user's permissions, so the caller is checked first
  * with Jira's "my permissions" as the user who opened the page.
  */
+import { NotFoundError } from '../clients/http';
 import { jiraAsUser, type JiraClient, type JiraPermissionScope } from '../clients/jira';
 
 /** The caller may not do this; the message says which Jira permission is missing. */
@@ -53,6 +54,35 @@ export async function requireProjectAdmin(
     { projectId },
     `change Product Health's settings of Jira project ${projectId}`,
     client,
+  );
+}
+
+/**
+ * The caller administers the Jira project (ADMINISTER_PROJECTS there) or is a Jira administrator
+ * (ADMINISTER): who may see and change the project's Product Health settings. One "my permissions"
+ * call asks for both; Jira answers 404 for a project the caller cannot browse, and then only a Jira
+ * administrator passes.
+ */
+export async function requireProjectSettingsAccess(
+  accountId: string | null | undefined,
+  projectId: string,
+  client: PermissionClientFactory = defaultClient,
+): Promise<void> {
+  const what = `see or change Product Health's settings of Jira project ${projectId}`;
+  if (!accountId) {
+    throw new ForbiddenError(`Only a signed-in Jira user can ${what}; sign in to Jira and try again.`);
+  }
+  let granted: Record<string, boolean>;
+  try {
+    granted = await client().getMyPermissions(['ADMINISTER_PROJECTS', 'ADMINISTER'], { projectId });
+  } catch (error) {
+    if (!(error instanceof NotFoundError)) throw error;
+    granted = await client().getMyPermissions(['ADMINISTER']);
+  }
+  if (granted.ADMINISTER_PROJECTS === true || granted.ADMINISTER === true) return;
+  throw new ForbiddenError(
+    `You need the Jira permission ADMINISTER_PROJECTS in this project (or to be a Jira admin) to ${what}; ` +
+      'ask a Jira admin to grant it.',
   );
 }
 

@@ -6,10 +6,13 @@ export class StorageValidationError extends Error {
   override readonly name: string = 'StorageValidationError';
   /** Which input was wrong (e.g. 'parentId', 'sonar project key'), when one input is to blame. */
   readonly field: string | undefined;
+  /** Per input (its path, like 'trigger.count'), why it was refused, when several inputs are to blame. */
+  readonly fields: Readonly<Record<string, string>> | undefined;
 
-  constructor(message: string, field?: string) {
+  constructor(message: string, field?: string, fields?: Record<string, string>) {
     super(message);
     this.field = field;
+    this.fields = fields;
   }
 }
 

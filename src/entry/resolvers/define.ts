@@ -43,7 +43,12 @@ export function toResolverError(resolverKey: string, error: unknown): ResolverEr
         : error instanceof StorageConflictError
           ? 'conflict'
           : 'invalid-input';
-    return { code, message: error.message, ...(error.field !== undefined && { field: error.field }) };
+    return {
+      code,
+      message: error.message,
+      ...(error.field !== undefined && { field: error.field }),
+      ...(error.fields !== undefined && { fields: { ...error.fields } }),
+    };
   }
   if (error instanceof MissingContextError) return { code: 'invalid-input', message: error.message };
   const detail = error instanceof Error ? error.message : String(error);

@@ -10,6 +10,8 @@ export class ResolverCallError extends Error {
     message: string,
     /** The input the message is about ('name', 'parentId'...), when the app named one. */
     readonly field?: string,
+    /** When several inputs are to blame: per input path ('trigger.count'), the reason. */
+    readonly fields: Readonly<Record<string, string>> = {},
   ) {
     super(message);
     this.name = 'ResolverCallError';
@@ -44,7 +46,8 @@ export async function callResolver<T>(
     );
   }
   if (!answer.ok) {
-    throw new ResolverCallError(resolverKey, answer.error.code, answer.error.message, answer.error.field);
+    const { code, message, field, fields } = answer.error;
+    throw new ResolverCallError(resolverKey, code, message, field, fields);
   }
   return answer.data as T;
 }
