@@ -51,7 +51,9 @@ describe('permission checks', () => {
 
 describe('project settings access', () => {
   it('lets a project admin or a Jira admin through with one call scoped to the project', async () => {
-    for (const granted of [{ ADMINISTER_PROJECTS: true }, { ADMINISTER: true }]) {
+    for (const granted of [{ ADMINISTER_PROJECTS: true }, { ADMINISTER: true }] as Array<
+      Record<string, boolean>
+    >) {
       const jira = clientGranting(granted);
       await expect(requireProjectSettingsAccess('acc-1', '10001', jira.factory)).resolves.toBeUndefined();
       expect(jira.calls).toEqual([
