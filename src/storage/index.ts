@@ -22,6 +22,7 @@ export * from './mappings';
 export * from './links';
 export * from './snapshots';
 export * from './history';
+export * from './health';
 export * from './sync-state';
 export * from './sync-log';
 export * from './deferred-pushes';

@@ -199,6 +199,7 @@ export const sonarSnapshotPrefix = (connectionId: string): string =>
 /** Which trend a history point belongs to. */
 export type HistorySeries =
   | { kind: 'product'; productId: string }
+  | { kind: 'product-health'; productId: string }
   | { kind: 'sentry-project'; connectionId: string; projectId: string }
   | { kind: 'sonar-project'; connectionId: string; projectKey: string; branch: string };
 
@@ -207,6 +208,7 @@ const HISTORY_DATE = /^\d{4}-\d{2}-\d{2}$/;
 function seriesComponents(series: HistorySeries): Component[] {
   switch (series.kind) {
     case 'product':
+    case 'product-health':
       return [['product id', series.productId]];
     case 'sentry-project':
       return [
@@ -239,6 +241,20 @@ export const historyKey = (series: HistorySeries, date: string): string =>
   buildKey(`hist:${series.kind}`, ...seriesComponents(series), ['date', assertHistoryDate(date)]);
 export const historyPrefix = (series: HistorySeries): string =>
   buildPrefix(`hist:${series.kind}`, ...seriesComponents(series));
+
+// ---------------------------------------------------------------- product health
+/** What a Sentry project's unresolved issues add up to, kept current on every snapshot write. */
+export const sentryHealthTallyKey = (connectionId: string, projectId: string): string =>
+  buildKey('health:sentry', ['connection id', connectionId], ['Sentry project id', projectId]);
+/** The Jira work linked to a Sentry project's issues: open, done, created automatically. */
+export const jiraWorkTallyKey = (connectionId: string, sentryProjectId: string): string =>
+  buildKey('health:jira', ['connection id', connectionId], ['Sentry project id', sentryProjectId]);
+/** A product's health as the last health pass computed it. */
+export const productHealthKey = (productId: string): string =>
+  buildKey('health:product', ['product id', productId]);
+export const productHealthPrefix = (): string => 'health:product:';
+/** The weights of the health parts a Jira admin chose. */
+export const healthWeightsKey = (): string => 'setting:health-weights';
 
 // ---------------------------------------------------------------- sync state and log
 export type SyncSource = 'sentry' | 'sonarcloud';

@@ -3,6 +3,7 @@ export * from './format';
 export * from './grade';
 export * from './jira-tally';
 export * from './model';
+export * from './record';
 export * from './rollup';
 export * from './sentry-tally';
 export * from './weights';

@@ -18,6 +18,9 @@ import { HEALTH_PART_NAMES, HEALTH_PARTS, type HealthPartKey, type HealthWeights
 /** How much a product counts in a roll-up, by its priority. */
 export const PRIORITY_WEIGHTS: Record<Priority, number> = { critical: 4, high: 3, medium: 2, low: 1 };
 
+/** Penalty rows a rolled-up part keeps. */
+export const ROLLED_UP_PENALTIES = 10;
+
 export interface RollUpMember {
   productId: string;
   name: string;
@@ -77,7 +80,8 @@ function rolledPart(
     score: roundScore(
       scored.reduce((sum, { part, memberWeight }) => sum + part.score * memberWeight, 0) / totalWeight,
     ),
-    penalties: penalties.sort((a, b) => b.points - a.points),
+    // The heaviest only: a parent of many products would otherwise carry every member's rows.
+    penalties: penalties.sort((a, b) => b.points - a.points).slice(0, ROLLED_UP_PENALTIES),
     notes: [],
   };
 }
