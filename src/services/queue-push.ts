@@ -186,9 +186,10 @@ export async function repushDeferred(
 }
 
 async function dropDeferred(entry: DeferredPush, error: unknown): Promise<void> {
+  const kind = entry.events[0]?.body.kind;
   await logSyncRun({
     trigger: 'schedule',
-    source: 'sentry',
+    source: kind === 'sonar-project' || kind === 'sonar-measures-refresh' ? 'sonarcloud' : 'sentry',
     connectionId: null,
     projectId: null,
     durationMs: 0,
