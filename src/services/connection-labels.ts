@@ -16,6 +16,20 @@ export function toReadableConnection(connection: Connection): Connection {
     hasWebhookSecret: connection.hasWebhookSecret,
     createdAt: connection.createdAt,
     updatedAt: connection.updatedAt,
+    ...(connection.tokenSetAt !== undefined ? { tokenSetAt: connection.tokenSetAt } : {}),
+    ...(connection.webhookSecretSetAt !== undefined
+      ? { webhookSecretSetAt: connection.webhookSecretSetAt }
+      : {}),
+    ...(connection.lastTest !== undefined
+      ? {
+          lastTest: {
+            at: connection.lastTest.at,
+            ok: connection.lastTest.ok,
+            summary: connection.lastTest.summary,
+          },
+        }
+      : {}),
+    ...(connection.removingSince !== undefined ? { removingSince: connection.removingSince } : {}),
   };
   return connection.kind === 'sentry'
     ? { ...common, kind: 'sentry', region: connection.region, organizationSlug: connection.organizationSlug }

@@ -104,6 +104,27 @@ describe('connections', () => {
     expect(runtime.kvs.size).toBe(0);
   });
 
+  it('records when each secret was set, keeps the time of the one not changed, forgets a removed one', async () => {
+    const first = await saveConnection(sentryConnection(), { token: 't1', webhookSecret: 'w1' });
+    expect(first).toMatchObject({ tokenSetAt: first.updatedAt, webhookSecretSetAt: first.updatedAt });
+
+    const later = new Date('2026-02-01T00:00:00.000Z');
+    const rotated = await setConnectionSecrets('sentry-us', { token: 't2' }, later);
+    expect(rotated).toMatchObject({ tokenSetAt: later.toISOString(), webhookSecretSetAt: first.updatedAt });
+
+    // A record passed in cannot claim a time: the stored one stays.
+    const renamed = await saveConnection({
+      ...rotated,
+      label: 'Renamed',
+      tokenSetAt: '1999-01-01T00:00:00Z',
+    });
+    expect(renamed.tokenSetAt).toBe(later.toISOString());
+
+    const cleared = await setConnectionSecrets('sentry-us', { webhookSecret: null }, later);
+    expect(cleared.webhookSecretSetAt).toBeUndefined();
+    expect(cleared.hasWebhookSecret).toBe(false);
+  });
+
   it('lists connections across pages', async () => {
     for (let index = 0; index < 23; index++)
       await saveConnection(sentryConnection(`c${String(index).padStart(2, '0')}`));

@@ -21,6 +21,10 @@ const baseFields = {
   hasWebhookSecret: z.boolean(),
   createdAt: z.string(),
   updatedAt: z.string(),
+  tokenSetAt: z.string().optional(),
+  webhookSecretSetAt: z.string().optional(),
+  lastTest: z.strictObject({ at: z.string(), ok: z.boolean(), summary: z.string() }).optional(),
+  removingSince: z.string().optional(),
 };
 
 // strictObject: a record carrying any other field (a token, say) is refused, not stored.
@@ -77,11 +81,31 @@ async function writeSecrets(connectionId: string, secrets: ConnectionSecrets): P
   }
 }
 
+/** When each secret was set: the record's updatedAt for a secret this save changes, absent once removed. */
+function secretTimes(
+  record: Connection,
+  previous: Connection | undefined,
+  update: ConnectionSecretsUpdate,
+  stored: ConnectionSecrets,
+): Pick<Connection, 'tokenSetAt' | 'webhookSecretSetAt'> {
+  const time = (field: 'token' | 'webhookSecret', before: string | undefined): string | undefined => {
+    if (stored[field] === undefined) return undefined;
+    return update[field] !== undefined ? record.updatedAt : before;
+  };
+  const times: Pick<Connection, 'tokenSetAt' | 'webhookSecretSetAt'> = {};
+  const tokenSetAt = time('token', previous?.tokenSetAt);
+  const webhookSecretSetAt = time('webhookSecret', previous?.webhookSecretSetAt);
+  if (tokenSetAt !== undefined) times.tokenSetAt = tokenSetAt;
+  if (webhookSecretSetAt !== undefined) times.webhookSecretSetAt = webhookSecretSetAt;
+  return times;
+}
+
 /**
  * Creates or replaces a connection. `secrets` (optional) changes the token and webhook
- * secret; the hasToken / hasWebhookSecret flags in `connection` are ignored and set from
- * what is stored. The secret is written before the record, so a record never claims a
- * token that is not there.
+ * secret; the hasToken / hasWebhookSecret flags and the times the secrets were set
+ * (tokenSetAt / webhookSecretSetAt: the record's updatedAt when this save sets a secret,
+ * else the stored record's) are ignored in `connection` and follow what is stored. The
+ * secret is written before the record, so a record never claims a token that is not there.
  */
 export async function saveConnection(
   connection: Connection,
@@ -89,15 +113,18 @@ export async function saveConnection(
 ): Promise<Connection> {
   const parsed = parseConnection(connection);
   const key = connectionKey(parsed.id);
+  const previous = await kvs.get<Connection>(key);
   let stored = await getConnectionSecrets(parsed.id);
   if (secrets.token !== undefined || secrets.webhookSecret !== undefined) {
     stored = mergeSecrets(stored, secrets);
     await writeSecrets(parsed.id, stored);
   }
+  const { tokenSetAt: _token, webhookSecretSetAt: _secret, ...rest } = parsed;
   const record: Connection = {
-    ...parsed,
+    ...rest,
     hasToken: stored.token !== undefined,
     hasWebhookSecret: stored.webhookSecret !== undefined,
+    ...secretTimes(parsed, previous, secrets, stored),
   };
   await kvs.set(key, record);
   return record;

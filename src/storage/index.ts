@@ -17,6 +17,7 @@ export {
   type PageRequest,
 } from './kvs-helpers';
 export * from './connections';
+export * from './connection-data';
 export * from './products';
 export * from './mappings';
 export * from './links';

@@ -132,6 +132,28 @@ export const connectionPrefix = (): string => 'conn:';
 export const connectionSecretKey = (connectionId: string): string =>
   buildKey('secret:conn', ['connection id', connectionId]);
 
+/**
+ * The prefixes under which data of one connection is filed, each named for what it holds: what
+ * removing the connection removes with it (the product mappings and links that name it are records of
+ * their own, found by their content).
+ */
+export const connectionDataPrefixes = (connectionId: string) => {
+  const id: Component = ['connection id', connectionId];
+  return {
+    sentrySnapshots: buildPrefix('snap:sentry', id),
+    sentryProjectSnapshots: buildPrefix('snap:sentry-project', id),
+    sonarSnapshots: buildPrefix('snap:sonar', id),
+    sentryHistory: buildPrefix('hist:sentry-project', id),
+    sonarHistory: buildPrefix('hist:sonar-project', id),
+    sentrySyncState: buildPrefix('syncstate:sentry', id),
+    sonarSyncState: buildPrefix('syncstate:sonarcloud', id),
+    sentryMappingIndex: buildPrefix('mapidx:sentry', id),
+    sonarMappingIndex: buildPrefix('mapidx:sonar', id),
+    sentryHealthTallies: buildPrefix('health:sentry', id),
+    jiraWorkTallies: buildPrefix('health:jira', id),
+  } as const;
+};
+
 // ---------------------------------------------------------------- products
 export const productKey = (productId: string): string => buildKey('product', ['product id', productId]);
 export const productPrefix = (): string => 'product:';
@@ -159,6 +181,8 @@ export const sonarProjectIndexKey = (connectionId: string, projectKey: string, b
 // ---------------------------------------------------------------- links (both directions)
 export const sentryLinkKey = (sentryIssueId: string, jiraIssueId: string): string =>
   buildKey('link:sentry', ['Sentry issue id', sentryIssueId], ['Jira issue id', jiraIssueId]);
+/** Every Sentry-side link record of the installation. */
+export const allSentryLinksPrefix = (): string => 'link:sentry:';
 export const sentryLinkPrefix = (sentryIssueId: string): string =>
   buildPrefix('link:sentry', ['Sentry issue id', sentryIssueId]);
 export const jiraLinkKey = (jiraIssueId: string, sentryIssueId: string): string =>
@@ -332,3 +356,13 @@ export function claimKey(purpose: string, ...ids: string[]): string {
   return buildKey(`claim:${purpose}`, ...ids.map((id, index): Component => [`claim id #${index + 1}`, id]));
 }
 export const claimPrefix = (): string => 'claim:';
+/** The prefix of the claims `claimKey(purpose, ...ids, ...)` builds, e.g. one connection's claims. */
+export function claimPrefixOf(purpose: string, ...ids: string[]): string {
+  if (!CLAIM_PURPOSE.test(purpose)) {
+    throw new StorageValidationError(`The claim purpose "${purpose}" is not lower-case words joined by '-'.`);
+  }
+  return buildPrefix(
+    `claim:${purpose}`,
+    ...ids.map((id, index): Component => [`claim id #${index + 1}`, id]),
+  );
+}
