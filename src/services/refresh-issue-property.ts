@@ -30,14 +30,21 @@ export interface RefreshIssuePropertyOptions {
   /** The Jira client that reads and writes the property; the app's own by default. */
   jira?: Pick<JiraClient, 'getIssueProperty' | 'setIssueProperty'>;
   now?: () => Date;
+  /** Leave out the links of this connection (it is being removed: its links go right after). */
+  ignoreLinksOf?: string;
 }
 
 /** Writes after which the summary still moved on are retried this many times in all. */
 const MAX_WRITES_PER_REFRESH = 3;
 
 /** The summary of what is linked to the Jira issue now: one prefix query, one batched snapshot read. */
-export async function computeLinkedSentrySummary(jiraIssueId: string): Promise<SentryIssuePropertyValue> {
-  const links = await listLinksOfJiraIssue(jiraIssueId);
+export async function computeLinkedSentrySummary(
+  jiraIssueId: string,
+  ignoreLinksOf?: string,
+): Promise<SentryIssuePropertyValue> {
+  const links = (await listLinksOfJiraIssue(jiraIssueId)).filter(
+    (link) => ignoreLinksOf === undefined || link.connectionId !== ignoreLinksOf,
+  );
   const snapshots = await getSentrySnapshots(
     links.map((link) => ({ connectionId: link.connectionId, issueId: link.sentryIssueId })),
   );
@@ -75,14 +82,14 @@ export async function refreshIssueProperty(
   const now = options.now ?? (() => new Date());
 
   let previous = await currentValue(jiraIssueId, jira, now());
-  let next = await computeLinkedSentrySummary(jiraIssueId);
+  let next = await computeLinkedSentrySummary(jiraIssueId, options.ignoreLinksOf);
   let writes = 0;
   while (propertyChanged(previous, next) && writes < MAX_WRITES_PER_REFRESH) {
     await jira.setIssueProperty(jiraIssueId, SENTRY_ISSUE_PROPERTY_KEY, next);
     await recordWrittenIssueProperty(jiraIssueId, next, now());
     writes += 1;
     previous = next;
-    next = await computeLinkedSentrySummary(jiraIssueId);
+    next = await computeLinkedSentrySummary(jiraIssueId, options.ignoreLinksOf);
   }
   return { written: writes > 0 };
 }

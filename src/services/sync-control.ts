@@ -10,6 +10,7 @@ import {
   getConnection,
   getSyncLogEntry,
   saveConnection,
+  StorageConflictError,
   StorageNotFoundError,
   StorageValidationError,
 } from '../storage';
@@ -39,6 +40,13 @@ async function requireConnection(connectionId: string): Promise<Connection> {
 
 async function setPaused(connectionId: string, paused: boolean, now: Date): Promise<Connection> {
   const connection = await requireConnection(connectionId);
+  if (!paused && connection.removingSince !== undefined) {
+    // A removal pauses the connection so nothing writes its data again while it is taken away.
+    throw new StorageConflictError(
+      `The connection "${connection.label}" is being removed: finish removing it instead of resuming it.`,
+      'connectionId',
+    );
+  }
   if (connection.paused === paused) return connection;
   return saveConnection({ ...connection, paused, updatedAt: now.toISOString() });
 }

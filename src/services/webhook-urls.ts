@@ -54,6 +54,14 @@ function instructionsFor(connection: Connection): string {
   );
 }
 
+/** One connection's webhook URL and where to paste it (shown when the connection is added). */
+export async function getWebhookUrlOf(
+  connection: Connection,
+): Promise<{ url: string; instructions: string }> {
+  const base = await webTrigger.getUrl(WEBHOOK_MODULE_KEYS[connection.kind]);
+  return { url: webhookUrlFor(base, connection.id), instructions: instructionsFor(connection) };
+}
+
 export async function getWebhookUrls(): Promise<WebhookUrlsView> {
   const [connections, sentryUrl, sonarUrl] = await Promise.all([
     listConnections(),

@@ -44,7 +44,8 @@ export function statsSeries(
   return out;
 }
 
-export function serializeOrganization(org: SentryOrganization): Json {
+/** `access`: the scopes of the token that asked (Sentry lists the requester's own scopes there). */
+export function serializeOrganization(org: SentryOrganization, access: readonly string[]): Json {
   return {
     id: org.id,
     slug: org.slug,
@@ -60,7 +61,7 @@ export function serializeOrganization(org: SentryOrganization): Json {
     allowMemberProjectCreation: true,
     allowSuperuserAccess: false,
     features: ['issue-stream-performance', 'event-attachments'],
-    access: ['org:read', 'project:read', 'event:read'],
+    access: [...access],
   };
 }
 

@@ -300,7 +300,7 @@ export class SentrySimulator extends SimulatedService {
     if (rest === '') {
       allow('GET');
       need(SCOPES_ORG_READ);
-      return jsonResponse(serializeOrganization(org));
+      return jsonResponse(serializeOrganization(org, grant.scopes));
     }
     if (rest === 'projects/') {
       allow('GET');

@@ -17,13 +17,17 @@ import {
 import { getWebhookUrls, type WebhookUrlsView } from '../../services/webhook-urls';
 import { KVS_QUERY_PAGE_MAX, listSyncLogPage } from '../../storage';
 import { defineProductResolvers } from './admin-products';
+import { defineConnectionResolvers } from './admin-connections';
 import { defineResolver, noPayload } from './define';
 
 const resolver = new Resolver();
 
-defineResolver(resolver, 'getConnections', noPayload, async (): Promise<ConnectionsView> => ({
-  connections: await listReadableConnections(),
-}));
+/** The connections, readable fields only (flags and times for secrets, never a value); Jira admins only. */
+defineResolver(resolver, 'getConnections', noPayload, async (_input, context): Promise<ConnectionsView> => {
+  await requireGlobalAdmin(context.accountId);
+  return { connections: await listReadableConnections() };
+});
+defineConnectionResolvers(resolver);
 
 // Products, their mappings and bulk assignment.
 defineProductResolvers(resolver);

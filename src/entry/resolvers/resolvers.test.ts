@@ -278,7 +278,12 @@ describe('project page resolver', () => {
 });
 
 describe('project settings resolver', () => {
-  it('shows the default status mapping until one is saved, then the saved one', async () => {
+  it('shows the default status mapping until one is saved, then the saved one, to a project admin only', async () => {
+    const refused = await invoke('project-settings-fn', 'getProjectSettings', {}, projectContext('10001'));
+    expect(refused).toMatchObject({ ok: false, error: { code: 'forbidden' } });
+    runtime.setJiraHandler(
+      createMinimalJira({ userPermissions: { [accountId]: ['ADMINISTER_PROJECTS'] } }).handler,
+    );
     const before = data(
       await invoke<ProjectSettingsView>(
         'project-settings-fn',
@@ -305,7 +310,15 @@ describe('project settings resolver', () => {
 });
 
 describe('admin resolver', () => {
-  it('lists connections with hasToken and never a secret', async () => {
+  it('lists connections with hasToken and never a secret, for a Jira admin only', async () => {
+    const refused = await invoke<ConnectionsView>(
+      'admin-fn',
+      'getConnections',
+      {},
+      { type: 'jira:adminPage' },
+    );
+    expect(refused).toMatchObject({ ok: false, error: { code: 'forbidden' } });
+    runtime.setJiraHandler(createMinimalJira({ userPermissions: { [accountId]: ['ADMINISTER'] } }).handler);
     const result = await invoke<ConnectionsView>(
       'admin-fn',
       'getConnections',
