@@ -170,8 +170,8 @@ async function main(): Promise<void> {
       rows,
     );
     console.log(
-      '\nThe scheduled trigger pushes at most 400 project jobs a minute, a first sync counting 4 (the rest travel in\n' +
-        'fan-out jobs delayed by whole minutes). Invocation times are wall time with 16 consumers sharing one process.\n' +
+      '\nThe scheduled trigger pushes at most 400 events a minute, a first sync counting 4 (the rest travel in\n' +
+        'fan-out events, 70 s apart). Invocation times are wall time with 16 consumers sharing one process.\n' +
         "KVS units are the emulator's metering (each call's request or response size in 10 KB units), the maximum over\n" +
         'any sliding minute of the runtime clock. BENCH_PROJECTS / BENCH_ISSUES change the size.',
     );

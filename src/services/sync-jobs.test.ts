@@ -8,6 +8,7 @@ import {
   paceProjectJobs,
   parseSyncJob,
   PROJECT_JOBS_PER_MINUTE,
+  SHARE_SPACING_SECONDS,
   type ProjectJob,
   type ScheduledJob,
   type SentryProjectJob,
@@ -67,7 +68,12 @@ describe('paceProjectJobs', () => {
     const { now, fanOuts, carried } = events(paceProjectJobs('run-1', jobs, { perMinute: 400 }));
     expect(now.length + fanOuts.length).toBe(400);
     expect(now.every((entry) => entry.delayInSeconds === undefined)).toBe(true);
-    expect(fanOuts.map((entry) => entry.delayInSeconds)).toEqual([60, 120]);
+    // A little over a minute apart, so a limit counted over any 60 s never sees two shares.
+    expect(fanOuts.map((entry) => entry.delayInSeconds)).toEqual([
+      SHARE_SPACING_SECONDS,
+      2 * SHARE_SPACING_SECONDS,
+    ]);
+    expect(SHARE_SPACING_SECONDS).toBeGreaterThan(60);
     expect(carried).toHaveLength(1_000 - now.length);
     expect(new Set([...now.map((entry) => entry.job), ...carried])).toEqual(new Set(jobs));
   });
@@ -93,16 +99,16 @@ describe('paceProjectJobs', () => {
     const { now, fanOuts } = events(scheduled);
     expect(now).toHaveLength(9);
     const last = fanOuts[fanOuts.length - 1];
-    // Minute 20 of the run: 300 s now, then one hop of 900 s.
-    expect(last?.delayInSeconds).toBe(20 * 60 - 900);
+    // The 20th share: the remainder now, then one hop of 900 s.
+    expect(last?.delayInSeconds).toBe(20 * SHARE_SPACING_SECONDS - 900);
     expect(last?.job).toMatchObject({ kind: 'fan-out', waitSeconds: 900 });
-    // Minutes 1..20, each reached by hops of at most 900 s, the shortest first.
+    // Shares 1..20, each reached by hops of at most 900 s, the shortest first.
     const minutes = fanOuts.map((entry) => {
       const wait = entry.job.kind === 'fan-out' ? entry.job.waitSeconds : -1;
       expect(entry.delayInSeconds).toBeGreaterThan(0);
       expect(entry.delayInSeconds).toBeLessThanOrEqual(900);
       expect(wait % 900).toBe(0);
-      return ((entry.delayInSeconds ?? 0) + wait) / 60;
+      return ((entry.delayInSeconds ?? 0) + wait) / SHARE_SPACING_SECONDS;
     });
     expect(minutes).toEqual(Array.from({ length: 20 }, (_, index) => index + 1));
   });

@@ -34,6 +34,11 @@ export const MAX_DELAY_SECONDS = 900;
  * for continuations, retries and webhook follow-ups.
  */
 export const PROJECT_JOBS_PER_MINUTE = 400;
+/**
+ * Seconds between the shares of a run. Over a minute: pushing a share takes a moment, and a limit
+ * counted over any 60 s would otherwise still see the end of the previous share.
+ */
+export const SHARE_SPACING_SECONDS = 70;
 /** A fan-out event stays this far under the per-event limit. */
 const FAN_OUT_EVENT_BYTES = MAX_EVENT_BYTES - 4 * 1024;
 
@@ -269,8 +274,8 @@ export const FIRST_SYNC_WEIGHT = 4;
  * Paces project jobs under the per-minute event budget (weighted: a first sync counts
  * FIRST_SYNC_WEIGHT times, to keep KVS writes under their quota too). The first minute's share
  * is pushed now, together with the fan-out events that carry each later minute's share (split by
- * bytes): they count against the first minute too. Each fan-out event, delivered at the start of
- * its minute, pushes its share.
+ * bytes): they count against the first minute too. Each fan-out event, delivered when its share is
+ * due (SHARE_SPACING_SECONDS apart), pushes its share.
  */
 export function paceProjectJobs(
   runId: string,
@@ -286,7 +291,9 @@ export function paceProjectJobs(
   // The fan-out events pushed now take room from the first minute, which can change their number: settle it.
   for (let round = 0; round < 8; round += 1) {
     const [first = [], ...later] = packMinutes(jobs, weightOf, firstCapacity, perMinute);
-    const fanOuts = later.flatMap((share, index) => fanOutEvents(runId, share, (index + 1) * 60));
+    const fanOuts = later.flatMap((share, index) =>
+      fanOutEvents(runId, share, (index + 1) * SHARE_SPACING_SECONDS),
+    );
     scheduled = [...first.map((job) => ({ job })), ...fanOuts];
     const room = Math.max(0, perMinute - fanOuts.length);
     if (weightOfMinute(first) <= room || first.length <= 1 || firstCapacity === room) break;
