@@ -586,6 +586,21 @@ describe('parseRuleInput', () => {
     expect(result.errors.join('\n')).toContain(message);
   });
 
+  it('names the field of each problem', () => {
+    const result = parseRuleInput({
+      ...valid,
+      name: '',
+      conditions: [{ source: 'sentry', kind: 'events-at-least', count: -5, window: '24h' }],
+      action: { ...valid.action, labels: ['ok', 'not ok'] },
+    });
+    if (result.ok) throw new Error('expected a refusal');
+    expect(result.fields).toEqual({
+      name: 'name cannot be empty',
+      'conditions.0.count': 'the event count must be at least 1',
+      'action.labels.1': 'a label cannot contain spaces',
+    });
+  });
+
   it('reports every problem at once', () => {
     const result = parseRuleInput({
       scope: { productId: 'p' },

@@ -582,17 +582,24 @@ export const ruleInputSchema = z
 
 export type RuleInput = z.infer<typeof ruleInputSchema>;
 
-export type RuleInputParseResult = { ok: true; value: RuleInput } | { ok: false; errors: string[] };
+export type RuleInputParseResult =
+  | { ok: true; value: RuleInput }
+  | {
+      ok: false;
+      errors: string[];
+      /** Per input path ('trigger.count', 'conditions.0.level', 'action.labels.1'), the first problem. */
+      fields: Record<string, string>;
+    };
 
 /** Validates a rule sent by the settings page; errors name the field and what to change. */
 export function parseRuleInput(input: unknown): RuleInputParseResult {
   const result = ruleInputSchema.safeParse(input);
   if (result.success) return { ok: true, value: result.data };
-  return {
-    ok: false,
-    errors: result.error.issues.map((issue) => {
-      const path = issue.path.map(String).join('.');
-      return path && !issue.message.startsWith(path) ? `${path}: ${issue.message}` : issue.message;
-    }),
-  };
+  const fields: Record<string, string> = {};
+  const errors = result.error.issues.map((issue) => {
+    const path = issue.path.map(String).join('.');
+    if (path && fields[path] === undefined) fields[path] = issue.message;
+    return path && !issue.message.startsWith(path) ? `${path}: ${issue.message}` : issue.message;
+  });
+  return { ok: false, errors, fields };
 }

@@ -79,6 +79,8 @@ export interface ProjectSettingsView extends ProjectProductsView {
   statusMapping: StatusMapping;
   /** True while no mapping is saved for this project and the defaults apply. */
   statusMappingIsDefault: boolean;
+  /** SonarCloud project names by `${connectionId}:${projectKey}`, for the mapped projects synced so far. */
+  sonarProjectNames: Record<string, string>;
 }
 
 export interface SentryProjectIssuesView {

@@ -17,6 +17,8 @@ import {
   getSonarSnapshots,
   listSentrySnapshotsOfProjectPage,
 } from '../storage';
+import { sentryIssueSummary } from '../domain/adf';
+import { sonarIssueSummary } from './create-jira-issue-from-sonar';
 import { getProjectRule, validateProjectRule } from './rule-settings';
 import { ruleFiredClaimKey } from './run-rules';
 
@@ -26,7 +28,8 @@ export const DRY_RUN_MAX_ITEMS = 2_000;
 export const DRY_RUN_MAX_MATCHES = 200;
 
 export interface DryRunView {
-  matches: Array<DryRunMatch & { alreadyFired: boolean }>;
+  /** Each match, with whether the rule already fired for it, and the summary of the Jira issue it would create. */
+  matches: Array<DryRunMatch & { alreadyFired: boolean; summary: string }>;
   /** Matches in all (may exceed the matches returned). */
   matchCount: number;
   /** Items of the rule's source that were evaluated. */
@@ -114,15 +117,19 @@ export async function dryRunRuleInScope(
   );
   const matches = await Promise.all(
     shown.map(async (match) => {
-      if (options.checkFired === false) return { ...match, alreadyFired: false };
       const snapshot = bySnapshot.get(match.itemId);
-      if (!snapshot) return { ...match, alreadyFired: false };
+      const summary = !snapshot
+        ? match.label
+        : 'projectKey' in snapshot
+          ? sonarIssueSummary(rule, snapshot)
+          : sentryIssueSummary(snapshot);
+      if (options.checkFired === false || !snapshot) return { ...match, alreadyFired: false, summary };
       const item =
         'projectKey' in snapshot
           ? { source: 'sonarcloud' as const, current: snapshot }
           : { source: 'sentry' as const, current: snapshot };
       const claim = await getClaim(ruleFiredClaimKey(rule, item));
-      return { ...match, alreadyFired: claim !== undefined };
+      return { ...match, alreadyFired: claim !== undefined, summary };
     }),
   );
   return {

@@ -6,6 +6,8 @@
 import { randomUUID } from 'node:crypto';
 import type { AutomationRule } from '../domain/model';
 import { parseRuleInput, type RuleInput } from '../domain/rules';
+import { listRuleCreations, type RuleCreations } from './rules/rule-creations';
+import { ruleActionProblems } from './rules/rule-options';
 import {
   deleteRule,
   findProductIdsForJiraProject,
@@ -17,11 +19,15 @@ import {
   StorageValidationError,
 } from '../storage';
 
+type ActionChecker = Parameters<typeof ruleActionProblems>[2];
+
 export interface ProjectRulesView {
   /** The rules that create issues in this project, newest first. */
   rules: AutomationRule[];
   /** The products this project belongs to: the scopes a rule saved here may use besides the project itself. */
   products: Array<{ id: string; name: string }>;
+  /** Per rule id, the Jira issues the rule has created, newest first. */
+  created: Record<string, RuleCreations>;
 }
 
 async function projectProducts(jiraProjectId: string): Promise<Array<{ id: string; name: string }>> {
@@ -35,12 +41,11 @@ async function projectProducts(jiraProjectId: string): Promise<Array<{ id: strin
 
 export async function listProjectRules(jiraProjectId: string): Promise<ProjectRulesView> {
   const [rules, products] = await Promise.all([listRules(), projectProducts(jiraProjectId)]);
-  return {
-    rules: rules
-      .filter((rule) => rule.action.jiraProjectId === jiraProjectId)
-      .sort((a, b) => b.createdAt.localeCompare(a.createdAt) || a.id.localeCompare(b.id)),
-    products,
-  };
+  const own = rules
+    .filter((rule) => rule.action.jiraProjectId === jiraProjectId)
+    .sort((a, b) => b.createdAt.localeCompare(a.createdAt) || a.id.localeCompare(b.id));
+  const created = await Promise.all(own.map(async (rule) => [rule.id, await listRuleCreations(rule.id)]));
+  return { rules: own, products, created: Object.fromEntries(created) as Record<string, RuleCreations> };
 }
 
 /** The rule, when it belongs to this project; a clear error otherwise. */
@@ -58,8 +63,13 @@ export async function getProjectRule(jiraProjectId: string, ruleId: string): Pro
 /** Validates a rule sent by the page (zod, via parseRuleInput) and checks it fits this project. */
 export async function validateProjectRule(jiraProjectId: string, input: unknown): Promise<RuleInput> {
   const parsed = parseRuleInput(input);
-  if (!parsed.ok)
-    throw new StorageValidationError(`The rule was not saved: ${parsed.errors.join('; ')}.`, 'rule');
+  if (!parsed.ok) {
+    throw new StorageValidationError(
+      `The rule was not saved: ${parsed.errors.join('; ')}.`,
+      'rule',
+      parsed.fields,
+    );
+  }
   const rule = parsed.value;
   if (rule.action.jiraProjectId !== jiraProjectId) {
     throw new StorageValidationError(
@@ -86,13 +96,27 @@ export async function validateProjectRule(jiraProjectId: string, input: unknown)
   return rule;
 }
 
-/** Creates a rule, or replaces one of this project's rules (its id and createdAt are kept). */
+/**
+ * Creates a rule, or replaces one of this project's rules (its id and createdAt are kept). Its action
+ * must fit what Jira lets the app create in the project (issue type, priority, labels, components).
+ */
 export async function saveProjectRule(
   jiraProjectId: string,
   input: unknown,
   now: Date = new Date(),
+  jira?: ActionChecker,
 ): Promise<AutomationRule> {
   const value = await validateProjectRule(jiraProjectId, input);
+  const problems = await ruleActionProblems(jiraProjectId, value.action, jira);
+  if (Object.keys(problems).length > 0) {
+    throw new StorageValidationError(
+      `The rule was not saved: ${Object.entries(problems)
+        .map(([field, problem]) => `${field}: ${problem}`)
+        .join('; ')}.`,
+      Object.keys(problems)[0],
+      problems,
+    );
+  }
   const existing = value.id ? await getRule(value.id) : undefined;
   if (existing && existing.action.jiraProjectId !== jiraProjectId) {
     throw new StorageValidationError(

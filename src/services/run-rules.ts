@@ -65,6 +65,17 @@ export function ruleFiredClaimKey(rule: Pick<AutomationRule, 'id'>, item: RuleSo
 }
 
 /**
+ * Where ruleFiredClaimKey keeps one rule's claims: `readable` begins every readable key; a digest key
+ * is `digest` followed by a SHA-256 in hex and nothing else.
+ */
+export function ruleFiredClaimPrefixes(ruleId: string): { readable: string; digest: string } {
+  return {
+    readable: `${claimKey('rule-fired', 'rule', ruleId)}:`,
+    digest: `${claimKey('rule-fired', ruleId)}:`,
+  };
+}
+
+/**
  * The enabled rules of `source` whose scope covers the product (and its Jira projects). The rules are
  * read first: with none enabled for the source, the product is not looked up at all.
  */

@@ -7,9 +7,15 @@
 import { z } from 'zod';
 import { jiraAsUser, type JiraClient } from '../clients/jira';
 import type { StatusMapping } from '../domain/model';
+import {
+  describeStatusMapping,
+  statusMappingWarnings,
+  type StatusMappingWarning,
+} from '../domain/status-classes';
 import { classifyJiraStatus, DONE_CATEGORY, type JiraStatusRef } from '../domain/status-mapping';
 import {
   defaultStatusMapping,
+  deleteStatusMapping,
   getStatusMapping,
   saveStatusMapping,
   StorageValidationError,
@@ -29,6 +35,10 @@ export interface StatusMappingSettingsView {
   isDefault: boolean;
   /** Every status of the project's workflows (all issue types), each once, in Jira's order. */
   statuses: ProjectStatusOption[];
+  /** What the mapping does, in sentences with status names. */
+  inWords: string[];
+  /** Choices that treat a "not fixed" status (Won't Do, Duplicate...) as fixed. */
+  warnings: StatusMappingWarning[];
 }
 
 type StatusReader = Pick<JiraClient, 'getProjectStatuses'>;
@@ -61,6 +71,20 @@ function describe(mapping: StatusMapping, statuses: readonly JiraStatusRef[]): P
   });
 }
 
+function settingsView(
+  mapping: StatusMapping,
+  isDefault: boolean,
+  statuses: readonly JiraStatusRef[],
+): StatusMappingSettingsView {
+  return {
+    mapping,
+    isDefault,
+    statuses: describe(mapping, statuses),
+    inWords: describeStatusMapping(mapping, statuses),
+    warnings: statusMappingWarnings(mapping, statuses),
+  };
+}
+
 export async function getStatusMappingSettings(
   jiraProjectId: string,
   jira: StatusReader = jiraAsUser(),
@@ -69,8 +93,20 @@ export async function getStatusMappingSettings(
     getStatusMapping(jiraProjectId),
     readProjectStatuses(jiraProjectId, jira),
   ]);
-  const mapping = saved ?? defaultStatusMapping(jiraProjectId);
-  return { mapping, isDefault: saved === undefined, statuses: describe(mapping, statuses) };
+  return settingsView(saved ?? defaultStatusMapping(jiraProjectId), saved === undefined, statuses);
+}
+
+/** Drops the project's saved mapping: the defaults apply again. */
+export async function resetStatusMappingSettings(
+  jiraProjectId: string,
+  jira: StatusReader = jiraAsUser(),
+): Promise<StatusMappingSettingsView> {
+  await deleteStatusMapping(jiraProjectId);
+  return settingsView(
+    defaultStatusMapping(jiraProjectId),
+    true,
+    await readProjectStatuses(jiraProjectId, jira),
+  );
 }
 
 const statusId = z.string().regex(/^\d{1,18}$/, { error: 'must be a Jira status id (digits only)' });
@@ -152,11 +188,18 @@ export async function saveStatusMappingSettings(
   };
   const problems = statusMappingProblems(mapping, statuses);
   if (problems.length > 0) {
+    // Problems begin with the field they are about ("doneStatusId: ..."), which the page shows them beside.
+    const fields: Record<string, string> = {};
+    for (const problem of problems) {
+      const field = /^(\w+): /.exec(problem)?.[1] ?? 'resolvedStatusIds';
+      fields[field] ??= problem.replace(/^\w+: /, '');
+    }
     throw new StorageValidationError(
       `The status mapping was not saved: ${problems.join('; ')}.`,
       'statusMapping',
+      fields,
     );
   }
   await saveStatusMapping(mapping);
-  return { mapping, isDefault: false, statuses: describe(mapping, statuses) };
+  return settingsView(mapping, false, statuses);
 }

@@ -1,5 +1,5 @@
 import { createTestRuntime, type LocalForgeRuntime } from '../../sandbox/runtime';
-import { claimOnce, completeClaim, getClaim, releaseClaim } from './claims';
+import { claimOnce, completeClaim, getClaim, listClaimsPage, releaseClaim } from './claims';
 import { claimKey } from './keys';
 
 let runtime: LocalForgeRuntime;
@@ -51,5 +51,20 @@ describe('claimOnce', () => {
     await expect(claimOnce('product:p1')).rejects.toThrow(/not a claim key/);
     await expect(claimOnce(key, { ttlSeconds: 0 })).rejects.toThrow(/ttlSeconds/);
     expect(runtime.kvs.size).toBe(0);
+  });
+});
+
+describe('listClaimsPage', () => {
+  it('lists the claims under a prefix with their keys, and refuses a prefix outside the claims', async () => {
+    await claimOnce(claimKey('rule-fired', 'rule', 'r1', 'a'));
+    await claimOnce(claimKey('rule-fired', 'rule', 'r1', 'b'));
+    await claimOnce(claimKey('rule-fired', 'rule', 'r10', 'c'));
+    const page = await listClaimsPage(`${claimKey('rule-fired', 'rule', 'r1')}:`);
+    expect(page.items.map((item) => item.key)).toEqual([
+      'claim:rule-fired:rule:r1:a',
+      'claim:rule-fired:rule:r1:b',
+    ]);
+    expect(page.items[0]?.value.state).toBe('claimed');
+    await expect(listClaimsPage('rule:')).rejects.toThrow(/not a claim key prefix/);
   });
 });

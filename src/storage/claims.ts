@@ -9,7 +9,7 @@
 import { kvs } from '@forge/kvs';
 import { StorageValidationError } from './errors';
 import { assertValidKey, claimPrefix } from './keys';
-import { setIfAbsent } from './kvs-helpers';
+import { queryPage, setIfAbsent, type KeyedValue, type Page, type PageRequest } from './kvs-helpers';
 
 export interface ClaimRecord {
   claimedAt: string;
@@ -80,4 +80,18 @@ export async function completeClaim(
 /** Gives a claim back after its action failed, so a later attempt can claim it. */
 export async function releaseClaim(key: string): Promise<void> {
   await kvs.delete(checkClaimKey(key));
+}
+
+/** One page of the claims whose keys begin with `prefix` (itself a claim key prefix), in key order. */
+export async function listClaimsPage(
+  prefix: string,
+  request: PageRequest = {},
+): Promise<Page<KeyedValue<ClaimRecord>>> {
+  if (!prefix.startsWith(claimPrefix())) {
+    throw new StorageValidationError(
+      `"${prefix}" is not a claim key prefix: it must begin with "claim:".`,
+      'prefix',
+    );
+  }
+  return queryPage<ClaimRecord>(prefix, request);
 }

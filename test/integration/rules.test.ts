@@ -11,6 +11,7 @@ import type {
 } from '../../src/domain/model';
 import type { ResolverResult } from '../../src/domain/views';
 import type { DryRunView } from '../../src/services/dry-run-rule';
+import type { ProjectRulesView } from '../../src/services/rule-settings';
 import { onSentryIssueChanged } from '../../src/services/on-sentry-issue-changed';
 import { onSonarProjectChanged } from '../../src/services/on-sonar-project-changed';
 import { recordSentryIssue } from '../../src/services/record-sentry-snapshot';
@@ -466,11 +467,60 @@ describe('dry run', () => {
     const before = data(await invokeSettings<DryRunView>('dryRunRule', { ruleId: saved.id }));
     expect(before.matchCount).toBe(2);
 
+    expect(before.matches.find((match) => match.itemId === snapshots[0]?.id)?.summary).toBe(
+      snapshots[0]?.title,
+    );
+    expect(data(await invokeSettings<ProjectRulesView>('listRules', {})).created[saved.id]).toEqual({
+      issues: [],
+      more: false,
+    });
+
     data(await invokeSettings('setRuleEnabled', { id: saved.id, enabled: true }));
     await recordSentryIssue({ ...snapshots[0]!, events24h: 77 }, webhook);
     const after = data(await invokeSettings<DryRunView>('dryRunRule', { ruleId: saved.id }));
     expect(after.matches.find((match) => match.itemId === snapshots[0]?.id)?.alreadyFired).toBe(true);
     expect(after.matches.find((match) => match.itemId === snapshots[1]?.id)?.alreadyFired).toBe(false);
+
+    // The settings page lists what the rule created, by Jira key.
+    const [link] = await ruleLinks(saved.id, snapshots[0]!.id);
+    const created = data(await invokeSettings<ProjectRulesView>('listRules', {})).created[saved.id];
+    expect(created?.issues).toEqual([
+      {
+        jiraIssueId: link?.jiraIssueId,
+        jiraIssueKey: expect.stringMatching(/^SHOP-\d+$/),
+        createdAt: expect.any(String),
+      },
+    ]);
+    expect(world.jira.issue(created?.issues[0]?.jiraIssueKey ?? '').summary).toBe(snapshots[0]?.title);
+  });
+
+  it('a rule with conditions (AND) previews and fires only where every condition holds', async () => {
+    const busyError = pick(0, { level: 'error', events24h: 500 });
+    const quietError = pick(1, { level: 'error', events24h: 3 });
+    const busyInfo = pick(2, { level: 'info', events24h: 900 });
+    for (const snapshot of [busyError, quietError, busyInfo]) {
+      await recordSentryIssue(snapshot, { trigger: 'schedule' });
+    }
+    const draft = {
+      name: 'Busy errors',
+      scope: { productId: PRODUCT_ID },
+      trigger: { source: 'sentry', kind: 'level-at-least', level: 'error' },
+      conditions: [{ source: 'sentry', kind: 'events-at-least', count: 100, window: '24h' }],
+      action: { jiraProjectId: SHOP_PROJECT_ID, issueTypeId: '10004' },
+      enabled: true,
+    };
+    const preview = data(await invokeSettings<DryRunView>('dryRunRule', { rule: draft }));
+    expect(preview.matches.map((match) => match.itemId)).toEqual([busyError.id]);
+    expect(preview.matches[0]?.reason).toBe('level error is at or above error and 500 events in 24h ≥ 100');
+
+    const saved = data(await invokeSettings<AutomationRule>('saveRule', { rule: draft }));
+    expect(saved.conditions).toEqual(draft.conditions);
+    for (const snapshot of [busyError, quietError, busyInfo]) {
+      await recordSentryIssue({ ...snapshot, lastSeen: '2026-02-03T00:00:00.000Z' }, webhook);
+    }
+    expect(await ruleLinks(saved.id, busyError.id)).toHaveLength(1);
+    expect(await ruleLinks(saved.id, quietError.id)).toHaveLength(0);
+    expect(await ruleLinks(saved.id, busyInfo.id)).toHaveLength(0);
   });
 
   it('a SonarCloud rule’s dry run evaluates the stored branches of its scope', async () => {

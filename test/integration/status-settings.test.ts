@@ -6,6 +6,7 @@ import { JIRA_DEMO_USERS } from '../../sandbox/simulators/jira';
 import type { AutomationRule, StatusMapping } from '../../src/domain/model';
 import type { ResolverResult } from '../../src/domain/views';
 import type { ProjectRulesView } from '../../src/services/rule-settings';
+import type { RuleOptionsView } from '../../src/services/rules/rule-options';
 import type { StatusMappingSettingsView } from '../../src/services/sync-status-settings';
 import { getRule, getStatusMapping, listRules } from '../../src/storage';
 import { PRODUCT_ID, SHOP_PROJECT_ID, startStatusWorld, STATUS, type StatusWorld } from './status-kit';
@@ -43,9 +44,12 @@ const draftRule = {
 
 describe('permissions', () => {
   const calls: Array<[string, unknown]> = [
+    ['getProjectSettings', {}],
     ['getStatusMapping', {}],
     ['saveStatusMapping', { regressionPolicy: 'create-new' }],
+    ['resetStatusMapping', {}],
     ['listRules', {}],
+    ['getRuleOptions', {}],
     ['saveRule', { rule: draftRule }],
     ['setRuleEnabled', { id: 'r1', enabled: false }],
     ['deleteRule', { id: 'r1' }],
@@ -71,6 +75,28 @@ describe('permissions', () => {
     await invoke('saveRule', { rule: draftRule }, JIRA_DEMO_USERS.viewer);
     expect(await getStatusMapping(SHOP_PROJECT_ID)).toBeUndefined();
     expect(await listRules()).toEqual([]);
+  });
+
+  it('a refused reset, switch or delete leaves the saved mapping and rule as they were', async () => {
+    data(await invoke('saveStatusMapping', { regressionPolicy: 'none' }));
+    const rule = data(await invoke<AutomationRule>('saveRule', { rule: draftRule }));
+    const mappingBefore = await getStatusMapping(SHOP_PROJECT_ID);
+    for (const [key, payload] of [
+      ['resetStatusMapping', {}],
+      ['setRuleEnabled', { id: rule.id, enabled: false }],
+      ['deleteRule', { id: rule.id }],
+      ['saveRule', { rule: { ...draftRule, id: rule.id, name: 'Hijacked' } }],
+    ] as const) {
+      const result = await invoke(key, payload, JIRA_DEMO_USERS.developer);
+      expect(result).toMatchObject({ ok: false, error: { code: 'forbidden' } });
+    }
+    expect(await getStatusMapping(SHOP_PROJECT_ID)).toEqual(mappingBefore);
+    expect(await getRule(rule.id)).toEqual(rule);
+  });
+
+  it('a Jira admin may open and change the settings', async () => {
+    const view = await invoke<StatusMappingSettingsView>('getStatusMapping', {}, JIRA_DEMO_USERS.admin);
+    expect(view.ok).toBe(true);
   });
 });
 
@@ -116,6 +142,41 @@ describe('status mapping', () => {
     expect(await getStatusMapping(SHOP_PROJECT_ID)).toMatchObject({
       regressionPolicy: 'create-new',
       commentOnSentryChange: true,
+    });
+  });
+
+  it('warns in words that the defaults resolve Sentry issues for Won’t Do and Duplicate', async () => {
+    const view = data(await invoke<StatusMappingSettingsView>('getStatusMapping', {}));
+    expect(view.warnings.map((warning) => warning.statusId)).toEqual([STATUS.wontDo, STATUS.duplicate]);
+    expect(view.inWords[0]).toBe(
+      "Moving a Jira issue to 'Done', 'Won't Do' and 'Duplicate' resolves its Sentry issues (every status in the Done category).",
+    );
+    const archived = data(
+      await invoke<StatusMappingSettingsView>('saveStatusMapping', {
+        archivedStatusIds: [STATUS.wontDo, STATUS.duplicate],
+      }),
+    );
+    expect(archived.warnings).toEqual([]);
+  });
+
+  it('saves the regression policy "do nothing", and a reset brings the defaults back', async () => {
+    const saved = data(
+      await invoke<StatusMappingSettingsView>('saveStatusMapping', { regressionPolicy: 'none' }),
+    );
+    expect(saved.inWords).toContain(
+      'When Sentry reports a regression on a closed Jira issue, nothing happens in Jira.',
+    );
+    expect((await getStatusMapping(SHOP_PROJECT_ID))?.regressionPolicy).toBe('none');
+    const reset = data(await invoke<StatusMappingSettingsView>('resetStatusMapping', {}));
+    expect(reset).toMatchObject({ isDefault: true, mapping: { regressionPolicy: 'reopen' } });
+    expect(await getStatusMapping(SHOP_PROJECT_ID)).toBeUndefined();
+  });
+
+  it('names the field of a refused choice', async () => {
+    const result = await invoke('saveStatusMapping', { doneStatusId: STATUS.inProgress });
+    expect(result).toMatchObject({
+      ok: false,
+      error: { fields: { doneStatusId: expect.stringContaining("'In Progress' is open work") as unknown } },
     });
   });
 
@@ -230,6 +291,61 @@ describe('rules', () => {
     const overwrite = await invoke('saveRule', { rule: { ...draftRule, id: theirs.id } });
     expect(overwrite).toMatchObject({ ok: false, error: { code: 'invalid-input' } });
     expect((await getRule(theirs.id))?.action.jiraProjectId).toBe('10002');
+  });
+
+  it('offers the issue types, priorities and labels Jira allows in this project', async () => {
+    const options = data(await invoke<RuleOptionsView>('getRuleOptions', {}));
+    expect(options.problem).toBeNull();
+    expect(options.issueTypes.map((type) => type.name)).toEqual(['Task', 'Bug']);
+    expect(options.issueTypes[1]).toMatchObject({
+      id: '10004',
+      acceptsLabels: true,
+      blockingFields: [],
+      priorities: [
+        { id: '1', name: 'Highest' },
+        { id: '2', name: 'High' },
+        { id: '3', name: 'Medium' },
+        { id: '4', name: 'Low' },
+        { id: '5', name: 'Lowest' },
+      ],
+    });
+    const labelled = world.jira.issueKeys().map((key) => world.jira.issue(key));
+    const shopLabels = [
+      ...new Set(labelled.filter((issue) => issue.projectKey === 'SHOP').flatMap((issue) => issue.labels)),
+    ].sort((a, b) => a.localeCompare(b));
+    expect(shopLabels.length).toBeGreaterThan(0);
+    expect(options.labels).toEqual(shopLabels);
+  });
+
+  it('refuses an action Jira would not accept, beside its field, and saves nothing', async () => {
+    const unknownType = await invoke('saveRule', {
+      rule: { ...draftRule, action: { ...draftRule.action, issueTypeId: '999' } },
+    });
+    expect(unknownType).toMatchObject({
+      ok: false,
+      error: {
+        code: 'invalid-input',
+        fields: { 'action.issueTypeId': expect.stringContaining('pick one of: Task, Bug') as unknown },
+      },
+    });
+    const badPriority = await invoke('saveRule', {
+      rule: { ...draftRule, action: { ...draftRule.action, priorityId: '77' } },
+    });
+    expect(badPriority).toMatchObject({
+      ok: false,
+      error: { fields: { 'action.priorityId': expect.stringContaining('Highest, High') as unknown } },
+    });
+    const negative = await invoke('saveRule', {
+      rule: {
+        ...draftRule,
+        trigger: { source: 'sentry', kind: 'events-at-least', count: -5, window: '24h' },
+      },
+    });
+    expect(negative).toMatchObject({
+      ok: false,
+      error: { fields: { 'trigger.count': 'the event count must be at least 1' } },
+    });
+    expect(await listRules()).toEqual([]);
   });
 
   it('a dry run takes either a saved rule or a draft, not both', async () => {

@@ -1,19 +1,21 @@
 // Resolver of the project settings page (function project-settings-fn).
-// The Jira project comes from context.extension only.
+// The Jira project comes from context.extension only, and every definition, reads included, first
+// checks that the caller administers that project or is a Jira admin.
 import Resolver from '@forge/resolver';
 import { z } from 'zod';
 import { dryRunProjectRule } from '../../services/dry-run-rule';
 import { getProjectSettings } from '../../services/get-project-settings';
-import { NotFoundError } from '../../clients/http';
-import { ForbiddenError, requireProjectAdmin } from '../../services/permissions';
+import { requireProjectSettingsAccess } from '../../services/permissions';
 import {
   deleteProjectRule,
   listProjectRules,
   saveProjectRule,
   setProjectRuleEnabled,
 } from '../../services/rule-settings';
+import { getRuleOptions } from '../../services/rules/rule-options';
 import {
   getStatusMappingSettings,
+  resetStatusMappingSettings,
   saveStatusMappingSettings,
   statusMappingInputSchema,
 } from '../../services/sync-status-settings';
@@ -22,29 +24,18 @@ import { defineResolver, noPayload } from './define';
 
 const resolver = new Resolver();
 
-defineResolver(resolver, 'getProjectSettings', noPayload, (_input, context) =>
-  getProjectSettings(requireProjectId(context)),
-);
-
-// Status sync and automation rules: every definition below acts for the project in context.extension
-// only, and only for a caller who administers that project.
+/** The project in context, once the caller is known to administer it (or Jira). */
 async function adminProject(context: InvocationContext): Promise<string> {
   const projectId = requireProjectId(context);
-  try {
-    await requireProjectAdmin(context.accountId, projectId);
-  } catch (error) {
-    // Jira answers 404 to "my permissions" in a project the caller cannot even browse.
-    if (error instanceof NotFoundError) {
-      throw new ForbiddenError(
-        `You need the Jira permission ADMINISTER_PROJECTS to change Product Health's settings of Jira project ${projectId}; ask a Jira admin to grant it.`,
-      );
-    }
-    throw error;
-  }
+  await requireProjectSettingsAccess(context.accountId, projectId);
   return projectId;
 }
 
 const ruleIdSchema = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, { error: 'must be a rule id' });
+
+defineResolver(resolver, 'getProjectSettings', noPayload, async (_input, context) =>
+  getProjectSettings(await adminProject(context)),
+);
 
 defineResolver(resolver, 'getStatusMapping', noPayload, async (_input, context) =>
   getStatusMappingSettings(await adminProject(context)),
@@ -54,8 +45,17 @@ defineResolver(resolver, 'saveStatusMapping', statusMappingInputSchema, async (i
   saveStatusMappingSettings(await adminProject(context), input),
 );
 
+defineResolver(resolver, 'resetStatusMapping', noPayload, async (_input, context) =>
+  resetStatusMappingSettings(await adminProject(context)),
+);
+
 defineResolver(resolver, 'listRules', noPayload, async (_input, context) =>
   listProjectRules(await adminProject(context)),
+);
+
+/** Issue types, priorities, components and labels a rule may use in this project, from Jira. */
+defineResolver(resolver, 'getRuleOptions', noPayload, async (_input, context) =>
+  getRuleOptions(await adminProject(context)),
 );
 
 /** The rule is checked in full by parseRuleInput (zod) in the service, which names every field to fix. */
