@@ -1,5 +1,7 @@
 // HTML of the sandbox: the index of surfaces, and each surface's built page with the bridge shim and
 // a thin Jira-like bar injected (no iframe: the page is the document, as in Forge's own iframe).
+import fs from 'node:fs';
+import path from 'node:path';
 import type { Surface } from './surfaces';
 
 export type ColorMode = 'light' | 'dark';
@@ -27,6 +29,24 @@ export const DARK_TOKENS_CSS = `html[data-color-mode="dark"] {
   --ds-background-information: #1C2B41; --ds-text-information: #85B8FF;
   --ds-background-discovery: #2B273F; --ds-text-discovery: #B8ACF6;
 }`;
+
+/**
+ * Every token of Atlassian's dark theme, as Jira loads it when a page calls view.theme.enable(), from
+ * @atlaskit/tokens (the Atlaskit components read tokens beyond the short list above). Empty if the
+ * package moves the file; the short list still applies.
+ */
+function atlassianDarkThemeCss(): string {
+  try {
+    const tokens = path.dirname(require.resolve('@atlaskit/tokens/package.json'));
+    const file = path.join(tokens, 'dist', 'cjs', 'artifacts', 'themes', 'atlassian-dark.js');
+    // The module only exports the stylesheet as one string literal.
+    const literal = /exports\.default = ("(?:[^"\\]|\\.)*")/.exec(fs.readFileSync(file, 'utf8'))?.[1];
+    return literal ? (JSON.parse(literal) as string) : '';
+  } catch {
+    return '';
+  }
+}
+const ATLASSIAN_DARK_THEME_CSS = atlassianDarkThemeCss();
 
 const SANDBOX_CHROME_CSS = `
 .sbx-bar { display: flex; flex-wrap: wrap; align-items: center; gap: 8px 16px; padding: 8px 16px;
@@ -255,7 +275,7 @@ export function renderSurfacePage(input: SurfacePageInput): string {
     invokeUrl: '/api/invoke',
     query: input.query,
     colorMode: input.colorMode,
-    darkTokensCss: DARK_TOKENS_CSS,
+    darkTokensCss: DARK_TOKENS_CSS + ATLASSIAN_DARK_THEME_CSS,
   };
   // Before the page's own (module, hence deferred) scripts: @forge/bridge reads __bridge when it loads.
   const head = `<base href="/resources/${encodeURIComponent(surface.resource)}/">
