@@ -17,6 +17,12 @@ export interface MappedSonarProjectView extends SonarProjectRef {
   connectionLabel: string;
 }
 
+/** One project to map to a product or unmap from it, as picked from a list. */
+export type MappingTarget =
+  | { kind: 'jira'; jiraProjectId: string }
+  | { kind: 'sentry'; connectionId: string; projectId: string; projectSlug: string }
+  | { kind: 'sonarcloud'; connectionId: string; projectKey: string; branch: string };
+
 /** What one product maps to, with names to show. */
 export interface ProductMappingView {
   productId: string;

@@ -3,7 +3,7 @@
 // A project is checked against its remote system before it is mapped, so a stale or typed id
 // never lands in storage.
 import type { ProductMapping } from '../../domain/model';
-import type { ProductMappingView } from '../../domain/product-views';
+import type { MappingTarget, ProductMappingView } from '../../domain/product-views';
 import {
   DEFAULT_SONAR_BRANCH,
   getProduct,
@@ -20,11 +20,6 @@ import {
   requireSonarBranch,
   type RemoteListClients,
 } from './remote-project-lists';
-
-export type MappingTarget =
-  | { kind: 'jira'; jiraProjectId: string }
-  | { kind: 'sentry'; connectionId: string; projectId: string; projectSlug: string }
-  | { kind: 'sonarcloud'; connectionId: string; projectKey: string; branch: string };
 
 const emptyMapping = (productId: string): ProductMapping => ({
   productId,
