@@ -49,6 +49,7 @@ import {
   type ClaimRecord,
 } from '../storage';
 import { sentryClientForConnection } from './link-find-sentry-issue';
+import { recordLinkedJiraWork } from './health/jira-work';
 import { recordSentryIssues } from './record-sentry-snapshot';
 import { noteIssuePropertyWritten, refreshIssueProperty } from './refresh-issue-property';
 
@@ -367,7 +368,7 @@ class Creation {
   }
 
   private async linkAndRefresh(jiraIssueId: string, jiraIssueKey: string): Promise<void> {
-    await linkIssues(
+    const { link } = await linkIssues(
       {
         sentryIssueId: this.input.sentryIssueId,
         jiraIssueId,
@@ -378,6 +379,15 @@ class Creation {
       this.now(),
     );
     await completeClaim(this.key, { jiraIssueId, jiraIssueKey, linked: 'true' });
+    const snapshot = await getSentrySnapshot(this.input.connectionId, this.input.sentryIssueId);
+    if (snapshot) {
+      // A rule or a regression created it: "created automatically" in product health; a person's click is not.
+      const problem = await recordLinkedJiraWork(
+        { link, snapshot, automatic: this.input.origin !== 'manual' },
+        this.now(),
+      );
+      if (problem) console.warn(problem);
+    }
     try {
       await refreshIssueProperty(jiraIssueId);
     } catch (error) {

@@ -9,6 +9,7 @@ import type { IssueLink, SentryConnection, SentryIssueSnapshot } from '../domain
 import { sentrySnapshotFromApi } from '../domain/snapshots';
 import { getSentrySnapshot, linkIssues } from '../storage';
 import { findSentryIssue, parseReferenceOrThrow, sentryClientForConnection } from './link-find-sentry-issue';
+import { recordLinkedJiraWork } from './health/jira-work';
 import { recordSentryIssues } from './record-sentry-snapshot';
 import { refreshIssueProperty } from './refresh-issue-property';
 
@@ -86,6 +87,12 @@ export async function linkSentryIssue(
     },
     now(),
   );
+  // Linking an existing Jira issue is a person's choice, never "created automatically".
+  const healthProblem = await recordLinkedJiraWork(
+    { link, snapshot: recorded.results[0]?.next ?? snapshot, automatic: false },
+    now(),
+  );
+  if (healthProblem) warnings.push(healthProblem);
 
   let propertyWritten = false;
   try {

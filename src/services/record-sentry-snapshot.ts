@@ -17,6 +17,7 @@ import {
   type HistorySeries,
 } from '../storage';
 import type { ChangeContext } from './change-context';
+import { updateSentryHealthTallies } from './health/sentry-tallies';
 import { onSentryIssueChanged } from './on-sentry-issue-changed';
 import { createSentryReactionReads } from './sentry-reaction-reads';
 import { errorInWords, logSyncRun } from './sync-log-writer';
@@ -68,7 +69,8 @@ export async function recordSentryIssue(
 
 /**
  * The batch form used by sync: one batched read of the stored snapshots, one transaction per 12
- * changed snapshots, one history write per project touched. Reactions run after the save, one
+ * changed snapshots, one history write per project touched, one batched read and write of the projects'
+ * health tallies. Reactions run after the save, one
  * issue at a time; a failing reaction is reported, never stops the others.
  */
 export async function recordSentryIssues(
@@ -103,6 +105,7 @@ export async function recordSentryIssues(
   if (changedResults.length > 0) {
     await saveSentrySnapshots(changedResults.map((result) => result.next));
     await addToProjectHistory(changedResults, now);
+    await updateSentryHealthTallies(changedResults, now);
   }
 
   const reactionErrors: string[] = [];

@@ -16,6 +16,7 @@ import { RemoteRequestError } from '../clients/http';
 import { buildSentryStatusComment } from '../domain/adf';
 import type { IssueLink, SentryIssueSnapshot, StatusMapping, SyncTrigger } from '../domain/model';
 import {
+  DONE_CATEGORY,
   isEcho,
   jiraActionForSentryChange,
   sentryChangeKind,
@@ -33,6 +34,7 @@ import {
 } from '../storage';
 import type { ChangeContext } from './change-context';
 import { createJiraIssueFromSentry } from './create-jira-issue-from-sentry';
+import { recordJiraStatusOfLinks } from './health/jira-work';
 import { retryRuleAction } from './run-rules';
 import { errorInWords } from './sync-log-writer';
 import { retryStatusToSentry } from './sync-status-to-sentry';
@@ -206,6 +208,8 @@ async function applyToJira(input: ApplyInput): Promise<JiraStatusSyncOutcome> {
 
   let outcome: JiraStatusSyncOutcome;
   let jiraStatusId = issue.status.id;
+  // What the app now knows of the Jira issue's state, for product health: read (unless it moved it).
+  let seenStatus = { done: issue.status.categoryKey === DONE_CATEGORY, observedOnly: true };
   switch (decision.action) {
     case 'none':
       outcome = { jiraIssueId, result: 'unchanged', message: `${issue.key}: ${decision.reason}` };
@@ -226,6 +230,7 @@ async function applyToJira(input: ApplyInput): Promise<JiraStatusSyncOutcome> {
         );
       }
       jiraStatusId = decision.toStatus.id;
+      seenStatus = { done: decision.toStatus.categoryKey === DONE_CATEGORY, observedOnly: false };
       outcome = {
         jiraIssueId,
         result: 'changed',
@@ -274,6 +279,8 @@ async function applyToJira(input: ApplyInput): Promise<JiraStatusSyncOutcome> {
     lastSyncedSentryStatus: snapshot.status,
     lastSyncedJiraStatusId: jiraStatusId,
   });
+  // Jira sends no event for the app's own transitions (ignoreSelf): record the state here.
+  await recordJiraStatusOfLinks([link], { jiraIssueId, ...seenStatus });
   if (mapping.commentOnSentryChange && outcome.result !== 'echo') {
     try {
       await jira.addComment(

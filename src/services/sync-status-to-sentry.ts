@@ -17,6 +17,7 @@ import type {
   SyncTrigger,
 } from '../domain/model';
 import {
+  DONE_CATEGORY,
   isJiraEcho,
   isSentryChangeInEffect,
   sentryStatusForTarget,
@@ -31,6 +32,7 @@ import {
   listLinksOfJiraIssue,
   updateLinkSyncState,
 } from '../storage';
+import { recordJiraStatusOfLinks } from './health/jira-work';
 import { recordSentryIssue } from './record-sentry-snapshot';
 import { sentryClientFor } from './sync-clients';
 import { errorInWords } from './sync-log-writer';
@@ -184,6 +186,13 @@ export async function syncStatusToSentry(
   const links = await listLinksOfJiraIssue(change.jiraIssueId);
   if (links.length === 0) return [];
   const trigger = options.trigger ?? 'jira-event';
+  // Product health counts open linked Jira work and how long it took to get done. A failure to record
+  // it is left for the next change: the status sync matters more.
+  await recordJiraStatusOfLinks(
+    links,
+    { jiraIssueId: change.jiraIssueId, done: change.to.categoryKey === DONE_CATEGORY, observedOnly: false },
+    options.now?.() ?? new Date(),
+  );
   const mapping = await getStatusMappingOrDefault(change.jiraProjectId);
   const decision = sentryTargetForJiraChange(mapping, change);
   const jiraIssueLabel = change.jiraIssueKey ?? `Jira issue ${change.jiraIssueId}`;

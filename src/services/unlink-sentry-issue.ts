@@ -1,5 +1,6 @@
 /** Removes the link between a Sentry issue and a Jira issue, and updates the Jira issue's JQL summary. */
-import { unlinkIssues } from '../storage';
+import { getLink, unlinkIssues } from '../storage';
+import { recordUnlinkedJiraWork } from './health/jira-work';
 import { refreshIssueProperty } from './refresh-issue-property';
 
 export interface UnlinkSentryIssueResult {
@@ -14,16 +15,27 @@ export async function unlinkSentryIssue(input: {
   sentryIssueId: string;
   jiraIssueId: string;
 }): Promise<UnlinkSentryIssueResult> {
+  const link = await getLink(input.sentryIssueId, input.jiraIssueId);
   const removed = await unlinkIssues(input.sentryIssueId, input.jiraIssueId);
+  const healthProblem =
+    removed && link
+      ? await recordUnlinkedJiraWork({
+          sentryIssueId: input.sentryIssueId,
+          jiraIssueId: input.jiraIssueId,
+          connectionId: link.connectionId,
+        })
+      : null;
+  const healthWarnings = healthProblem ? [healthProblem] : [];
   try {
     // Refresh even when nothing was removed: it costs no Jira call when the summary is already right.
     const { written } = await refreshIssueProperty(input.jiraIssueId);
-    return { removed, propertyWritten: written, warnings: [] };
+    return { removed, propertyWritten: written, warnings: healthWarnings };
   } catch (error) {
     return {
       removed,
       propertyWritten: false,
       warnings: [
+        ...healthWarnings,
         `The link was removed, but the Jira issue's Sentry summary (used by JQL) could not be updated: ` +
           `${error instanceof Error ? error.message : String(error)} It is written again on the next change.`,
       ],
