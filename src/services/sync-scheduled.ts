@@ -1,10 +1,11 @@
 /**
  * The scheduled sync (the safety net behind webhooks): enqueues one job per mapped project, paced
  * under Forge's event quota, pushes again what Forge refused earlier for a limit, rolls the products'
- * daily history up, and keeps the sync log bounded. The projects sync in their own queue
- * invocations; this run does no remote call itself.
+ * daily history up, computes every product's health (and its daily point), and keeps the sync log
+ * bounded. The projects sync in their own queue invocations; this run does no remote call itself.
  */
 import { pruneSyncLog } from '../storage';
+import { refreshProductHealth, type HealthPassSummary } from './health/refresh-product-health';
 import { repushDeferred, type RepushSummary } from './queue-push';
 import { FIRST_SYNC_WEIGHT, paceProjectJobs, pushSyncJobs } from './sync-jobs';
 import { planProjectJobs } from './sync-planner';
@@ -26,6 +27,7 @@ export interface ScheduledSyncSummary {
   repushed: RepushSummary;
   skipped: { paused: number; backingOff: number; unusable: number };
   productsWithHistory: number;
+  health: HealthPassSummary;
   prunedLogEntries: number;
 }
 
@@ -45,8 +47,9 @@ export async function runScheduledSyncNow(
   const repushed = await repushDeferred(
     outcome.deferredEvents > 0 ? 0 : EVENTS_PER_RUN_MINUTE - outcome.pushedEvents,
   );
-  const [history, prunedLogEntries] = await Promise.all([
+  const [history, health, prunedLogEntries] = await Promise.all([
     rollUpProductHistory(plan.mappings, now),
+    refreshProductHealth(plan.mappings, now),
     pruneSyncLog(),
   ]);
   return {
@@ -61,6 +64,7 @@ export async function runScheduledSyncNow(
     repushed,
     skipped: plan.skipped,
     productsWithHistory: history.products,
+    health,
     prunedLogEntries,
   };
 }

@@ -6,4 +6,5 @@ export * from './model';
 export * from './record';
 export * from './rollup';
 export * from './sentry-tally';
+export * from './views';
 export * from './weights';

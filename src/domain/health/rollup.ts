@@ -100,6 +100,10 @@ export function rollUpHealth(members: readonly RollUpMember[], weights: HealthWe
     score: member.assessment.score,
     share: totalWeight === 0 ? 0 : weight / totalWeight,
   }));
+  // Most important first, then by name: the order pages list them in.
+  summary.sort(
+    (a, b) => PRIORITY_WEIGHTS[b.priority] - PRIORITY_WEIGHTS[a.priority] || a.name.localeCompare(b.name),
+  );
   const only = members.length === 1 ? members[0] : undefined;
   if (only) return { ...only.assessment, members: summary };
 

@@ -1,0 +1,233 @@
+// Product health end to end on the local Forge runtime: the scheduled sync syncs Sentry and SonarCloud
+// projects from the simulators, the health pass (part of the scheduled run) builds each project's tally
+// and each product's record, and the page services read them in a constant number of KVS calls.
+import { buildSentryTally } from '../../src/domain/health/sentry-tally';
+import type { ProductHealthRecord } from '../../src/domain/health/record';
+import {
+  getProductHealth,
+  getProjectHealth,
+  getProductHealthHistory,
+} from '../../src/services/health/get-product-health';
+import { refreshProductHealth } from '../../src/services/health/refresh-product-health';
+import { updateHealthWeights } from '../../src/services/health/health-weights';
+import {
+  createProduct,
+  getSentryHealthTallies,
+  listProductMappings,
+  listSentrySnapshotsOfProject,
+  productHealthKey,
+  productHealthPointKey,
+  setProductMapping,
+} from '../../src/storage';
+import { recordSentryIssues } from '../../src/services/record-sentry-snapshot';
+import {
+  addSentryConnection,
+  addSonarConnection,
+  DEMO_PROJECTS,
+  drain,
+  runSchedule,
+  SENTRY_CONNECTION_ID,
+  SONAR_CONNECTION_ID,
+  startSyncWorld,
+  type SyncWorld,
+} from './sync-kit';
+import { kvs } from '@forge/kvs';
+
+const SHOP = '10000';
+let world: SyncWorld;
+
+async function mapShop(): Promise<void> {
+  await createProduct({ id: 'shop', name: 'Shop', priority: 'high' });
+  await createProduct({ id: 'checkout', name: 'Checkout', parentId: 'shop', priority: 'critical' });
+  await createProduct({ id: 'blog', name: 'Blog', parentId: 'shop', priority: 'low' });
+  await setProductMapping('checkout', {
+    jiraProjectIds: [SHOP],
+    sentryProjects: [{ connectionId: SENTRY_CONNECTION_ID, ...DEMO_PROJECTS.backend }],
+    sonarProjects: [{ connectionId: SONAR_CONNECTION_ID, projectKey: 'acme_backend', branch: 'main' }],
+  });
+  await setProductMapping('blog', {
+    jiraProjectIds: [],
+    sentryProjects: [{ connectionId: SENTRY_CONNECTION_ID, ...DEMO_PROJECTS.web }],
+    sonarProjects: [],
+  });
+}
+
+async function kvsOperations<T>(work: () => Promise<T>): Promise<{ result: T; operations: number }> {
+  const before = world.runtime.kvs.counters.operations;
+  const result = await work();
+  return { result, operations: world.runtime.kvs.counters.operations - before };
+}
+
+/** Syncs every mapped project: the scheduled run queues the jobs, the consumers run them. */
+async function syncAll(): Promise<void> {
+  await runSchedule(world.runtime);
+  await drain(world.runtime);
+}
+
+beforeEach(async () => {
+  world = startSyncWorld();
+  await addSentryConnection();
+  await addSonarConnection();
+  await mapShop();
+});
+
+describe('product health from synced data', () => {
+  it('before the first sync each part says why it has no score; after it, every product has a grade', async () => {
+    await runSchedule(world.runtime);
+    const before = await getProductHealth('checkout');
+    expect(before?.status).toBe('ready');
+    expect(before?.parts?.runtime).toMatchObject({
+      status: 'no-data',
+      message: expect.stringMatching(/not been synced yet/),
+    });
+    expect(before?.parts?.quality).toMatchObject({
+      status: 'no-data',
+      message: expect.stringMatching(/No SonarCloud analysis/),
+    });
+    expect(before?.score).toBeNull();
+
+    await drain(world.runtime);
+    await runSchedule(world.runtime);
+    const checkout = await getProductHealth('checkout');
+    expect(checkout?.parts?.runtime.status).toBe('scored');
+    expect(checkout?.parts?.quality.status).toBe('scored');
+    expect(checkout?.parts?.resolution).toMatchObject({ status: 'no-data' });
+    expect(checkout?.grade).toMatch(/^(A\+|A|B|C|D|F)$/);
+    expect(checkout?.reasons.length).toBeGreaterThan(0);
+    expect(checkout?.recommendations.length).toBeGreaterThan(0);
+
+    // The tally the pass built equals one counted from every snapshot of the project.
+    const snapshots = await listSentrySnapshotsOfProject(
+      SENTRY_CONNECTION_ID,
+      DEMO_PROJECTS.backend.projectId,
+    );
+    expect(snapshots.length).toBeGreaterThan(0);
+    const [tally] = [
+      ...(
+        await getSentryHealthTallies([
+          { connectionId: SENTRY_CONNECTION_ID, projectId: DEMO_PROJECTS.backend.projectId },
+        ])
+      ).values(),
+    ];
+    const counted = buildSentryTally(
+      SENTRY_CONNECTION_ID,
+      DEMO_PROJECTS.backend.projectId,
+      snapshots,
+      new Date(),
+    );
+    expect(tally?.lastSeen).toEqual(counted.lastSeen);
+    expect(tally?.firstSeen).toEqual(counted.firstSeen);
+
+    // Shop rolls up Checkout (critical, 4) and Blog (low, 1); it maps nothing itself.
+    const shop = await getProductHealth('shop');
+    const blog = await getProductHealth('blog');
+    expect(shop?.members.map((member) => [member.productId, member.share])).toEqual([
+      ['checkout', 0.8],
+      ['blog', 0.2],
+    ]);
+    expect(shop?.score).toBe(Math.round(0.8 * (checkout?.score ?? 0) + 0.2 * (blog?.score ?? 0)));
+  });
+
+  it('reads a product in one KVS call and a Jira project in two, however many issues there are', async () => {
+    await syncAll();
+    await runSchedule(world.runtime);
+    const product = await kvsOperations(() => getProductHealth('checkout'));
+    expect(product.operations).toBe(1);
+    const project = await kvsOperations(() => getProjectHealth(SHOP));
+    expect(project.operations).toBe(2);
+    expect(project.result).toMatchObject({
+      status: 'ready',
+      score: product.result?.score,
+      grade: product.result?.grade,
+    });
+  });
+
+  it('a Jira project mapping a product and its parent counts the child once, inside the parent', async () => {
+    await setProductMapping('shop', { jiraProjectIds: [SHOP], sentryProjects: [], sonarProjects: [] });
+    await syncAll();
+    await runSchedule(world.runtime);
+    const project = await getProjectHealth(SHOP);
+    const shop = await getProductHealth('shop');
+    expect(project.members.map((member) => member.productId)).toEqual(['shop']);
+    expect(project.score).toBe(shop?.score);
+  });
+
+  it('keeps the tally current as issues change, between passes', async () => {
+    await syncAll();
+    await runSchedule(world.runtime);
+    const ref = { connectionId: SENTRY_CONNECTION_ID, projectId: DEMO_PROJECTS.backend.projectId };
+    const snapshots = await listSentrySnapshotsOfProject(ref.connectionId, ref.projectId);
+    const unresolved = snapshots.filter(
+      (snapshot) => snapshot.status === 'unresolved' && snapshot.level !== 'info',
+    );
+    const target = unresolved[0];
+    if (!target) throw new Error('the demo backend project has no unresolved issue');
+    await recordSentryIssues([{ ...target, status: 'resolved', updatedAt: new Date().toISOString() }], {
+      trigger: 'manual',
+    });
+    const [tally] = [...(await getSentryHealthTallies([ref])).values()];
+    const now = await listSentrySnapshotsOfProject(ref.connectionId, ref.projectId);
+    const counted = buildSentryTally(ref.connectionId, ref.projectId, now, new Date());
+    expect(tally?.lastSeen).toEqual(counted.lastSeen);
+  });
+
+  it('writes a record only when the health changed, and new weights change it on the next pass', async () => {
+    await syncAll();
+    const mappings = await listProductMappings();
+    const first = await refreshProductHealth(mappings);
+    expect(first).toMatchObject({
+      products: 3,
+      recordsWritten: 3,
+      dailyPoints: 3,
+      talliesRebuilt: 2,
+      rebuildsLeft: 0,
+    });
+    const again = await refreshProductHealth(mappings);
+    expect(again).toMatchObject({ recordsWritten: 0, dailyPoints: 0, talliesRebuilt: 0 });
+    await updateHealthWeights({ runtime: 100, quality: 0, resolution: 0 }, 'admin');
+    expect((await refreshProductHealth(mappings)).recordsWritten).toBe(3);
+    const record = await kvs.get<ProductHealthRecord>(productHealthKey('checkout'));
+    expect(record?.weights).toEqual({ runtime: 100, quality: 0, resolution: 0 });
+    expect(record?.health.score).toBe(
+      record?.health.parts.runtime.status === 'scored' ? record.health.parts.runtime.score : null,
+    );
+  });
+});
+
+describe('daily health history', () => {
+  const DAY_MS = 86_400_000;
+
+  it('one point per product and day, a trend against 7 days ago, and points expire on their own after 90 days', async () => {
+    await syncAll();
+    const mappings = await listProductMappings();
+    const start = new Date(world.runtime.clock.now());
+    const dayAt = (days: number) => new Date(start.getTime() + days * DAY_MS);
+    await refreshProductHealth(mappings, dayAt(0));
+    const firstScore = (await getProductHealth('checkout', dayAt(0)))?.score ?? 0;
+    for (let day = 1; day <= 7; day++) {
+      world.runtime.clock.advance(DAY_MS);
+      expect((await refreshProductHealth(mappings, dayAt(day))).dailyPoints).toBe(3);
+    }
+    const history = await getProductHealthHistory('checkout', 90, dayAt(7));
+    expect(history).toHaveLength(8);
+    expect(history[0]?.values).toMatchObject({ score: firstScore });
+    expect(Object.keys(history[0]?.values ?? {}).sort()).toEqual(['quality', 'runtime', 'score']);
+    // A week later the 24 h counts of the synced issues have lapsed: the score moved, and the trend says so.
+    const view = await getProductHealth('checkout', dayAt(7));
+    const change = (view?.score ?? 0) - firstScore;
+    expect(view?.trend).toEqual({
+      since: history[0]?.date,
+      previousScore: firstScore,
+      change,
+      direction: change > 2 ? 'up' : change < -2 ? 'down' : 'flat',
+    });
+
+    // Ninety days after the first point it is still stored; a day later KVS has expired it.
+    const firstKey = productHealthPointKey('checkout', history[0]?.date ?? '');
+    world.runtime.clock.advance(83 * DAY_MS);
+    expect(await kvs.get(firstKey)).toBeDefined();
+    world.runtime.clock.advance(DAY_MS + 60_000);
+    expect(await kvs.get(firstKey)).toBeUndefined();
+    expect(await kvs.get(productHealthPointKey('checkout', history[1]?.date ?? ''))).toBeDefined();
+  });
+});
