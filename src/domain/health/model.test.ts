@@ -143,6 +143,35 @@ describe('health model: worked examples', () => {
     expect(health).toMatchObject({ score: 88, grade: 'B' });
   });
 
+  it("the README's worked example: runtime 40, quality 71, resolution 99, score 64, grade D", () => {
+    const health = assessHealth({
+      sentry: {
+        mappedProjects: 1,
+        facts: sentry({
+          fatal: [3, 1240, 5000],
+          users24h: 1240,
+          events24h: 5000,
+          users14d: 3000,
+          events14d: 40_000,
+          newIssues: 3,
+        }),
+      },
+      sonar: { mappedBranches: 1, snapshots: [sonar({ coverage: '61' }, 'ERROR', [coverageCondition])] },
+      jira: { openAgesDays: [2], resolutionDays: [], createdThisWeek: 0, doneThisWeek: 0 },
+      weights: DEFAULT_HEALTH_WEIGHTS,
+    });
+    expect(
+      [health.parts.runtime, health.parts.quality, health.parts.resolution].map(
+        (part) => part.status === 'scored' && part.score,
+      ),
+    ).toEqual([40, 71, 99]);
+    expect(health).toMatchObject({ score: 64, grade: 'D' });
+    expect(health.reasons.slice(0, 2).map((reason) => [reason.text, reason.impact])).toEqual([
+      ['quality gate failing: coverage 61 % < 80 %', 10],
+      ['3 fatal issues affecting 1,240 users in 24 h', 9.6],
+    ]);
+  });
+
   it('every input moves the score the way a person expects', () => {
     const base = assessHealth(input()).score ?? 0;
     const worse: Array<[string, Partial<HealthInput>]> = [
