@@ -3,6 +3,8 @@ import path from 'node:path';
 import type { HistoryPoint, SentryIssueSnapshot, SonarProjectSnapshot } from './model';
 import { sentryApiIssueSchema, type SentryApiIssue } from './sentry-api-issue';
 import {
+  droppedSentryLinkNote,
+  isOlderThanStored,
   measuresToRecord,
   mergeHistoryPoint,
   qualityGateFromApi,
@@ -131,6 +133,7 @@ describe('sentrySnapshotFromApi', () => {
   it('details endpoint: lifetime counts, 24 h from hourly stats, 14 d from the newest 14 of 30 daily stats', () => {
     const snapshot = sentrySnapshotFromApi(apiIssue('retrieve_issue__200__ReturnAnIssue.json'), {
       ...base,
+      organizationSlug: 'the-interstellar-jurisdiction',
       now,
       countsPeriod: 'lifetime',
     });
@@ -439,6 +442,76 @@ describe('sentrySnapshotFromWebhook', () => {
       'warning',
     );
     expect(sentrySnapshotFromWebhook(issue, { ...base, now }).level).toBe('error');
+  });
+});
+
+describe('never back in time, and only links of the organization', () => {
+  const now = new Date('2019-08-19T22:00:00Z');
+
+  it('a delivery about the same last event never lowers the stored all-time counts', () => {
+    const issue = webhookIssue('docs_issue_created.json', (raw) => {
+      raw.lastSeen = '2019-08-19T20:00:00.000Z';
+      raw.count = '3';
+      raw.userCount = 1;
+    });
+    const previous = previousSnapshot({ eventsTotal: 90, usersTotal: 9 });
+    const snapshot = sentrySnapshotFromWebhook(issue, { ...base, now, previous });
+    expect(snapshot).toMatchObject({ eventsTotal: 90, usersTotal: 9, lastSeen: previous.lastSeen });
+  });
+
+  it('an older delivery is recognised as older; the same or a newer last event is not', () => {
+    const previous = previousSnapshot();
+    const at = (lastSeen: string) =>
+      webhookIssue('docs_issue_created.json', (raw) => {
+        raw.lastSeen = lastSeen;
+      });
+    expect(isOlderThanStored(at('2019-08-19T19:59:59.999Z'), previous)).toBe(true);
+    expect(isOlderThanStored(at('2019-08-19T20:00:00Z'), previous)).toBe(false);
+    expect(isOlderThanStored(at('2019-08-19T21:00:00+01:00'), previous)).toBe(false);
+    expect(isOlderThanStored(at('2019-08-19T20:00:01Z'), previous)).toBe(false);
+  });
+
+  it.each([
+    'javascript:alert(1)',
+    'http://acme.sentry.io/issues/1170820242/',
+    'https://evil.example/issues/1170820242/',
+    'https://acme.sentry.io.evil.example/issues/1/',
+    'https://other-org.sentry.io/issues/1170820242/',
+    'https://user:pass@acme.sentry.io/issues/1170820242/',
+    'https://acme.sentry.io:8443/issues/1170820242/',
+    'https://sentry.io/organizations/other-org/issues/1/',
+  ])('drops %s and links to the issue page built from ids, with a note', (link) => {
+    const issue = webhookIssue('docs_issue_created.json', (raw) => {
+      raw.permalink = link;
+    });
+    const snapshot = sentrySnapshotFromWebhook(issue, { ...base, now });
+    expect(snapshot.permalink).toBe('https://acme.sentry.io/issues/1170820242/');
+    expect(droppedSentryLinkNote(link, snapshot)).toMatch(/was dropped; the issue links to https:\/\/acme/);
+    expect(droppedSentryLinkNote(link, snapshot)).not.toContain(link);
+  });
+
+  it('keeps https links of the organization, on its subdomain or under its path on sentry.io', () => {
+    for (const link of [
+      'https://acme.sentry.io/issues/1170820242/?project=1',
+      'https://sentry.io/organizations/acme/issues/1170820242/',
+      'https://sentry.io/acme/front-end/issues/1170820242/',
+    ]) {
+      const issue = webhookIssue('docs_issue_created.json', (raw) => {
+        raw.permalink = link;
+      });
+      const snapshot = sentrySnapshotFromWebhook(issue, { ...base, now });
+      expect(snapshot.permalink).toBe(link);
+      expect(droppedSentryLinkNote(link, snapshot)).toBeNull();
+    }
+  });
+
+  it("replaces a stored link that is not the organization's too", () => {
+    const snapshot = sentrySnapshotFromWebhook(webhookIssue('docs_issue_created.json'), {
+      ...base,
+      now,
+      previous: previousSnapshot({ permalink: 'javascript:alert(1)' }),
+    });
+    expect(snapshot.permalink).toBe('https://acme.sentry.io/issues/1170820242/');
   });
 });
 

@@ -9,6 +9,7 @@ import type {
   SentryStatus,
   SonarProjectSnapshot,
 } from './model';
+import { isSentryOrganizationLink } from './remote-links';
 import type { SentryApiIssue } from './sentry-api-issue';
 import { DAY_MS, timestampMs, toIsoUtc, utcDay } from './timestamps';
 import type { SentryWebhookIssue, SentryWireLevel, SentryWireStatus } from './webhooks/sentry';
@@ -214,8 +215,11 @@ function buildSentrySnapshot(facts: SentryIssueFacts, context: SentryMappingCont
     lastSeen,
     firstRelease: facts.firstRelease === undefined ? (sameIssue?.firstRelease ?? null) : facts.firstRelease,
     lastRelease: facts.lastRelease === undefined ? (sameIssue?.lastRelease ?? null) : facts.lastRelease,
+    // Only a link to the connection's own organization, over https, is kept; else the page built from ids.
     permalink:
-      facts.permalink ?? sameIssue?.permalink ?? sentryIssueWebUrl(context.organizationSlug, facts.id),
+      [facts.permalink, sameIssue?.permalink].find((link): link is string =>
+        isSentryOrganizationLink(link, context.organizationSlug),
+      ) ?? sentryIssueWebUrl(context.organizationSlug, facts.id),
     updatedAt: now.toISOString(),
   };
 }
@@ -277,27 +281,61 @@ export function sentrySnapshotFromApi(
 /**
  * Snapshot from a webhook's `data.issue`. Webhooks carry all-time counts only: the 24 h / 14 d counts
  * are derived from first / last seen when possible and otherwise kept from the previous snapshot.
+ * A delivery never moves the issue back in time: last seen never moves back, and a delivery about the
+ * same last event as the stored snapshot never lowers its all-time counts (the handler ignores older
+ * deliveries altogether; a newer one states Sentry's counts, which an unmerge may lower).
  */
 export function sentrySnapshotFromWebhook(
   issue: SentryWebhookIssue,
   context: SentryMappingContext,
 ): SentryIssueSnapshot {
+  const stored = context.previous && context.previous.id === issue.id ? context.previous : null;
+  // Not newer than what is stored (same last event): its counts cannot be lower than the stored ones.
+  const notNewer = stored !== null && timestampMs(issue.lastSeen) <= timestampMs(stored.lastSeen);
   return buildSentrySnapshot(
     {
       ...issueIdentityAndState(issue),
       firstSeen: issue.firstSeen,
-      lastSeen: issue.lastSeen,
+      lastSeen: notNewer ? stored.lastSeen : issue.lastSeen,
       permalink: issue.permalink ?? issue.web_url ?? null,
       firstRelease: undefined,
       lastRelease: undefined,
-      eventsTotal: issue.count,
-      usersTotal: issue.userCount,
+      eventsTotal: notNewer ? Math.max(issue.count, stored.eventsTotal) : issue.count,
+      usersTotal:
+        issue.userCount === undefined
+          ? undefined
+          : notNewer
+            ? Math.max(issue.userCount, stored.usersTotal)
+            : issue.userCount,
       events24h: undefined,
       users24h: undefined,
       events14d: undefined,
       users14d: undefined,
     },
     context,
+  );
+}
+
+/**
+ * True when a webhook describes the issue as Sentry saw it before the stored snapshot did (its last
+ * event is older): a delayed or replayed delivery, whose status and counts must not replace newer ones.
+ */
+export function isOlderThanStored(issue: SentryWebhookIssue, stored: SentryIssueSnapshot): boolean {
+  return timestampMs(issue.lastSeen) < timestampMs(stored.lastSeen);
+}
+
+/**
+ * A note for the sync log when the link Sentry sent was not kept (not https on the connection's own
+ * organization); null when it was kept or there was none. The link itself is not quoted.
+ */
+export function droppedSentryLinkNote(
+  sentLink: string | null | undefined,
+  snapshot: Pick<SentryIssueSnapshot, 'shortId' | 'permalink'>,
+): string | null {
+  if (sentLink === null || sentLink === undefined || sentLink === snapshot.permalink) return null;
+  return (
+    `The link Sentry sent for issue ${snapshot.shortId} is not an https page of the connection's organization, ` +
+    `so it was dropped; the issue links to ${snapshot.permalink} instead.`
   );
 }
 
