@@ -62,19 +62,24 @@ export function verifySentrySignature(
   return { ok: true };
 }
 
-export type SonarSignatureCheck = { ok: true; verified: boolean } | { ok: false; reason: string };
-
 /**
  * SonarCloud: `X-Sonar-Webhook-HMAC-SHA256` is the HMAC-SHA256 hex of the raw body with the webhook secret.
- * Without a configured secret deliveries are accepted unverified (`verified: false`); once a secret is set,
- * unsigned deliveries are refused.
+ * Fails closed: without a configured secret nothing can verify a delivery, so none is accepted (anyone
+ * who knows the web trigger URL could otherwise post any quality gate).
  */
 export function verifySonarSignature(
   rawBody: RawBody,
   webhookSecret: string | null | undefined,
   signatureHeader: string | null | undefined,
-): SonarSignatureCheck {
-  if (!webhookSecret) return { ok: true, verified: false };
+): SignatureCheck {
+  if (!webhookSecret) {
+    return {
+      ok: false,
+      reason:
+        'This SonarCloud connection has no webhook secret, so its deliveries cannot be verified and are refused: ' +
+        "set a secret on the SonarCloud webhook (Administration > Webhooks) and the same secret in the connection in Product health's settings.",
+    };
+  }
   if (!signatureHeader) {
     return {
       ok: false,
@@ -89,7 +94,7 @@ export function verifySonarSignature(
         'X-Sonar-Webhook-HMAC-SHA256 does not match the body: the secret on the SonarCloud webhook differs from the one stored in this connection.',
     };
   }
-  return { ok: true, verified: true };
+  return { ok: true };
 }
 
 export interface TimestampPolicy {
@@ -114,25 +119,23 @@ export function checkSentryTimestamp(
   now: Date,
   policy: TimestampPolicy = DEFAULT_TIMESTAMP_POLICY,
 ): TimestampCheck {
+  // Fixed words: the header is the caller's, so neither it nor anything computed from it is quoted.
   if (!timestampHeader) return { ok: false, reason: 'The delivery has no Sentry-Hook-Timestamp header.' };
   const trimmed = timestampHeader.trim();
   if (!EPOCH_SECONDS.test(trimmed)) {
-    return {
-      ok: false,
-      reason: `Sentry-Hook-Timestamp "${trimmed.slice(0, 40)}" is not a number of seconds since the epoch.`,
-    };
+    return { ok: false, reason: 'Sentry-Hook-Timestamp is not a number of seconds since the epoch.' };
   }
   const ageSeconds = now.getTime() / 1000 - Number(trimmed);
   if (ageSeconds > policy.maxAgeSeconds) {
     return {
       ok: false,
-      reason: `The delivery is ${Math.round(ageSeconds)} s old; deliveries older than ${policy.maxAgeSeconds} s are refused as possible replays.`,
+      reason: `The delivery is older than ${policy.maxAgeSeconds} s; older deliveries are refused as possible replays.`,
     };
   }
   if (-ageSeconds > policy.maxFutureSkewSeconds) {
     return {
       ok: false,
-      reason: `The delivery is stamped ${Math.round(-ageSeconds)} s in the future (more than ${policy.maxFutureSkewSeconds} s allowed): check the sender's clock.`,
+      reason: `The delivery is stamped more than ${policy.maxFutureSkewSeconds} s in the future: check the sender's clock.`,
     };
   }
   return { ok: true, ageSeconds };

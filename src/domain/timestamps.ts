@@ -32,6 +32,11 @@ export function timestampMs(value: string): number {
   return normalized === null ? Number.NaN : Date.parse(normalized);
 }
 
+/** True when `value` is a time more than `skewMs` after `now` (false for unreadable values). */
+export function isStampedInFuture(value: string, now: Date, skewMs: number): boolean {
+  return timestampMs(value) > now.getTime() + skewMs;
+}
+
 /** The UTC calendar day of an instant, `YYYY-MM-DD`: the key of a daily history point. */
 export function utcDay(at: Date): string {
   return at.toISOString().slice(0, 10);

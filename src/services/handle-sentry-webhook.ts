@@ -3,29 +3,33 @@
  * records what it says about a tracked issue and leaves anything slow to the follow-up queue, so the
  * answer comes well within Sentry's 1 s.
  *
- * Order of checks (each refusal changes nothing but the sync log):
- * 1. POST, `Sentry-Hook-Timestamp` no older than 5 minutes (nor over a minute ahead): else 401;
- *    `Request-ID` and `Sentry-Hook-Resource` present: else 400.
+ * Order of checks (each refusal changes nothing but the bounded refusal log, and answers fixed words
+ * that quote nothing the caller sent):
+ * 1. POST (else 405); a body of at most SENTRY_WEBHOOK_MAX_BODY_BYTES, measured before anything parses
+ *    it (else 413); `Sentry-Hook-Timestamp` no older than 5 minutes (nor over a minute ahead): else 401;
+ *    `Request-ID` (printable, at most 200 characters) and `Sentry-Hook-Resource` present: else 400.
  * 2. The connection (see webhook-delivery.ts: `?connection=<id>`, else the one whose secret verifies
  *    the delivery) and `Sentry-Hook-Signature`, the HMAC-SHA256 hex of the raw body with that
- *    connection's client secret, compared in constant time: unknown connection 404, bad signature 401.
+ *    connection's client secret, compared in constant time: 401 with the same words whether the
+ *    connection is unknown or the signature wrong.
  * 3. A paused connection: 200, nothing recorded (the scheduled sync catches up after resume).
- * 4. The body against the schema of its resource: malformed 400. Resources other than issue,
- *    event_alert, error and installation (and actions the app does not use): 200, ignored.
- * 5. `Request-ID` claimed once for 7 minutes (longer than the timestamp window plus clock skew, so a
- *    replay is either stale or a duplicate): a second delivery of the same id answers 409 and records
- *    nothing, also when both arrive at once. The claim is released if processing fails, so Sentry's
- *    retry is processed.
- *
- * Sentry signs only the body, not the timestamp or Request-ID headers; these checks stop replays of
- * captured deliveries as sent, the signature stops forged bodies.
+ * 4. The body is claimed once per connection (by its SHA-256): Sentry signs only the body, not the
+ *    timestamp or Request-ID headers, so a captured delivery sent again with fresh headers is the same
+ *    body, answered 409 and recorded nothing. The claim lasts 14 days for issue and installation
+ *    deliveries, an hour for event alerts and errors (which only queue a refetch of the truth); it is
+ *    released if processing fails, so Sentry's retry is processed.
+ * 5. The body against the schema of its resource: malformed 400; times more than 10 minutes in the
+ *    future 400. Resources other than issue, event_alert, error and installation (and actions the app
+ *    does not use): 200, ignored.
  *
  * What is recorded, for an issue the app tracks (its snapshot exists, its Sentry project is mapped to
  * a product, or it is linked to a Jira issue); deliveries about other issues are acknowledged and ignored:
- * - issue: the snapshot, through the one write path (recordSentryIssues). Webhooks carry all-time
- *   counts only: the 24 h / 14 d counts are derived or kept from the previous snapshot, and a refetch
- *   is queued when they cannot be settled (a regression, or an issue seen for the first time that is
- *   not new);
+ * - issue: the snapshot, through the one write path (recordSentryIssues). Never back in time: a delivery
+ *   whose issue was last seen before the stored snapshot's is acknowledged and changes nothing; all-time
+ *   counts never decrease. Webhooks carry all-time counts only: the 24 h / 14 d counts are derived or
+ *   kept from the previous snapshot, and a refetch is queued when they cannot be settled (a regression,
+ *   or an issue seen for the first time that is not new). A link that is not https on the connection's
+ *   own organization is dropped, with a note in the sync log;
  * - event_alert and error: a refetch of the issue, queued (coalesced per issue per minute);
  * - installation: logged (created or deleted, and for which organization).
  */
@@ -38,8 +42,10 @@ import {
   SENTRY_TIMESTAMP_HEADER,
   verifySentrySignature,
 } from '../domain/signatures';
+import { createHash } from 'node:crypto';
 import type { SentryConnection } from '../domain/model';
-import { sentrySnapshotFromWebhook } from '../domain/snapshots';
+import { droppedSentryLinkNote, isOlderThanStored, sentrySnapshotFromWebhook } from '../domain/snapshots';
+import { isStampedInFuture } from '../domain/timestamps';
 import {
   parseSentryWebhook,
   webhookIssueId,
@@ -65,7 +71,9 @@ import {
   connectionCandidates,
   deliveryResponder,
   errorInWords,
-  noConnectionRefusal,
+  kibibytes,
+  notAuthenticatedRefusal,
+  oversizedBody,
   parseJsonBody,
   type ConnectionRefusal,
   type WebhookAnswer,
@@ -79,9 +87,18 @@ const REFETCH_WORDS: Record<RefreshScheduling, string> = {
   deferred: "waits for the next scheduled sync (Forge's queue refused it for now)",
 };
 
-/** How long a Request-ID is remembered: the 5-minute timestamp window, the 1-minute skew allowed, and a margin. */
-export const SENTRY_REPLAY_WINDOW_SECONDS = 7 * 60;
-const REQUEST_ID_MAX_LENGTH = 200;
+/** How long a delivery's body is remembered: long enough that a replay meets the newer state it would undo. */
+export const SENTRY_DELIVERY_CLAIM_SECONDS = 14 * 24 * 60 * 60;
+/** Event alerts and errors only queue a refetch of the truth: an hour covers Sentry's retries. */
+export const SENTRY_EVENT_DELIVERY_CLAIM_SECONDS = 60 * 60;
+/**
+ * The largest body accepted. Issue deliveries are 1-2 KB and event alerts, which carry one event, 7 KB in
+ * Sentry's documented example; anything near this is no delivery of Sentry's.
+ */
+export const SENTRY_WEBHOOK_MAX_BODY_BYTES = 512 * 1024;
+const REQUEST_ID = /^[\x21-\x7e]{1,200}$/;
+/** Times in the body further ahead than this are refused: they would hold off every later delivery. */
+const FUTURE_SKEW_MS = 10 * 60 * 1000;
 
 export interface SentryDeliveryOptions {
   /** The clock the timestamp is checked against (tests). */
@@ -108,28 +125,24 @@ async function authenticatedConnection(request: WebhookRequest): Promise<Connect
     };
   }
   const candidates = await connectionCandidates('sentry');
-  if (candidates.length === 0) return noConnectionRefusal('sentry');
   const matching = candidates.filter(
     (candidate) => verifySentrySignature(request.body, candidate.secrets.webhookSecret, signature).ok,
   );
   const [only] = matching;
   if (matching.length === 1 && only) return { ok: true, connection: only.connection };
-  if (matching.length === 0) {
-    return {
-      ok: false,
-      status: 401,
-      reason:
-        `Sentry-Hook-Signature matches the client secret of none of the ${candidates.length} Sentry connection(s): ` +
-        "use the webhook URL Product health's settings show for the connection, and check that the connection holds the integration's client secret.",
-      connectionId: null,
-    };
-  }
+  if (matching.length === 0) return notAuthenticatedRefusal('sentry');
   return {
     ok: false,
     status: 400,
-    reason: `Several Sentry connections (${matching.map((m) => m.connection.id).join(', ')}) hold this client secret: use the webhook URL with ?connection=<id> that Product health's settings show.`,
+    reason:
+      "Several Sentry connections hold this client secret: use the webhook URL with ?connection=<id> that Product health's settings show.",
     connectionId: null,
   };
+}
+
+/** The claim that makes a body count once per connection. */
+function deliveryClaim(connectionId: string, rawBody: string): string {
+  return claimKey('sentry-delivery', connectionId, createHash('sha256').update(rawBody).digest('hex'));
 }
 
 export async function handleSentryDelivery(
@@ -140,7 +153,14 @@ export async function handleSentryDelivery(
   const now = options.now?.() ?? new Date();
 
   if (request.method.toUpperCase() !== 'POST') {
-    return refuse(405, `Sentry delivers webhooks with POST; this request used ${request.method}.`, null);
+    return refuse(405, 'Sentry delivers webhooks with POST; this request used another method.', null);
+  }
+  if (oversizedBody(request.body, SENTRY_WEBHOOK_MAX_BODY_BYTES) !== undefined) {
+    return refuse(
+      413,
+      `The body is over ${kibibytes(SENTRY_WEBHOOK_MAX_BODY_BYTES)}, far more than any Sentry delivery: it was not read.`,
+      null,
+    );
   }
   const freshness = checkSentryTimestamp(readHeader(request.headers, SENTRY_TIMESTAMP_HEADER), now);
   if (!freshness.ok) return refuse(401, freshness.reason, null);
@@ -152,10 +172,10 @@ export async function handleSentryDelivery(
       null,
     );
   }
-  if (requestId.length > REQUEST_ID_MAX_LENGTH) {
+  if (!REQUEST_ID.test(requestId)) {
     return refuse(
       400,
-      `The Request-ID header is ${requestId.length} characters long; Sentry sends a UUID.`,
+      'The Request-ID header is not up to 200 printable characters; Sentry sends a UUID.',
       null,
     );
   }
@@ -165,7 +185,7 @@ export async function handleSentryDelivery(
   }
 
   const lookup = await authenticatedConnection(request);
-  if (!lookup.ok) return refuse(lookup.status, lookup.reason, lookup.connectionId);
+  if (!lookup.ok) return refuse(lookup.status, lookup.reason, lookup.connectionId, null, lookup.logReason);
   const { connection } = lookup;
 
   if (connection.paused) {
@@ -173,24 +193,44 @@ export async function handleSentryDelivery(
       `the connection "${connection.label || connection.organizationSlug}" is paused, so nothing was recorded; the scheduled sync catches up after it is resumed.`,
       connection.id,
       null,
+      { bounded: true },
     );
   }
 
-  const json = parseJsonBody(request.body, 'The Sentry webhook');
-  if (!json.ok) return refuse(400, json.error, connection.id);
-  const parsed = parseSentryWebhook(resource, json.body);
-  if (!parsed.ok) return refuse(400, parsed.error, connection.id);
-  const webhook = parsed.webhook;
-  if (webhook.resource === 'ignored') {
-    return ignore(`${webhook.reason}; acknowledged without recording anything.`, connection.id, null);
-  }
-
-  const claim = claimKey('sentry-request', connection.id, requestId);
-  if (!(await claimOnce(claim, { ttlSeconds: SENTRY_REPLAY_WINDOW_SECONDS, now }))) {
+  // Before the body is read: a replay (the same signed body with fresh headers) stops here.
+  const claim = deliveryClaim(connection.id, request.body);
+  const isEventResource = resource === 'event_alert' || resource === 'error';
+  const ttlSeconds = isEventResource ? SENTRY_EVENT_DELIVERY_CLAIM_SECONDS : SENTRY_DELIVERY_CLAIM_SECONDS;
+  if (!(await claimOnce(claim, { ttlSeconds, now }))) {
     return refuse(
       409,
-      `Request-ID ${requestId} was delivered before; a delivery is processed once, so this one changed nothing.`,
+      'This delivery was processed before: Sentry signs the body only, and a body counts once, so this one changed nothing.',
       connection.id,
+    );
+  }
+  const refuseAndRelease = async (message: string): Promise<WebhookAnswer> => {
+    // A malformed body may be delivered again after a fix on either side.
+    await releaseClaim(claim).catch(() => undefined);
+    return refuse(400, message, connection.id);
+  };
+
+  const json = parseJsonBody(request.body, 'The Sentry webhook');
+  if (!json.ok) return refuseAndRelease(json.error);
+  const parsed = parseSentryWebhook(resource, json.body);
+  if (!parsed.ok) return refuseAndRelease(parsed.error);
+  const webhook = parsed.webhook;
+  if (webhook.resource === 'ignored') {
+    // The resource header is the caller's (Sentry signs only the body): it is not quoted.
+    return ignore(
+      'the delivery is about a resource or action the app does not use; acknowledged without recording anything.',
+      connection.id,
+      null,
+      { bounded: true },
+    );
+  }
+  if (webhook.resource === 'issue' && futureStamped(webhook, now)) {
+    return refuseAndRelease(
+      "The issue's first or last seen time is more than 10 minutes in the future: check Sentry's clock; nothing was recorded.",
     );
   }
 
@@ -199,14 +239,21 @@ export async function handleSentryDelivery(
     await log({ connectionId: connection.id, ...result });
     return answer(200, result.outcome, result.message);
   } catch (error) {
-    // Give the Request-ID back so Sentry's retry (or a redelivery from Sentry's settings) is processed.
+    // Give the body back so Sentry's retry (or a redelivery from Sentry's settings) is processed.
     await releaseClaim(claim).catch(() => undefined);
-    const message = `the ${resource} delivery could not be processed: ${errorInWords(error)}. Nothing is lost: a retry of the delivery or the scheduled sync records it.`;
+    const message = `the ${webhook.resource} delivery could not be processed: ${errorInWords(error)}. Nothing is lost: a retry of the delivery or the scheduled sync records it.`;
     const projectId = projectIdOf(webhook);
     // The sync log's retry syncs the project, which records what this delivery carried.
     const retry = projectId ? { kind: 'sentry-project', connectionId: connection.id, projectId } : null;
     return fail(message, connection.id, projectId, retry);
   }
+}
+
+function futureStamped(webhook: SentryIssueWebhook, now: Date): boolean {
+  const { firstSeen, lastSeen } = webhook.issue;
+  return (
+    isStampedInFuture(firstSeen, now, FUTURE_SKEW_MS) || isStampedInFuture(lastSeen, now, FUTURE_SKEW_MS)
+  );
 }
 
 type ProcessedWebhook =
@@ -218,6 +265,8 @@ interface ProcessResult {
   projectId: string | null;
   changed?: number;
   errors?: string[];
+  /** True when the entry is one a replay could cause again: it shares the refusal log's cap. */
+  bounded?: boolean;
 }
 
 function process(webhook: ProcessedWebhook, connection: SentryConnection, now: Date): Promise<ProcessResult> {
@@ -282,6 +331,16 @@ async function recordIssue(
       message: `Sentry project "${issue.project.slug}" is not mapped to a product and issue ${issue.shortId} is not linked, so nothing was recorded.`,
     };
   }
+  if (previous && isOlderThanStored(issue, previous)) {
+    return {
+      outcome: 'ignored',
+      projectId: issue.project.id,
+      bounded: true,
+      message:
+        `the delivery describes issue ${issue.shortId} as last seen ${issue.lastSeen}, before the recorded ${previous.lastSeen}: ` +
+        'a delayed or replayed delivery never moves an issue back, so nothing was recorded.',
+    };
+  }
   const next = sentrySnapshotFromWebhook(issue, {
     connectionId: connection.id,
     organizationSlug: connection.organizationSlug,
@@ -289,7 +348,8 @@ async function recordIssue(
     previous: previous ?? null,
   });
   const recorded = await recordSentryIssues([next], changeContext(webhook.actor), now);
-  const errors = [...recorded.reactionErrors];
+  const linkNote = droppedSentryLinkNote(issue.permalink ?? issue.web_url, next);
+  const errors = [...(linkNote ? [linkNote] : []), ...recorded.reactionErrors];
 
   // The delivery's counts cannot settle the 24 h / 14 d windows: a regression brings new events, and an
   // issue seen for the first time without being new has history the webhook does not carry.
@@ -323,7 +383,10 @@ async function refetchAfterEvent(
   webhook: SentryEventAlertWebhook | SentryErrorWebhook,
   connection: SentryConnection,
 ): Promise<ProcessResult> {
-  const what = webhook.resource === 'event_alert' ? `event alert "${webhook.triggeredRule}"` : 'error event';
+  const what =
+    webhook.resource === 'event_alert'
+      ? `event alert "${webhook.triggeredRule.slice(0, 100)}"`
+      : 'error event';
   const event = webhook.resource === 'event_alert' ? webhook.event : webhook.error;
   const projectId = event.project ?? null;
   const issueId = webhookIssueId(webhook);
@@ -344,6 +407,8 @@ async function refetchAfterEvent(
   const scheduling = await scheduleSentryIssueRefresh({ connectionId: connection.id, issueId, reason: what });
   return {
     outcome: 'processed',
+    // A refetch already queued costs nothing more; its entries share the refusal log's cap.
+    bounded: scheduling === 'already-queued',
     projectId: projectId ?? previous?.projectId ?? null,
     message: `${what} for issue ${previous?.shortId ?? issueId}: a refetch ${REFETCH_WORDS[scheduling]}.`,
   };

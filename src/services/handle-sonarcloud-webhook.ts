@@ -2,22 +2,28 @@
  * One SonarCloud webhook delivery (sent when an analysis finishes): records the quality gate of the
  * analysed project and branch, and queues a refresh of its measures (the payload carries none).
  *
+ * - POST only (405), a body of at most SONAR_WEBHOOK_MAX_BODY_BYTES measured before it is parsed (413).
  * - The connection: `?connection=<id>` in the URL, else the connection whose webhook secret verifies
- *   the signature, else (unsigned) the one SonarCloud connection without a secret.
- * - `X-Sonar-Webhook-HMAC-SHA256` (HMAC-SHA256 hex of the raw body with the webhook secret, compared
- *   in constant time) is checked whenever the connection has a secret; once one is set, unsigned
- *   deliveries are refused (401). Without a secret deliveries are accepted unverified.
+ *   the signature.
+ * - Fails closed: `X-Sonar-Webhook-HMAC-SHA256` (HMAC-SHA256 hex of the raw body with the webhook
+ *   secret, compared in constant time) must verify with the connection's secret. A connection without
+ *   a secret accepts no delivery: an unverified body never records a gate, runs a rule or creates a
+ *   Jira issue (the scheduled sync still reads SonarCloud's API). Every refusal answers 401 with the
+ *   same words, which say how to set the secret, whether the connection is unknown, has no secret, or
+ *   the signature is wrong; only the sync log entry of an existing connection says which.
  * - Paused connection: 200, nothing recorded. Malformed body: 400.
  * - Only followed branches are recorded: the project and branch must be mapped to a product (a main
  *   branch also matches a mapping that kept the default branch name). Pull-request analyses and
  *   unmapped projects are acknowledged and logged as ignored.
- * - SonarCloud signs no timestamp; an analysis no newer than the recorded one (a duplicate or a replay)
- *   is acknowledged and changes nothing, so a replayed old delivery cannot roll the gate back.
+ * - SonarCloud signs no timestamp; an analysis no newer than the recorded one (a duplicate, a replay, or
+ *   older than what the scheduled sync recorded from SonarCloud's API) is acknowledged and changes
+ *   nothing, so a replayed old delivery cannot roll the gate back. An analysis stamped more than 10
+ *   minutes in the future is refused (400): it would hold off every later one.
  */
 import { readHeader, SONAR_SIGNATURE_HEADER, verifySonarSignature } from '../domain/signatures';
 import type { SonarCloudConnection, SonarProjectSnapshot } from '../domain/model';
 import { sonarSnapshotFromWebhook } from '../domain/snapshots';
-import { timestampMs } from '../domain/timestamps';
+import { isStampedInFuture, timestampMs } from '../domain/timestamps';
 import { parseSonarWebhook, sonarWebhookTarget, type SonarWebhook } from '../domain/webhooks/sonarcloud';
 import { DEFAULT_SONAR_BRANCH, findProductIdForSonarProject, getSonarSnapshot } from '../storage';
 import { recordSonarProject } from './record-sonar-snapshot';
@@ -27,7 +33,9 @@ import {
   connectionCandidates,
   deliveryResponder,
   errorInWords,
-  noConnectionRefusal,
+  kibibytes,
+  notAuthenticatedRefusal,
+  oversizedBody,
   parseJsonBody,
   type ConnectionRefusal,
   type DeliveryResponder,
@@ -36,7 +44,15 @@ import {
 } from './webhook-delivery';
 import { enqueueFollowUp } from './webhook-follow-up';
 
-type ConnectionLookup = { ok: true; connection: SonarCloudConnection; verified: boolean } | ConnectionRefusal;
+/**
+ * The largest body accepted. An analysis delivery is 1-2 KB (the project, branch, gate conditions and
+ * the analysis properties); anything near this is no delivery of SonarCloud's.
+ */
+export const SONAR_WEBHOOK_MAX_BODY_BYTES = 64 * 1024;
+/** Analyses stamped further ahead than this are refused: they would hold off every later one. */
+const FUTURE_SKEW_MS = 10 * 60 * 1000;
+
+type ConnectionLookup = { ok: true; connection: SonarCloudConnection } | ConnectionRefusal;
 
 async function authenticatedConnection(request: WebhookRequest): Promise<ConnectionLookup> {
   const signature = readHeader(request.headers, SONAR_SIGNATURE_HEADER);
@@ -45,45 +61,20 @@ async function authenticatedConnection(request: WebhookRequest): Promise<Connect
   );
   if (named) return named;
 
+  // No ?connection= in the URL: the one connection whose webhook secret verifies the signature.
+  if (!signature) return notAuthenticatedRefusal('sonarcloud');
   const candidates = await connectionCandidates('sonarcloud');
-  if (candidates.length === 0) return noConnectionRefusal('sonarcloud');
-  if (signature) {
-    const verifiedBy = candidates.filter(
-      (candidate) =>
-        candidate.secrets.webhookSecret !== undefined &&
-        verifySonarSignature(request.body, candidate.secrets.webhookSecret, signature).ok,
-    );
-    const [only] = verifiedBy;
-    if (verifiedBy.length === 1 && only) return { ok: true, connection: only.connection, verified: true };
-    if (verifiedBy.length > 1) {
-      return {
-        ok: false,
-        status: 400,
-        reason: `Several SonarCloud connections (${verifiedBy.map((m) => m.connection.id).join(', ')}) hold this webhook secret: use the webhook URL with ?connection=<id> that Product health's settings show.`,
-        connectionId: null,
-      };
-    }
-  }
-  // Unsigned (or signed with a secret none of them holds): only a connection without a secret accepts it.
-  const withoutSecret = candidates.filter((candidate) => candidate.secrets.webhookSecret === undefined);
-  const [onlyOpen] = withoutSecret;
-  if (withoutSecret.length === 1 && onlyOpen)
-    return { ok: true, connection: onlyOpen.connection, verified: false };
-  if (withoutSecret.length === 0) {
-    return {
-      ok: false,
-      status: 401,
-      reason: signature
-        ? 'X-Sonar-Webhook-HMAC-SHA256 matches the webhook secret of no SonarCloud connection: set the same secret on the SonarCloud webhook and in the connection.'
-        : 'The delivery has no X-Sonar-Webhook-HMAC-SHA256 header, but every SonarCloud connection has a webhook secret: set the same secret on the SonarCloud webhook.',
-      connectionId: null,
-    };
-  }
+  const verifiedBy = candidates.filter(
+    (candidate) => verifySonarSignature(request.body, candidate.secrets.webhookSecret, signature).ok,
+  );
+  const [only] = verifiedBy;
+  if (verifiedBy.length === 1 && only) return { ok: true, connection: only.connection };
+  if (verifiedBy.length === 0) return notAuthenticatedRefusal('sonarcloud');
   return {
     ok: false,
     status: 400,
     reason:
-      "Several SonarCloud connections could receive this delivery: use the webhook URL with ?connection=<id> that Product health's settings show.",
+      "Several SonarCloud connections hold this webhook secret: use the webhook URL with ?connection=<id> that Product health's settings show.",
     connectionId: null,
   };
 }
@@ -93,16 +84,24 @@ export async function handleSonarCloudDelivery(request: WebhookRequest): Promise
   const { refuse, ignore } = respond;
 
   if (request.method.toUpperCase() !== 'POST') {
-    return refuse(405, `SonarCloud delivers webhooks with POST; this request used ${request.method}.`, null);
+    return refuse(405, 'SonarCloud delivers webhooks with POST; this request used another method.', null);
+  }
+  if (oversizedBody(request.body, SONAR_WEBHOOK_MAX_BODY_BYTES) !== undefined) {
+    return refuse(
+      413,
+      `The body is over ${kibibytes(SONAR_WEBHOOK_MAX_BODY_BYTES)}, far more than any SonarCloud delivery: it was not read.`,
+      null,
+    );
   }
   const lookup = await authenticatedConnection(request);
-  if (!lookup.ok) return refuse(lookup.status, lookup.reason, lookup.connectionId);
+  if (!lookup.ok) return refuse(lookup.status, lookup.reason, lookup.connectionId, null, lookup.logReason);
   const { connection } = lookup;
   if (connection.paused) {
     return ignore(
       `the connection "${connection.label || connection.organizationKey}" is paused, so nothing was recorded; the scheduled sync catches up after it is resumed.`,
       connection.id,
       null,
+      { bounded: true },
     );
   }
 
@@ -111,17 +110,25 @@ export async function handleSonarCloudDelivery(request: WebhookRequest): Promise
   const parsed = parseSonarWebhook(json.body);
   if (!parsed.ok) return refuse(400, parsed.error, connection.id);
   const webhook = parsed.webhook;
+  if (isStampedInFuture(webhook.analysedAt, new Date(), FUTURE_SKEW_MS)) {
+    return refuse(
+      400,
+      "The analysis is stamped more than 10 minutes in the future (analysedAt): check the SonarCloud server's clock; nothing was recorded.",
+      connection.id,
+    );
+  }
   const target = sonarWebhookTarget(webhook);
   if (target.isPullRequest) {
     return ignore(
       `the analysis of pull request "${target.branch ?? ''}" of ${target.projectKey} is not recorded (only followed branches are).`,
       connection.id,
       target.projectKey,
+      { bounded: true },
     );
   }
 
   try {
-    return await recordAnalysis(webhook, connection, lookup.verified, respond);
+    return await recordAnalysis(webhook, connection, respond);
   } catch (error) {
     return respond.fail(
       `the analysis of ${target.projectKey} could not be recorded: ${errorInWords(error)}. The scheduled sync records it.`,
@@ -143,7 +150,6 @@ function branchCandidates(webhook: SonarWebhook): string[] {
 async function recordAnalysis(
   webhook: SonarWebhook,
   connection: SonarCloudConnection,
-  verified: boolean,
   { log, ignore }: DeliveryResponder,
 ): Promise<WebhookAnswer> {
   const projectKey = webhook.project.key;
@@ -160,14 +166,16 @@ async function recordAnalysis(
       `SonarCloud project ${projectKey} (branch ${webhook.branch?.name ?? 'main'}) is not mapped to a product, so nothing was recorded.`,
       connection.id,
       projectKey,
+      { bounded: true },
     );
   }
   const previous: SonarProjectSnapshot | undefined = snapshots[index];
   if (previous?.analysedAt && timestampMs(webhook.analysedAt) <= timestampMs(previous.analysedAt)) {
     return ignore(
-      `the analysis of ${projectKey} (branch ${branch}) from ${webhook.analysedAt} is not newer than the one recorded (${previous.analysedAt}): a duplicate or replayed delivery changes nothing.`,
+      `the analysis of ${projectKey} (branch ${branch}) from ${webhook.analysedAt} is not newer than the one recorded (${previous.analysedAt}): a duplicate, replayed or delayed delivery changes nothing.`,
       connection.id,
       projectKey,
+      { bounded: true },
     );
   }
 
@@ -205,7 +213,7 @@ async function recordAnalysis(
   }
   const message =
     `quality gate of ${projectKey} (branch ${branch}) is ${next.qualityGate}, ${recorded.changed ? 'recorded' : 'unchanged'}` +
-    `${verified ? '' : ' (unsigned delivery: set a webhook secret to verify them)'}${refresh}.`;
+    `${refresh}.`;
   await log({
     connectionId: connection.id,
     projectId: projectKey,

@@ -13,7 +13,15 @@
 import { randomUUID } from 'node:crypto';
 import { getAppContext } from '@forge/api';
 import type { Connection, ConnectionSecrets, SyncLogEntry } from '../domain/model';
-import { appendSyncLogEntry, getConnection, getConnectionSecrets, listConnections } from '../storage';
+import {
+  appendSyncLogEntry,
+  claimKey,
+  claimOnce,
+  getConnection,
+  getConnectionSecrets,
+  listConnections,
+  StorageValidationError,
+} from '../storage';
 
 /** The query parameter of the webhook URL that names the connection a delivery belongs to. */
 export const CONNECTION_QUERY_PARAMETER = 'connection';
@@ -62,9 +70,23 @@ export type NamedConnection<C extends Connection> =
   | { kind: 'found'; found: ConnectionWithSecrets<C> }
   | { kind: 'unknown'; reason: string };
 
-const CONNECTION_ID_MAX_LENGTH = 200;
-
 const KIND_WORDS: Record<Connection['kind'], string> = { sentry: 'Sentry', sonarcloud: 'SonarCloud' };
+
+/**
+ * The one answer to a delivery no connection authenticates: the same words whether the URL names no
+ * connection, one that does not exist, or one whose secret does not verify the delivery, so an
+ * anonymous caller learns neither which connections exist nor how many there are.
+ */
+export const NOT_AUTHENTICATED: Record<Connection['kind'], string> = {
+  sentry:
+    'The delivery is not signed with the client secret of the Sentry connection the webhook URL names: ' +
+    "copy the webhook URL again from Product health's settings, and check that the connection holds the " +
+    'client secret of the Sentry integration that sends it.',
+  sonarcloud:
+    'The delivery is not signed with the webhook secret of the SonarCloud connection the webhook URL names. ' +
+    "Set a secret on the SonarCloud webhook (Administration > Webhooks) and the same secret in the connection in Product health's settings: " +
+    'unsigned deliveries are refused.',
+};
 
 /** The connection the URL names with `?connection=<id>`, read together with its secrets (two reads at once). */
 export async function connectionNamedIn<K extends Connection['kind']>(
@@ -73,23 +95,16 @@ export async function connectionNamedIn<K extends Connection['kind']>(
 ): Promise<NamedConnection<Extract<Connection, { kind: K }>>> {
   const connectionId = queryParameter(request, CONNECTION_QUERY_PARAMETER);
   if (connectionId === undefined) return { kind: 'not-named' };
-  const words = KIND_WORDS[kind];
-  if (connectionId.length > CONNECTION_ID_MAX_LENGTH) {
-    return {
-      kind: 'unknown',
-      reason: `The ?${CONNECTION_QUERY_PARAMETER}= parameter is not a connection id: copy the webhook URL again from Product health's settings.`,
-    };
+  let found: [Connection | undefined, ConnectionSecrets];
+  try {
+    found = await Promise.all([getConnection(connectionId), getConnectionSecrets(connectionId)]);
+  } catch (error) {
+    // An id whose storage key KVS would not take (too long once encoded) names no connection.
+    if (error instanceof StorageValidationError) return { kind: 'unknown', reason: NOT_AUTHENTICATED[kind] };
+    throw error;
   }
-  const [connection, secrets] = await Promise.all([
-    getConnection(connectionId),
-    getConnectionSecrets(connectionId),
-  ]);
-  if (!connection || connection.kind !== kind) {
-    return {
-      kind: 'unknown',
-      reason: `There is no ${words} connection "${connectionId}": copy the webhook URL again from Product health's settings (the connection may have been deleted).`,
-    };
-  }
+  const [connection, secrets] = found;
+  if (!connection || connection.kind !== kind) return { kind: 'unknown', reason: NOT_AUTHENTICATED[kind] };
   return { kind: 'found', found: { connection: connection as Extract<Connection, { kind: K }>, secrets } };
 }
 
@@ -97,14 +112,18 @@ export async function connectionNamedIn<K extends Connection['kind']>(
 export interface ConnectionRefusal {
   ok: false;
   status: number;
+  /** The answer: fixed words that tell an anonymous caller nothing about the connections. */
   reason: string;
+  /** What the sync log says when the refusal names an existing connection (fixed words too); default: reason. */
+  logReason?: string;
   connectionId: string | null;
 }
 
 /**
  * The connection the URL names with `?connection=<id>`, authenticated by `verify` (the signature check
- * against its secrets): an unknown connection is refused with 404, a failed check with 401. Undefined
- * when the URL names no connection, so the caller goes on to match the signature against every one.
+ * against its secrets): an unknown connection and a failed check are both refused with 401 and the same
+ * words (only the sync log entry of an existing connection says which check failed). Undefined when the
+ * URL names no connection, so the caller goes on to match the signature against every one.
  */
 export async function authenticateNamedConnection<
   K extends Connection['kind'],
@@ -116,21 +135,22 @@ export async function authenticateNamedConnection<
 ): Promise<(Verified & { connection: Extract<Connection, { kind: K }> }) | ConnectionRefusal | undefined> {
   const named = await connectionNamedIn(request, kind);
   if (named.kind === 'not-named') return undefined;
-  if (named.kind === 'unknown') return { ok: false, status: 404, reason: named.reason, connectionId: null };
+  if (named.kind === 'unknown') return { ok: false, status: 401, reason: named.reason, connectionId: null };
   const { connection, secrets } = named.found;
   const check = verify(secrets);
   if (check.ok) return { ...check, connection };
-  return { ok: false, status: 401, reason: check.reason, connectionId: connection.id };
-}
-
-/** The refusal when no connection of a kind exists at all. */
-export function noConnectionRefusal(kind: Connection['kind']): ConnectionRefusal {
   return {
     ok: false,
-    status: 404,
-    reason: `There is no ${KIND_WORDS[kind]} connection: add one in Product health's settings, then use the webhook URL shown there.`,
-    connectionId: null,
+    status: 401,
+    reason: NOT_AUTHENTICATED[kind],
+    logReason: check.reason,
+    connectionId: connection.id,
   };
+}
+
+/** The refusal when no connection verifies the delivery (none of the kind, or none holds its secret). */
+export function notAuthenticatedRefusal(kind: Connection['kind']): ConnectionRefusal {
+  return { ok: false, status: 401, reason: NOT_AUTHENTICATED[kind], connectionId: null };
 }
 
 /** Every connection of a kind with its secrets: a query, then one secret read per connection, all at once. */
@@ -160,16 +180,25 @@ export interface DeliveryLogInput {
   /** Further errors in words (e.g. a reaction that failed after the snapshot was saved). */
   errors?: string[];
   retry?: Record<string, string> | null;
+  /**
+   * True for entries anyone can cause without a new authentic delivery (refusals, replays, stale
+   * deliveries): they share the per-minute cap of the refusal log. Refusals are always bounded.
+   */
+  bounded?: boolean;
 }
 
 /**
- * Refusals are logged, but a flood of forged requests must not turn into a flood of KVS writes: each
- * function instance logs at most this many refusals a minute per installation (the rest go to the
- * console only). Per installation, because Forge may reuse one instance for several installations: one
- * site's flood must not silence another site's log.
+ * Refusals are logged, but a flood of forged requests must not turn into a flood of KVS writes: per
+ * installation at most this many bounded entries a minute reach the sync log (the rest go unlogged,
+ * with one console line per function instance). The cap holds in storage, across function instances:
+ * each entry first claims one of the minute's numbered slots (an atomic FAIL_IF_EXISTS write that
+ * expires after two minutes). Each instance also remembers how far it got, per installation (Forge may
+ * reuse one instance for several installations, and one site's flood must not silence another's), so
+ * a flood costs at most this many slot claims per instance and minute.
  */
-const REFUSALS_LOGGED_PER_MINUTE = 30;
-const refusalWindows = new Map<string, { startedAt: number; count: number }>();
+export const REFUSALS_LOGGED_PER_MINUTE = 30;
+const REFUSAL_SLOT_TTL_SECONDS = 120;
+const refusalWindows = new Map<string, { minute: number; nextSlot: number; warned: boolean }>();
 
 function currentInstallation(): string {
   try {
@@ -179,16 +208,30 @@ function currentInstallation(): string {
   }
 }
 
-/** Counts a refusal in its installation's window; answers whether it may still be logged, and its count. */
-function countRefusal(nowMs: number): { mayBeLogged: boolean; count: number } {
+/** Claims a slot of this minute's refusal log; false once the minute's slots are taken (or unclaimable). */
+async function claimRefusalSlot(nowMs: number): Promise<{ granted: boolean; firstDenial: boolean }> {
+  const minute = Math.floor(nowMs / 60_000);
   for (const [installation, window] of refusalWindows) {
-    if (nowMs - window.startedAt >= 60_000) refusalWindows.delete(installation);
+    if (window.minute !== minute) refusalWindows.delete(installation);
   }
   const installation = currentInstallation();
-  const window = refusalWindows.get(installation) ?? { startedAt: nowMs, count: 0 };
-  window.count += 1;
+  const window = refusalWindows.get(installation) ?? { minute, nextSlot: 0, warned: false };
   refusalWindows.set(installation, window);
-  return { mayBeLogged: window.count <= REFUSALS_LOGGED_PER_MINUTE, count: window.count };
+  while (window.nextSlot < REFUSALS_LOGGED_PER_MINUTE) {
+    const slot = window.nextSlot;
+    window.nextSlot += 1;
+    try {
+      const key = claimKey('refusal-log', String(minute), String(slot));
+      if (await claimOnce(key, { ttlSeconds: REFUSAL_SLOT_TTL_SECONDS, now: new Date(nowMs) })) {
+        return { granted: true, firstDenial: false };
+      }
+    } catch {
+      break;
+    }
+  }
+  const firstDenial = !window.warned;
+  window.warned = true;
+  return { granted: false, firstDenial };
 }
 
 function syncLogOutcome(input: DeliveryLogInput): SyncLogEntry['outcome'] {
@@ -229,37 +272,57 @@ export function deliveryLogEntry(input: DeliveryLogInput, now: Date = new Date()
 /** Appends the delivery to the sync log; a logging failure never changes the answer to the sender. */
 export async function logDelivery(input: DeliveryLogInput): Promise<void> {
   const entry = deliveryLogEntry(input);
-  const words = `${KIND_WORDS[input.source]} webhook ${input.outcome}: ${input.message}`;
-  const refusal = input.outcome === 'refused' ? countRefusal(Date.now()) : undefined;
-  if (refusal && !refusal.mayBeLogged) {
-    if (refusal.count === REFUSALS_LOGGED_PER_MINUTE + 1) {
-      console.warn(
-        `Over ${REFUSALS_LOGGED_PER_MINUTE} refused webhook deliveries this minute; the rest of the minute's go unlogged. Latest: ${words}`,
-      );
+  const words = `${KIND_WORDS[input.source]} webhook ${input.outcome}`;
+  if (input.bounded || input.outcome === 'refused') {
+    const slot = await claimRefusalSlot(Date.now());
+    if (!slot.granted) {
+      if (slot.firstDenial) {
+        console.warn(
+          `Over ${REFUSALS_LOGGED_PER_MINUTE} refused, replayed or stale webhook deliveries this minute; the rest of the minute's go unlogged. Latest: ${words}`,
+        );
+      }
+      return;
     }
-    return;
   }
   try {
     await appendSyncLogEntry(entry);
   } catch (error) {
-    console.error(`Could not write the sync log entry for "${words}"`, error);
+    console.error(`Could not write the sync log entry of a ${words} delivery: ${errorInWords(error)}`);
   }
 }
 
 /** A delivery's log entry without what the responder already knows (its source and start). */
 export type DeliveryLogDetails = Omit<DeliveryLogInput, 'source' | 'startedAt'>;
 
+/** What the sender reads after a valid delivery failed: the detail goes to the sync log, not to the caller. */
+export const FAILED_ANSWER =
+  "The delivery could not be processed; the reason is in Product health's sync log. " +
+  'Nothing is lost: a retry of the delivery or the scheduled sync records it.';
+
 /** Answers to the sender, each of which also leaves the delivery's sync log entry. */
 export interface DeliveryResponder {
   log(details: DeliveryLogDetails): Promise<void>;
+  /**
+   * Refuses with fixed words (never text the caller sent); `logMessage` (fixed words too) is what the
+   * sync log says instead when it may say more than the caller may read.
+   */
   refuse(
     status: number,
     message: string,
     connectionId: string | null,
     projectId?: string | null,
+    logMessage?: string,
   ): Promise<WebhookAnswer>;
-  ignore(message: string, connectionId: string, projectId: string | null): Promise<WebhookAnswer>;
-  /** 500: the delivery was valid but could not be processed; `retry` is what the sync log's retry runs. */
+  ignore(
+    message: string,
+    connectionId: string,
+    projectId: string | null,
+    options?: { bounded?: boolean },
+  ): Promise<WebhookAnswer>;
+  /**
+   * 500: the delivery was valid but could not be processed. The answer is a fixed sentence; `message`
+   * (with the internal detail) goes to the sync log for admins, and `retry` is what its retry runs.
+   */
   fail(
     message: string,
     connectionId: string,
@@ -274,19 +337,35 @@ export function deliveryResponder(source: DeliveryLogInput['source']): DeliveryR
   const log = (details: DeliveryLogDetails): Promise<void> => logDelivery({ source, startedAt, ...details });
   return {
     log,
-    async refuse(status, message, connectionId, projectId = null) {
-      await log({ connectionId, projectId, outcome: 'refused', message });
+    async refuse(status, message, connectionId, projectId = null, logMessage) {
+      await log({ connectionId, projectId, outcome: 'refused', message: logMessage ?? message });
       return answer(status, 'refused', message);
     },
-    async ignore(message, connectionId, projectId) {
-      await log({ connectionId, projectId, outcome: 'ignored', message });
+    async ignore(message, connectionId, projectId, options = {}) {
+      await log({ connectionId, projectId, outcome: 'ignored', message, bounded: options.bounded ?? false });
       return answer(200, 'ignored', message);
     },
     async fail(message, connectionId, projectId, retry) {
       await log({ connectionId, projectId, outcome: 'failed', message, retry });
-      return answer(500, 'failed', message);
+      return answer(500, 'failed', FAILED_ANSWER);
     },
   };
+}
+
+/**
+ * The size of a body, in UTF-8 bytes, when it is over `maxBytes`; undefined otherwise. Measured before
+ * anything parses the body, without copying it.
+ */
+export function oversizedBody(rawBody: string, maxBytes: number): number | undefined {
+  // A string of n UTF-16 units takes between n and 3n bytes: most bodies are settled without counting.
+  if (rawBody.length * 3 <= maxBytes) return undefined;
+  const bytes = Buffer.byteLength(rawBody, 'utf8');
+  return bytes > maxBytes ? bytes : undefined;
+}
+
+/** A size in words: "64 KiB". */
+export function kibibytes(bytes: number): string {
+  return `${Math.round(bytes / 1024)} KiB`;
 }
 
 /**

@@ -34,12 +34,14 @@ beforeEach(() => {
   });
 });
 
-function eventAlert(issueId: string): string {
+/** An event alert about one event of the issue (each alert carries its own event). */
+function eventAlert(issueId: string, eventId?: string): string {
   const payload = fixtureJson<{ data: { event: Record<string, unknown> } }>(
     'sentry',
     'docs_event_alert_triggered.json',
   );
   payload.data.event.issue_id = issueId;
+  if (eventId) payload.data.event.event_id = eventId;
   payload.data.event.project = Number(BACKEND.projectId);
   return JSON.stringify(payload);
 }
@@ -77,7 +79,10 @@ describe('Sentry issue refetch', () => {
     // New events in Sentry, another alert once the coalescing window has passed: the counts follow.
     sentry.addEvents(issue.id, { count: 25, users: 3 });
     runtime.clock.advance(61_000);
-    await deliverToSentry(runtime, { body: eventAlert(issue.id), resource: 'event_alert' });
+    await deliverToSentry(runtime, {
+      body: eventAlert(issue.id, 'b1e8c0b9c8a44f7f9c1e3d2a6f5b4c3d'),
+      resource: 'event_alert',
+    });
     expect(await runtime.drainQueues({ advanceClock: true })).toBe(1);
     expect((await getSentrySnapshot('sentry-acme', issue.id))?.eventsTotal).toBe(issue.count + 25);
   });

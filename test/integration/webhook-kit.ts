@@ -81,7 +81,8 @@ export async function addSonarConnection(
     },
     {
       token: options.token ?? 'sonar_test_token',
-      webhookSecret: options.secret ?? null,
+      // SonarCloud deliveries are refused without a secret: connections have one unless a test says null.
+      webhookSecret: options.secret === null ? null : (options.secret ?? SONAR_SECRET),
     },
   );
 }
@@ -157,6 +158,7 @@ export async function deliverToSentry(
 
 export interface SonarDelivery {
   body: string;
+  /** The secret that signs the body; default SONAR_SECRET, null: unsigned. */
   secret?: string | null;
   signature?: string;
   connectionId?: string | null;
@@ -168,8 +170,8 @@ export async function deliverToSonar(
 ): Promise<DeliveryAnswer> {
   // Cased as SonarCloud sends them.
   const headers: Record<string, string[]> = { 'Content-Type': ['application/json'] };
-  const signature =
-    delivery.signature ?? (delivery.secret ? signBody(delivery.body, delivery.secret) : undefined);
+  const secret = delivery.secret === undefined ? SONAR_SECRET : delivery.secret;
+  const signature = delivery.signature ?? (secret ? signBody(delivery.body, secret) : undefined);
   if (signature) headers['X-Sonar-Webhook-HMAC-SHA256'] = [signature];
   const connectionId = delivery.connectionId === undefined ? 'sonar-acme' : delivery.connectionId;
   return readAnswer(
@@ -182,13 +184,18 @@ export async function deliverToSonar(
   );
 }
 
-/** Everything in KVS except the sync log, whose entries every delivery adds. */
+/** Keys of the sync log, and the slots of the refusal log's per-minute cap: what every delivery may add. */
+export function isLogKey(key: string): boolean {
+  return key.startsWith('synclog:') || key.startsWith('claim:refusal-log:');
+}
+
+/** Everything in KVS except the sync log (with the refusal log's slots), whose entries every delivery adds. */
 export function kvsWithoutLog(runtime: LocalForgeRuntime): {
   data: Record<string, unknown>;
   secretKeys: string[];
 } {
   const dump = runtime.kvs.dump();
-  const data = Object.fromEntries(Object.entries(dump.data).filter(([key]) => !key.startsWith('synclog:')));
+  const data = Object.fromEntries(Object.entries(dump.data).filter(([key]) => !isLogKey(key)));
   return { data, secretKeys: dump.secretKeys.sort() };
 }
 

@@ -22,7 +22,7 @@ beforeEach(() => {
 
 const errorBody = () => fixtureText('sonarcloud', 'zulip_sonarqube_error.json');
 
-describe('a connection without a webhook secret', () => {
+describe('a signed delivery', () => {
   beforeEach(async () => {
     await addSonarConnection();
     await mapProjects({
@@ -34,7 +34,6 @@ describe('a connection without a webhook secret', () => {
     const answer = await deliverToSonar(runtime, { body: errorBody() });
 
     expect(answer).toMatchObject({ status: 200, outcome: 'processed' });
-    expect(answer.message).toMatch(/unsigned delivery/);
     const snapshot = await getSonarSnapshot('sonar-acme', 'test-sonar', 'master');
     expect(snapshot).toMatchObject({
       projectName: 'test-sonar',
@@ -128,6 +127,23 @@ describe('a connection without a webhook secret', () => {
     expect(kvsWithoutLog(runtime)).toEqual(before);
   });
 
+  it('refuses an analysis stamped more than 10 minutes in the future, which would hold off every later one', async () => {
+    const future = fixtureJson<Record<string, unknown>>('sonarcloud', 'zulip_sonarqube_error.json');
+    future.analysedAt = new Date(Date.now() + 3_600_000).toISOString();
+    const before = kvsWithoutLog(runtime);
+    const answer = await deliverToSonar(runtime, { body: JSON.stringify(future) });
+    expect(answer).toMatchObject({ status: 400, outcome: 'refused' });
+    expect(answer.message).toMatch(/in the future/);
+    expect(kvsWithoutLog(runtime)).toEqual(before);
+  });
+
+  it('refuses a body over 64 KiB with 413 before reading it', async () => {
+    const huge = JSON.stringify({ padding: 'x'.repeat(64 * 1024) });
+    const answer = await deliverToSonar(runtime, { body: huge });
+    expect(answer).toMatchObject({ status: 413, outcome: 'refused' });
+    expect(answer.message).toMatch(/over 64 KiB/);
+  });
+
   it('matches an analysis without branch (SonarQube Community) to the default branch', async () => {
     await mapProjects({ sonar: [{ connectionId: 'sonar-acme', projectKey: 'org.sonarqube:example' }] });
     const answer = await deliverToSonar(runtime, {
@@ -141,55 +157,87 @@ describe('a connection without a webhook secret', () => {
   });
 });
 
-describe('a connection with a webhook secret', () => {
+describe('fails closed', () => {
   beforeEach(async () => {
-    await addSonarConnection({ secret: SONAR_SECRET });
     // Mapped with the default branch name: a main-branch analysis ("master") is recorded under it.
     await mapProjects({ sonar: [{ connectionId: 'sonar-acme', projectKey: 'test-sonar' }] });
   });
 
   it('records a signed delivery, its X-Sonar-Webhook-HMAC-SHA256 header cased as SonarCloud sends it', async () => {
-    const answer = await deliverToSonar(runtime, { body: errorBody(), secret: SONAR_SECRET });
+    await addSonarConnection();
+    const answer = await deliverToSonar(runtime, { body: errorBody() });
     expect(answer).toMatchObject({ status: 200, outcome: 'processed' });
-    expect(answer.message).not.toMatch(/unsigned/);
     expect(await getSonarSnapshot('sonar-acme', 'test-sonar', 'main')).toMatchObject({
       qualityGate: 'ERROR',
     });
   });
 
   it('refuses unsigned deliveries and wrong signatures with 401, changing nothing', async () => {
+    await addSonarConnection();
     const before = kvsWithoutLog(runtime);
-    const unsigned = await deliverToSonar(runtime, { body: errorBody() });
+    const unsigned = await deliverToSonar(runtime, { body: errorBody(), secret: null });
     expect(unsigned).toMatchObject({ status: 401, outcome: 'refused' });
-    expect(unsigned.message).toMatch(/no X-Sonar-Webhook-HMAC-SHA256 header/);
+    expect(unsigned.message).toMatch(/Set a secret on the SonarCloud webhook/);
     const wrong = await deliverToSonar(runtime, { body: errorBody(), secret: 'another-secret' });
-    expect(wrong).toMatchObject({ status: 401, outcome: 'refused' });
+    expect(wrong).toEqual(unsigned);
     expect(kvsWithoutLog(runtime)).toEqual(before);
     expect(runtime.pendingQueueEvents()).toHaveLength(0);
-    const logged = JSON.stringify(await syncLog());
+    const entries = await syncLog();
+    expect(entries.map((entry) => entry.summary).join(' ')).toMatch(/no X-Sonar-Webhook-HMAC-SHA256 header/);
+    const logged = JSON.stringify(entries);
     expect(logged).not.toContain(SONAR_SECRET);
     expect(logged).not.toContain('duplicated_lines_density');
   });
 
+  it('refuses every delivery to a connection without a webhook secret: no gate, no rule, no Jira issue', async () => {
+    await addSonarConnection({ secret: null });
+    const before = kvsWithoutLog(runtime);
+    for (const secret of [null, SONAR_SECRET, '']) {
+      const answer = await deliverToSonar(runtime, { body: errorBody(), secret });
+      expect(answer).toMatchObject({ status: 401, outcome: 'refused' });
+      expect(answer.message).toMatch(/Set a secret on the SonarCloud webhook \(Administration > Webhooks\)/);
+    }
+    // Without ?connection= too.
+    const unnamed = await deliverToSonar(runtime, { body: errorBody(), secret: null, connectionId: null });
+    expect(unnamed.status).toBe(401);
+    expect(kvsWithoutLog(runtime)).toEqual(before);
+    expect(runtime.pendingQueueEvents()).toHaveLength(0);
+    const named = (await syncLog()).filter((entry) => entry.connectionId === 'sonar-acme');
+    expect(named).toHaveLength(3);
+    for (const entry of named) {
+      expect(entry).toMatchObject({ outcome: 'failed' });
+      expect(entry.summary).toMatch(/has no webhook secret/);
+    }
+  });
+
+  it('answers an unknown connection, one without a secret and a wrong signature alike', async () => {
+    await addSonarConnection({ id: 'sonar-open', secret: null });
+    await addSonarConnection();
+    const answers = [
+      await deliverToSonar(runtime, { body: errorBody(), connectionId: 'sonar-nowhere' }),
+      await deliverToSonar(runtime, { body: errorBody(), connectionId: 'sonar-open' }),
+      await deliverToSonar(runtime, { body: errorBody(), secret: 'wrong' }),
+      await deliverToSonar(runtime, { body: errorBody(), secret: 'wrong', connectionId: null }),
+    ];
+    expect(new Set(answers.map((answer) => JSON.stringify(answer))).size).toBe(1);
+    expect(JSON.stringify(await syncLog())).not.toContain('sonar-nowhere');
+  });
+
   it('finds the connection by signature when the URL names none', async () => {
-    await addSonarConnection({ id: 'sonar-open' });
-    const signed = await deliverToSonar(runtime, {
-      body: errorBody(),
-      secret: SONAR_SECRET,
-      connectionId: null,
-    });
+    await addSonarConnection();
+    await addSonarConnection({ id: 'sonar-open', secret: null });
+    const signed = await deliverToSonar(runtime, { body: errorBody(), connectionId: null });
     expect(signed).toMatchObject({ status: 200, outcome: 'processed' });
     expect(await getSonarSnapshot('sonar-acme', 'test-sonar', 'main')).toBeDefined();
-    // Unsigned: only the connection without a secret may receive it; its project is not mapped there.
-    const unsigned = await deliverToSonar(runtime, { body: errorBody(), connectionId: null });
-    expect(unsigned).toMatchObject({ status: 200, outcome: 'ignored' });
-    expect(unsigned.message).toMatch(/not mapped/);
+    // Unsigned: no connection accepts it, not even the one without a secret.
+    const unsigned = await deliverToSonar(runtime, { body: errorBody(), secret: null, connectionId: null });
+    expect(unsigned).toMatchObject({ status: 401, outcome: 'refused' });
   });
 
   it('acknowledges deliveries for a paused connection and records nothing', async () => {
-    await addSonarConnection({ secret: SONAR_SECRET, paused: true });
+    await addSonarConnection({ paused: true });
     const before = kvsWithoutLog(runtime);
-    const answer = await deliverToSonar(runtime, { body: errorBody(), secret: SONAR_SECRET });
+    const answer = await deliverToSonar(runtime, { body: errorBody() });
     expect(answer).toMatchObject({ status: 200, outcome: 'ignored' });
     expect(kvsWithoutLog(runtime)).toEqual(before);
   });

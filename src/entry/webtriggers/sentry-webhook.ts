@@ -3,5 +3,5 @@ import { handleSentryDelivery } from '../../services/handle-sentry-webhook';
 import { serveWebhook, type WebTriggerResponse } from './web-trigger-io';
 
 export async function handleSentryWebhook(event: unknown): Promise<WebTriggerResponse> {
-  return serveWebhook(event, 'Sentry webhook', (request) => handleSentryDelivery(request));
+  return serveWebhook(event, 'Sentry webhook', 'sentry', (request) => handleSentryDelivery(request));
 }

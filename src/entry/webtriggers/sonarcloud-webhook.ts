@@ -3,5 +3,5 @@ import { handleSonarCloudDelivery } from '../../services/handle-sonarcloud-webho
 import { serveWebhook, type WebTriggerResponse } from './web-trigger-io';
 
 export async function handleSonarCloudWebhook(event: unknown): Promise<WebTriggerResponse> {
-  return serveWebhook(event, 'SonarCloud webhook', handleSonarCloudDelivery);
+  return serveWebhook(event, 'SonarCloud webhook', 'sonarcloud', handleSonarCloudDelivery);
 }

@@ -1,7 +1,7 @@
 // Turns Forge's web trigger request into the use cases' WebhookRequest, and their answer into the
 // dynamic response manifest.yml declares ({statusCode, headers: Record<string, string[]>, body}).
 import { z } from 'zod';
-import type { WebhookAnswer, WebhookRequest } from '../../services/webhook-delivery';
+import { logDelivery, type WebhookAnswer, type WebhookRequest } from '../../services/webhook-delivery';
 
 const valuesSchema = z.record(z.string(), z.array(z.string()));
 
@@ -45,12 +45,19 @@ export function toWebTriggerResponse(answer: WebhookAnswer): WebTriggerResponse 
   };
 }
 
-/** Runs a use case on a web trigger event; an unexpected error answers 500 with words, never a stack. */
+/**
+ * Runs a use case on a web trigger event. An unexpected error answers 500 with a fixed sentence: the
+ * caller may be anyone, and an error's message can carry internal detail (keys, ids, what failed). The
+ * detail goes to the sync log for admins (sharing the refusal log's cap) and the app's log, without a
+ * stack.
+ */
 export async function serveWebhook(
   event: unknown,
   what: string,
+  source: 'sentry' | 'sonarcloud',
   handle: (request: WebhookRequest) => Promise<WebhookAnswer>,
 ): Promise<WebTriggerResponse> {
+  const startedAt = Date.now();
   const request = toWebhookRequest(event);
   if (!request) {
     return toWebTriggerResponse({
@@ -61,13 +68,23 @@ export async function serveWebhook(
   try {
     return toWebTriggerResponse(await handle(request));
   } catch (error) {
-    console.error(`The ${what} web trigger failed`, error);
-    return toWebTriggerResponse({
-      status: 500,
-      body: {
-        outcome: 'failed',
-        message: `The ${what} could not be processed: ${error instanceof Error ? error.message : String(error)}`,
-      },
+    const detail = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+    const message = `the delivery failed unexpectedly (${detail.slice(0, 300)}); the sender was answered 500.`;
+    console.error(`The ${what} web trigger failed unexpectedly: ${detail.slice(0, 300)}`);
+    await logDelivery({
+      source,
+      connectionId: null,
+      projectId: null,
+      startedAt,
+      outcome: 'failed',
+      message,
+      bounded: true,
     });
+    return toWebTriggerResponse({ status: 500, body: { outcome: 'failed', message: UNEXPECTED_FAILURE } });
   }
 }
+
+/** The answer to a delivery whose handling failed unexpectedly: the same words whatever went wrong. */
+export const UNEXPECTED_FAILURE =
+  'The delivery could not be processed because of an error in Product health; the reason is in its sync log. ' +
+  'A retry of the delivery or the scheduled sync records it.';
