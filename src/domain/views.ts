@@ -152,7 +152,7 @@ export interface ConnectionWebhookUrlView {
   label: string;
   /** Paste into the Sentry integration's Webhook URL, or SonarCloud's webhook URL. */
   url: string;
-  /** False: deliveries are refused (Sentry) or accepted unverified (SonarCloud) until a secret is saved. */
+  /** False: deliveries are refused until a secret is saved (the app cannot verify them). */
   hasWebhookSecret: boolean;
   paused: boolean;
   /** Where to paste it and which secret goes with it. */

@@ -20,7 +20,7 @@ export interface ConnectionWebhookUrl {
   label: string;
   /** Paste into the Sentry integration's Webhook URL, or SonarCloud's webhook URL. */
   url: string;
-  /** False: deliveries are refused (Sentry) or accepted unverified (SonarCloud) until a secret is saved. */
+  /** False: deliveries are refused until a secret is saved (the app cannot verify them). */
   hasWebhookSecret: boolean;
   paused: boolean;
   /** Where to paste it and which secret goes with it. */
@@ -50,7 +50,7 @@ function instructionsFor(connection: Connection): string {
   }
   return (
     `In SonarCloud (organization "${connection.organizationKey}"): Administration > Webhooks > Create: paste this URL ` +
-    'and set a Secret; save the same secret in this connection so deliveries are verified.'
+    'and set a Secret; save the same secret in this connection: deliveries are refused until it is saved.'
   );
 }
 

@@ -73,7 +73,7 @@ function WebhookUrl({ item }: { item: ConnectionWebhookUrlView }) {
         <Subtle>
           {item.kind === 'sentry'
             ? 'Until the webhook secret is saved, the app refuses Sentry deliveries (it cannot verify them).'
-            : 'Until the webhook secret is saved, SonarCloud deliveries are accepted unverified.'}
+            : 'Until the webhook secret is saved, the app refuses SonarCloud deliveries (it cannot verify them).'}
         </Subtle>
       )}
       <NoticeLine notice={notice} />
