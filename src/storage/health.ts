@@ -171,17 +171,28 @@ export async function listProductHealthHistory(
 // ---------------------------------------------------------------- reads for the pages
 
 /**
- * Reads many keys in batches of 25 sent at the same time: one round trip of latency however many
- * batches (the pages' reads stay constant in time as products grow).
+ * Reads many keys in batches of 25, `concurrency` batches at a time (all at once by default: one round
+ * trip of latency however many batches, so a page's read time stays flat as products grow).
  */
-export async function batchGetConcurrently<T>(keys: readonly string[]): Promise<Map<string, T>> {
+export async function batchGetConcurrently<T>(
+  keys: readonly string[],
+  concurrency = Number.POSITIVE_INFINITY,
+): Promise<Map<string, T>> {
   const distinct = [...new Set(keys)];
   const chunks: string[][] = [];
   for (let index = 0; index < distinct.length; index += KVS_BATCH_MAX) {
     chunks.push(distinct.slice(index, index + KVS_BATCH_MAX));
   }
-  const maps = await Promise.all(chunks.map((chunk) => batchGetValues<T>(chunk)));
   const found = new Map<string, T>();
-  for (const map of maps) for (const [key, value] of map) found.set(key, value);
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < chunks.length) {
+      const chunk = chunks[next];
+      next += 1;
+      if (!chunk) continue;
+      for (const [key, value] of await batchGetValues<T>(chunk)) found.set(key, value);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(concurrency, chunks.length) }, worker));
   return found;
 }

@@ -33,7 +33,7 @@ import type {
 } from '../../domain/model';
 import { DAY_MS, timestampMs, utcDay } from '../../domain/timestamps';
 import {
-  batchGetValues,
+  batchGetConcurrently,
   getHealthWeights,
   jiraWorkTallyKey,
   listProducts,
@@ -69,6 +69,7 @@ export interface HealthPassSummary {
 
 export const DEFAULT_REBUILD_PAGE_BUDGET = 500;
 export const DEFAULT_REBUILD_AFTER_DAYS = 7;
+const READ_CONCURRENCY = 8;
 
 interface SentryRef {
   connectionId: string;
@@ -198,7 +199,8 @@ export async function refreshProductHealth(
       productHealthPointKey(product.id, today),
     ]),
   ];
-  const stored = await batchGetValues<unknown>(keys);
+  // A few batches at a time: most of the pass is waiting on KVS latency.
+  const stored = await batchGetConcurrently<unknown>(keys, READ_CONCURRENCY);
   const rebuilds = await rebuildTallies(sentryRefs, stored, now, settings);
 
   const mappingOf = new Map(mappings.map((mapping) => [mapping.productId, mapping]));
