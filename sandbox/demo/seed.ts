@@ -3,6 +3,7 @@
 // the demo Jira projects, one run of the real scheduled sync against the simulators (snapshots,
 // history, sync log), and a few Jira issues linked to Sentry issues through the real link service.
 import type { Connection } from '../../src/domain/model';
+import { refreshProductHealth } from '../../src/services/health/refresh-product-health';
 import { linkSentryIssue } from '../../src/services/link-sentry-issue';
 import { rollUpProductHistory } from '../../src/services/sync-product-history';
 import {
@@ -246,6 +247,16 @@ export async function seedDemoData(runtime: LocalForgeRuntime, world: SandboxWor
         warnings.push(`Linking ${sentryIssue.shortId} to ${jiraIssue.key} failed: ${inWords(error)}`);
       }
     }
+  }
+
+  // The health pass ran in the scheduled run before the project jobs: run it again now that the
+  // projects are synced and linked, so every product has a grade on first start.
+  try {
+    await runtime.runInvocation({ functionKey: 'scheduled-sync-fn' }, async () =>
+      refreshProductHealth(await listProductMappings(), new Date(runtime.clock.now())),
+    );
+  } catch (error) {
+    warnings.push(`Product health was not computed: ${inWords(error)}`);
   }
   return { seeded: true, warnings };
 }

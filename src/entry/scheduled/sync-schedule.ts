@@ -9,6 +9,8 @@ export async function runScheduledSync(): Promise<void> {
       `(${summary.pushedNow} now, ${summary.fanOutJobs} fan-out jobs for later minutes); skipped ` +
       `${summary.skipped.paused} paused, ${summary.skipped.backingOff} backing off, ${summary.skipped.unusable} without a usable connection; ` +
       `${summary.deferredEvents} events deferred by Forge's queue limits, ${summary.repushed.repushedEvents} deferred earlier pushed again; ` +
+      `health of ${summary.health.products} products (${summary.health.recordsWritten} changed, ${summary.health.dailyPoints} daily points, ` +
+      `${summary.health.talliesRebuilt} Sentry tallies built, ${summary.health.rebuildsLeft} left for later runs); ` +
       `pruned ${summary.prunedLogEntries} old sync log entries.`,
   );
 }
