@@ -128,6 +128,25 @@ describe('product health from synced data', () => {
     expect(shop?.score).toBe(Math.round(0.8 * (checkout?.score ?? 0) + 0.2 * (blog?.score ?? 0)));
   });
 
+  it("a parent's own mapped projects count as one more member, at the parent's priority", async () => {
+    await setProductMapping('shop', {
+      jiraProjectIds: [],
+      sentryProjects: [{ connectionId: SENTRY_CONNECTION_ID, ...DEMO_PROJECTS.mobile }],
+      sonarProjects: [],
+    });
+    await syncAll();
+    await runSchedule(world.runtime);
+    const shop = await getProductHealth('shop');
+    // Checkout critical (4), Shop's own projects high (3), Blog low (1).
+    expect(shop?.members.map((member) => [member.productId, member.share])).toEqual([
+      ['checkout', 0.5],
+      ['shop', 0.375],
+      ['blog', 0.125],
+    ]);
+    const record = await kvs.get<ProductHealthRecord>(productHealthKey('shop'));
+    expect(record?.own.parts.runtime.status).toBe('scored');
+  });
+
   it('reads a product in one KVS call and a Jira project in two, however many issues there are', async () => {
     await syncAll();
     await runSchedule(world.runtime);
