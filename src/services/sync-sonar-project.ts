@@ -1,13 +1,17 @@
 /**
- * Syncs one SonarCloud project branch: its quality gate and measures (two requests), recorded
- * through recordSonarProject (which also writes the daily history point). A rate limit or outage
- * re-enqueues the job after the wait; a project whose sync keeps failing backs off.
+ * Syncs one SonarCloud project branch: the date of its last analysis, its quality gate and measures
+ * (three requests), recorded through recordSonarProject (which also writes the daily history point).
+ * The analysis date is recorded with them, so a stale delivery of an older analysis can never roll the
+ * gate back (the web trigger records only analyses newer than it), and SonarCloud's API answering an
+ * analysis older than the one recorded (a webhook got there first) changes nothing. A rate limit or
+ * outage re-enqueues the job after the wait; a project whose sync keeps failing backs off.
  */
 import { isRetryLater, OutOfTimeError, type HttpOptions } from '../clients/http';
 import type { SonarCloudClient } from '../clients/sonarcloud';
 import { isSyncDue, recordSyncFailure, recordSyncSuccess } from '../domain/backoff';
 import type { SonarCloudConnection, SyncLogEntry } from '../domain/model';
 import { qualityGateFromApi, sonarSnapshot } from '../domain/snapshots';
+import { timestampMs } from '../domain/timestamps';
 import {
   DEFAULT_SONAR_BRANCH,
   getConnection,
@@ -118,11 +122,21 @@ export async function syncSonarProject(
     const client = await (env.sonarClient ?? sonarClientFor)(connection, env.http);
     // The mapping's default branch means "the main branch", whatever SonarCloud calls it.
     const branch = job.branch === DEFAULT_SONAR_BRANCH ? undefined : job.branch;
+    const analysedAt = await analysisDateOf(client, job.projectKey, branch);
+    const previous = await getSonarSnapshot(job.connectionId, job.projectKey, job.branch);
+    if (analysedAt && previous?.analysedAt && timestampMs(analysedAt) < timestampMs(previous.analysedAt)) {
+      totals = { ...totals, fetched: 1, pages: 1 };
+      state = recordSyncSuccess(state, null, env.now());
+      await saveSyncState(state);
+      return finish('completed', null, [
+        `SonarCloud still reports the analysis of ${label} from ${analysedAt}, older than the one recorded ` +
+          `(${previous.analysedAt}): the newer gate was kept.`,
+      ]);
+    }
     const gate = await client.getQualityGate(job.projectKey, branch);
     const measures = await client.getMeasures(job.projectKey, { ...(branch ? { branch } : {}) });
-    totals = { ...totals, fetched: 1, pages: 2 };
+    totals = { ...totals, fetched: 1, pages: 3 };
     const now = env.now();
-    const previous = await getSonarSnapshot(job.connectionId, job.projectKey, job.branch);
     const next = sonarSnapshot(
       {
         connectionId: job.connectionId,
@@ -131,6 +145,8 @@ export async function syncSonarProject(
         branch: job.branch,
         qualityGate: qualityGateFromApi(gate),
         measures: measures.measures,
+        // Undefined (SonarCloud did not say): the recorded date stays.
+        ...(analysedAt ? { analysedAt } : {}),
       },
       { now, previous: previous ?? null },
     );
@@ -167,4 +183,18 @@ export async function syncSonarProject(
         `${state.backoffUntil}): ${words}`,
     ]);
   }
+}
+
+/** When SonarCloud last analysed the branch (the main branch when `branch` is undefined), if it says. */
+async function analysisDateOf(
+  client: SonarCloudClient,
+  projectKey: string,
+  branch: string | undefined,
+): Promise<string | null> {
+  const branches = await client.listBranches(projectKey);
+  const analysed = branches.find((candidate) =>
+    branch === undefined ? candidate.isMain : candidate.name === branch,
+  );
+  const date = analysed?.analysisDate;
+  return date && Number.isFinite(timestampMs(date)) ? date : null;
 }
