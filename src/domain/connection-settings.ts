@@ -134,6 +134,30 @@ export interface ConnectionSaveResult {
   webhook: ConnectionWebhookView | null;
 }
 
+/** What the connection test found (services/test-connection), as the Test button shows it. */
+export interface ConnectionTestReport {
+  system: 'Sentry' | 'SonarCloud';
+  /** True when the token works and nothing the app needs is missing. */
+  ok: boolean;
+  tokenWorks: boolean;
+  organization: { key: string; name: string } | null;
+  projectCount: number | null;
+  /** Scopes (Sentry) or permissions (SonarCloud) the app needs and the token lacks. */
+  missingScopes: string[];
+  /** Needed scopes the test could not check without changing data. */
+  unverifiedScopes: string[];
+  /** One sentence for the page. */
+  summary: string;
+  /** One line per check, in the order they ran. */
+  details: string[];
+}
+
+/** What the Test button answers: the report, and the connection with its new lastTest. */
+export interface ConnectionTestAnswer {
+  report: ConnectionTestReport;
+  connection: Connection;
+}
+
 /** What goes with a connection when it is removed, counted for the confirmation. */
 export interface ConnectionRemovalPreview {
   connectionId: string;

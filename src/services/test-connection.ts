@@ -10,24 +10,10 @@ import {
 } from '../clients/http';
 import { SENTRY_REQUIRED_SCOPES, SENTRY_SCOPES, SentryClient } from '../clients/sentry';
 import { SonarCloudClient } from '../clients/sonarcloud';
+import type { ConnectionTestReport } from '../domain/connection-settings';
 import type { SentryRegion } from '../domain/model';
 
-export interface ConnectionTestReport {
-  system: 'Sentry' | 'SonarCloud';
-  /** True when the token works and nothing the app needs is missing. */
-  ok: boolean;
-  tokenWorks: boolean;
-  organization: { key: string; name: string } | null;
-  projectCount: number | null;
-  /** Scopes (Sentry) or permissions (SonarCloud) the app needs and the token lacks. */
-  missingScopes: string[];
-  /** Needed scopes the test could not check without changing data. */
-  unverifiedScopes: string[];
-  /** One sentence for the page. */
-  summary: string;
-  /** One line per check, in the order they ran. */
-  details: string[];
-}
+export type { ConnectionTestReport };
 
 export interface ClientOverrides {
   http?: HttpOptions;

@@ -1,20 +1,11 @@
 // The Test button of a connection: runs the connection test (services/test-connection) with the stored
 // token and keeps its outcome on the connection, so the page can say when it was last tested.
-import type { Connection } from '../../domain/model';
+import type { ConnectionTestAnswer } from '../../domain/connection-settings';
 import { getConnectionSecrets, saveConnection } from '../../storage';
-import {
-  testSentryConnection,
-  testSonarCloudConnection,
-  type ClientOverrides,
-  type ConnectionTestReport,
-} from '../test-connection';
+import { testSentryConnection, testSonarCloudConnection, type ClientOverrides } from '../test-connection';
 import { requireChangeableConnection } from './connection-records';
 
-export interface ConnectionTestAnswer {
-  report: ConnectionTestReport;
-  /** The connection with its new lastTest. */
-  connection: Connection;
-}
+export type { ConnectionTestAnswer };
 
 export async function runConnectionTest(
   connectionId: string,

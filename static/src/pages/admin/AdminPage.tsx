@@ -1,3 +1,4 @@
+import { useState } from 'react';
 import { Connections } from './Connections';
 import { ProductTree } from './ProductTree';
 import { SyncLog } from './SyncLog';
@@ -5,6 +6,8 @@ import { WebhookUrls } from './WebhookUrls';
 
 /** Jira settings → Apps → Product health (also the app's Configure and Get started page). */
 export function AdminPage() {
+  // Adding or removing a connection changes the webhook URLs: read them again.
+  const [connectionsChanged, setConnectionsChanged] = useState(0);
   return (
     <main className="ph-page">
       <header>
@@ -14,8 +17,8 @@ export function AdminPage() {
           done.
         </p>
       </header>
-      <Connections />
-      <WebhookUrls />
+      <Connections onListChanged={() => setConnectionsChanged((count) => count + 1)} />
+      <WebhookUrls key={connectionsChanged} />
       <ProductTree />
       <SyncLog />
     </main>

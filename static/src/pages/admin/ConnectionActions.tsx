@@ -1,8 +1,9 @@
 import { useState } from 'react';
+import Button from '@atlaskit/button/new';
 import type { Connection } from '../../../../src/domain/model';
 import type { EnqueuedSyncView } from '../../../../src/domain/views';
 import { callResolver } from '../../shared/bridge';
-import { messageOf, NoticeLine, type Notice } from '../../shared/components/Notice';
+import { messageOf, type Notice } from '../../shared/components/Notice';
 
 type Action = 'pause' | 'resume' | 'sync';
 
@@ -17,25 +18,29 @@ export function jobsQueued({ jobs, deferred }: EnqueuedSyncView): string {
     : queued;
 }
 
-/** Pause / Resume and "Sync now" for one connection; `onChanged` receives the connection as saved. */
+/**
+ * Pause / Resume and "Sync now" for one connection, as buttons for the connection's row of actions;
+ * `onChanged` receives the connection as saved, `onNotice` what the action answered.
+ */
 export function ConnectionActions({
   connection,
   onChanged,
+  onNotice,
 }: {
   connection: Connection;
   onChanged: (connection: Connection) => void;
+  onNotice: (notice: Notice) => void;
 }) {
   const [busy, setBusy] = useState<Action | null>(null);
-  const [notice, setNotice] = useState<Notice>(null);
   const name = `${serviceName(connection)} ${connection.label}`;
 
   const run = async (action: Action) => {
     setBusy(action);
-    setNotice(null);
+    onNotice(null);
     try {
       if (action === 'sync') {
         const answer = await callResolver<EnqueuedSyncView>('syncNow', { connectionId: connection.id });
-        setNotice({ kind: 'ok', text: jobsQueued(answer) });
+        onNotice({ kind: 'ok', text: jobsQueued(answer) });
         return;
       }
       const saved = await callResolver<Connection>(
@@ -43,55 +48,49 @@ export function ConnectionActions({
         { connectionId: connection.id },
       );
       onChanged(saved);
-      setNotice({
+      onNotice({
         kind: 'ok',
         text: saved.paused
           ? 'Paused: scheduled sync and webhook follow-ups skip its projects until you resume it.'
           : 'Resumed: each project syncs on from where it stopped.',
       });
     } catch (error) {
-      setNotice({ kind: 'error', text: messageOf(error) });
+      onNotice({ kind: 'error', text: messageOf(error) });
     } finally {
       setBusy(null);
     }
   };
 
   return (
-    <div className="ph-actions">
-      <div className="ph-row">
-        {connection.paused ? (
-          <button
-            type="button"
-            className="ph-button"
-            disabled={busy !== null}
-            onClick={() => void run('resume')}
-            aria-label={`Resume ${name}`}
-          >
-            {busy === 'resume' ? 'Resuming…' : 'Resume'}
-          </button>
-        ) : (
-          <button
-            type="button"
-            className="ph-button"
-            disabled={busy !== null}
-            onClick={() => void run('pause')}
-            aria-label={`Pause ${name}`}
-          >
-            {busy === 'pause' ? 'Pausing…' : 'Pause'}
-          </button>
-        )}
-        <button
-          type="button"
-          className="ph-button"
-          disabled={busy !== null || connection.paused}
-          title={connection.paused ? 'Resume the connection to sync it.' : undefined}
-          onClick={() => void run('sync')}
-          aria-label={`Sync ${name} now`}
+    <>
+      {connection.paused ? (
+        <Button
+          isDisabled={busy !== null}
+          isLoading={busy === 'resume'}
+          onClick={() => void run('resume')}
+          aria-label={`Resume ${name}`}
         >
-          {busy === 'sync' ? 'Queuing…' : 'Sync now'}
-        </button>
-      </div>
-      <NoticeLine notice={notice} />
-    </div>
+          Resume
+        </Button>
+      ) : (
+        <Button
+          isDisabled={busy !== null}
+          isLoading={busy === 'pause'}
+          onClick={() => void run('pause')}
+          aria-label={`Pause ${name}`}
+        >
+          Pause
+        </Button>
+      )}
+      <Button
+        isDisabled={busy !== null || connection.paused}
+        isLoading={busy === 'sync'}
+        title={connection.paused ? 'Resume the connection to sync it.' : undefined}
+        onClick={() => void run('sync')}
+        aria-label={`Sync ${name} now`}
+      >
+        Sync now
+      </Button>
+    </>
   );
 }

@@ -1,4 +1,6 @@
 import { useRef, useState } from 'react';
+import Button from '@atlaskit/button/new';
+import Textfield from '@atlaskit/textfield';
 import type { ConnectionWebhookUrlView, WebhookUrlsPageView } from '../../../../src/domain/views';
 import { AsyncView, EmptyState } from '../../shared/components/AsyncView';
 import { Lozenge } from '../../shared/components/Lozenge';
@@ -24,24 +26,48 @@ async function copyText(text: string, field: HTMLInputElement | null): Promise<v
   }
 }
 
-function WebhookUrl({ item }: { item: ConnectionWebhookUrlView }) {
+/** A field holding a webhook URL, with a Copy button and the line that says whether copying worked. */
+export function CopyableUrl({ url, label }: { url: string; label: string }) {
   const field = useRef<HTMLInputElement>(null);
   const [notice, setNotice] = useState<Notice>(null);
-  const service = item.kind === 'sentry' ? 'Sentry' : 'SonarCloud';
-
   const copy = async () => {
     try {
-      await copyText(item.url, field.current);
+      await copyText(url, field.current);
       setNotice({ kind: 'ok', text: 'Copied.' });
     } catch (error) {
       setNotice({ kind: 'error', text: messageOf(error) });
     }
   };
+  return (
+    <>
+      <div className="ph-copy-row">
+        <Textfield
+          ref={field}
+          className="ph-mono"
+          value={url}
+          isReadOnly
+          isCompact
+          onFocus={(event) => event.currentTarget.select()}
+          aria-label={label}
+        />
+        <Button
+          onClick={() => void copy()}
+          aria-label={`Copy the ${label.charAt(0).toLowerCase()}${label.slice(1)}`}
+        >
+          Copy
+        </Button>
+      </div>
+      <NoticeLine notice={notice} />
+    </>
+  );
+}
 
+function WebhookUrl({ item }: { item: ConnectionWebhookUrlView }) {
+  const service = item.kind === 'sentry' ? 'Sentry' : 'SonarCloud';
   return (
     <article className="ph-card" data-testid="webhook-url" data-connection-id={item.connectionId}>
       <div className="ph-row">
-        <h3>
+        <h3 className="ph-wrap">
           {service} · {item.label}
         </h3>
         {item.hasWebhookSecret ? (
@@ -50,25 +76,8 @@ function WebhookUrl({ item }: { item: ConnectionWebhookUrlView }) {
           <Lozenge appearance="moved">no webhook secret</Lozenge>
         )}
       </div>
-      <div className="ph-row">
-        <input
-          ref={field}
-          className="ph-input ph-mono"
-          value={item.url}
-          readOnly
-          onFocus={(event) => event.target.select()}
-          aria-label={`Webhook URL for ${service} ${item.label}`}
-        />
-        <button
-          type="button"
-          className="ph-button"
-          onClick={() => void copy()}
-          aria-label={`Copy the webhook URL for ${service} ${item.label}`}
-        >
-          Copy
-        </button>
-      </div>
-      <p>{item.instructions}</p>
+      <CopyableUrl url={item.url} label={`Webhook URL for ${service} ${item.label}`} />
+      <p className="ph-wrap">{item.instructions}</p>
       {item.hasWebhookSecret ? null : (
         <Subtle>
           {item.kind === 'sentry'
@@ -76,7 +85,6 @@ function WebhookUrl({ item }: { item: ConnectionWebhookUrlView }) {
             : 'Until the webhook secret is saved, the app refuses SonarCloud deliveries (it cannot verify them).'}
         </Subtle>
       )}
-      <NoticeLine notice={notice} />
     </article>
   );
 }
