@@ -6,7 +6,7 @@
  */
 import type { SentryClient } from '../clients/sentry';
 import type { IssueLink, SentryConnection, SentryIssueSnapshot } from '../domain/model';
-import { sentrySnapshotFromApi } from '../domain/snapshots';
+import { droppedSentryLinkNote, sentrySnapshotFromApi } from '../domain/snapshots';
 import { getSentrySnapshot, linkIssues } from '../storage';
 import { findSentryIssue, parseReferenceOrThrow, sentryClientForConnection } from './link-find-sentry-issue';
 import { recordLinkedJiraWork } from './health/jira-work';
@@ -67,6 +67,8 @@ export async function linkSentryIssue(
     ...(windowCounts ? { windowCounts } : {}),
   });
   const warnings: string[] = [];
+  const linkNote = droppedSentryLinkNote(issue.permalink, snapshot);
+  if (linkNote) warnings.push(linkNote);
   if (windowCountsProblem !== null) {
     warnings.push(
       `Sentry's events and users in the last 24 h / 14 d could not be fetched (${windowCountsProblem}); ` +

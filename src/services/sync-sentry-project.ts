@@ -10,7 +10,11 @@ import type { SentryClient, SentryIssueQuery } from '../clients/sentry';
 import { isSyncDue, recordSyncFailure, recordSyncSuccess } from '../domain/backoff';
 import type { SentryConnection, SyncLogEntry, SyncState } from '../domain/model';
 import type { SentryApiIssue } from '../domain/sentry-api-issue';
-import { sentrySnapshotFromApi, type SentryApiMappingContext } from '../domain/snapshots';
+import {
+  droppedSentryLinkNote,
+  sentrySnapshotFromApi,
+  type SentryApiMappingContext,
+} from '../domain/snapshots';
 import {
   advanceSentryCursor,
   decodeSentryCursor,
@@ -267,7 +271,7 @@ export async function syncSentryProject(
         failed: recorded.errors.length,
         pages: 1,
       });
-      errors.push(...recorded.errors);
+      errors.push(...recorded.errors, ...recorded.notes);
 
       if (job.mode === 'backfill') {
         backfillCursor = page.nextCursor;
@@ -333,8 +337,8 @@ async function recordPage(
   countsPeriod: SentryApiMappingContext['countsPeriod'],
   job: SentryProjectJob,
   now: Date,
-): Promise<{ changed: number; errors: string[] }> {
-  if (issues.length === 0) return { changed: 0, errors: [] };
+): Promise<{ changed: number; errors: string[]; notes: string[] }> {
+  if (issues.length === 0) return { changed: 0, errors: [], notes: [] };
   const stored = await getSentrySnapshots(
     issues.map((issue) => ({ connectionId: connection.id, issueId: issue.id })),
   );
@@ -350,5 +354,12 @@ async function recordPage(
     }),
   );
   const result = await recordSentryIssues(snapshots, { trigger: job.trigger }, now, { previous });
-  return { changed: result.changed, errors: result.reactionErrors };
+  // Links that were not the organization's were dropped: said in the log, not counted as failures.
+  const notes = issues
+    .map((issue, index) => {
+      const snapshot = snapshots[index];
+      return snapshot ? droppedSentryLinkNote(issue.permalink, snapshot) : null;
+    })
+    .filter((note): note is string => note !== null);
+  return { changed: result.changed, errors: result.reactionErrors, notes };
 }

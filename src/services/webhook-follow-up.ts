@@ -10,7 +10,7 @@ import { NotFoundError } from '../clients/http';
 import { createSentryClient } from '../clients/sentry';
 import { createSonarCloudClient } from '../clients/sonarcloud';
 import type { SentryConnection, SonarCloudConnection } from '../domain/model';
-import { sentrySnapshotFromApi, sonarSnapshot } from '../domain/snapshots';
+import { droppedSentryLinkNote, sentrySnapshotFromApi, sonarSnapshot } from '../domain/snapshots';
 import {
   claimKey,
   claimOnce,
@@ -249,7 +249,10 @@ async function refreshSentryIssue(job: SentryIssueRefreshJob, startedAt: number)
     outcome: 'processed',
     changed: recorded.changed,
     message: `refetched Sentry issue ${next.shortId} after ${job.reason}`,
-    errors: recorded.reactionErrors,
+    errors: [
+      ...[droppedSentryLinkNote(issue.permalink, next)].filter((note): note is string => note !== null),
+      ...recorded.reactionErrors,
+    ],
   });
   return DONE;
 }
