@@ -1,6 +1,7 @@
 // `npm run sandbox`: the app's Custom UI pages in a browser, against the app's real resolvers running in
 // the local Forge runtime, with simulated Sentry, SonarCloud and Jira. Open http://localhost:8787
-// (PORT changes the port). Data persists in .sandbox-data/kvs.json; delete it to start over.
+// (PORT changes the port). Data persists in .sandbox-data/kvs.json; a new store gets the demo data,
+// `--empty` starts from an empty store (the first-install path), `--demo` brings the demo data back.
 //
 //   GET  /                               the surfaces of manifest.yml, with the demo project and issue
 //   GET  /modules/<moduleKey>[/<route>]  one surface: its static/dist page with the bridge shim
@@ -40,8 +41,16 @@ export interface SandboxServerOptions {
   dataFile?: string | null;
   /** Build static/dist when missing or stale (default true). */
   buildUi?: boolean;
+  /**
+   * What the store holds at start: 'keep' (default) keeps it, and a store that did not exist yet gets the
+   * demo data; 'empty' clears it and writes no demo data (the first-install path); 'demo' clears it and
+   * writes the demo data again.
+   */
+  start?: SandboxStart;
   log?: (line: string) => void;
 }
+
+export type SandboxStart = 'keep' | 'empty' | 'demo';
 
 export interface SandboxServer {
   url: string;
@@ -138,6 +147,9 @@ export async function startSandboxServer(options: SandboxServerOptions = {}): Pr
 
   const dataFile = options.dataFile === undefined ? DEFAULT_DATA_FILE : options.dataFile;
   if (dataFile) fs.mkdirSync(path.dirname(dataFile), { recursive: true });
+  const start = options.start ?? 'keep';
+  // A store that exists is kept as it is, even empty: an empty start stays empty across restarts.
+  const storeExisted = dataFile !== null && fs.existsSync(dataFile);
 
   // Loaded only now, after the globals: the app, the simulators and the seeding all use @forge packages.
   const appModule = (await import('../src/index')) as Record<string, unknown>;
@@ -147,8 +159,17 @@ export async function startSandboxServer(options: SandboxServerOptions = {}): Pr
   const runtime = new LocalForgeRuntime({ kvs: dataFile ? { persistFile: dataFile } : {}, appModule });
   useRuntime(runtime);
   const world = await createSandboxWorld(runtime);
-  const seed = await seedDemoData(runtime, world);
+  if (start !== 'keep') runtime.kvs.clear();
+  const seed =
+    start === 'demo' || (start === 'keep' && !storeExisted)
+      ? await seedDemoData(runtime, world)
+      : { seeded: false, warnings: [] };
   if (seed.seeded) log('Seeded the demo data: connections, products, mappings, a first sync, links.');
+  if (start === 'empty') {
+    log(
+      'Started from an empty store: add connections on the global settings page (./dev sandbox --demo brings the demo back).',
+    );
+  }
   for (const warning of seed.warnings) log(`Demo data: ${warning}`);
 
   // As the platform does: deliver queued events (sync jobs, webhook follow-ups) as they fall due.
@@ -415,17 +436,32 @@ export async function startSandboxServer(options: SandboxServerOptions = {}): Pr
   };
 }
 
+/** `--empty` / `--demo` on the command line (./dev sandbox passes its arguments on). */
+export function startFromArguments(args: readonly string[]): SandboxStart {
+  const known: Record<string, SandboxStart> = { '--empty': 'empty', '--demo': 'demo', '--keep': 'keep' };
+  const unknown = args.filter((arg) => !(arg in known));
+  if (unknown.length > 0 || args.length > 1) {
+    throw new Error(
+      `Unknown sandbox option ${unknown.join(' ') || args.join(' ')}: use one of --empty (start from an empty ` +
+        'store), --demo (the demo data again) or nothing (keep what the store holds).',
+    );
+  }
+  return args[0] ? (known[args[0]] ?? 'keep') : 'keep';
+}
+
 if (require.main === module) {
-  startSandboxServer().then(
-    (sandbox) => {
-      console.log(`Product health sandbox: ${sandbox.url}`);
-      for (const surface of sandbox.surfaces)
-        console.log(`  ${surface.title.padEnd(36)} ${sandbox.url}/modules/${surface.moduleKey}`);
-      console.log(`  Web triggers: POST ${sandbox.url}/webtrigger/<moduleKey>`);
-    },
-    (error: unknown) => {
-      console.error(error instanceof Error ? error.message : error);
-      process.exitCode = 1;
-    },
-  );
+  Promise.resolve()
+    .then(() => startSandboxServer({ start: startFromArguments(process.argv.slice(2)) }))
+    .then(
+      (sandbox) => {
+        console.log(`Product health sandbox: ${sandbox.url}`);
+        for (const surface of sandbox.surfaces)
+          console.log(`  ${surface.title.padEnd(36)} ${sandbox.url}/modules/${surface.moduleKey}`);
+        console.log(`  Web triggers: POST ${sandbox.url}/webtrigger/<moduleKey>`);
+      },
+      (error: unknown) => {
+        console.error(error instanceof Error ? error.message : error);
+        process.exitCode = 1;
+      },
+    );
 }

@@ -1,5 +1,6 @@
 // The one place pages talk to Forge: typed resolver calls and the page context.
 import { invoke, router, view } from '@forge/bridge';
+import { isOpenableExternalLink } from '../../../src/domain/remote-links';
 import type { ResolverResult } from '../../../src/domain/views';
 
 /** A resolver answered with an error, or the call itself failed; `message` is safe to show. */
@@ -82,7 +83,13 @@ export async function getPageContext(): Promise<PageContext> {
   };
 }
 
-/** Opens a Sentry or SonarCloud page in a new tab (Jira asks the user before leaving for another site). */
-export function openExternal(url: string): void {
+/**
+ * Opens a Sentry or SonarCloud page in a new tab (Jira asks the user before leaving for another site).
+ * Every page opens external links through here, and only https pages of Sentry or SonarCloud open:
+ * links come from remote data. Answers whether it opened.
+ */
+export function openExternal(url: string): boolean {
+  if (!isOpenableExternalLink(url)) return false;
   void router.open(url);
+  return true;
 }

@@ -1,4 +1,5 @@
 import type { MouseEvent, ReactNode } from 'react';
+import { isOpenableExternalLink } from '../../../../src/domain/remote-links';
 import { openExternal } from '../bridge';
 import { formatDateTime, formatRelative } from '../format';
 
@@ -11,8 +12,12 @@ export function TimeAgo({ iso }: { iso: string }) {
   );
 }
 
-/** A link to Sentry or SonarCloud; Jira opens it in a new tab after asking the user. */
+/**
+ * A link to Sentry or SonarCloud; Jira opens it in a new tab after asking the user. Anything else is
+ * shown as plain text: no href the browser could follow (middle click, copy link) is rendered.
+ */
 export function ExternalLink({ href, children }: { href: string; children: ReactNode }) {
+  if (!isOpenableExternalLink(href)) return <span>{children}</span>;
   const onClick = (event: MouseEvent<HTMLAnchorElement>) => {
     event.preventDefault();
     openExternal(href);
