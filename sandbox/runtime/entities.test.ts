@@ -1,5 +1,6 @@
 import * as path from 'node:path';
 import { kvs, Filter, FilterConditions, WhereConditions, ForgeKvsAPIError, Sort } from '@forge/kvs';
+import { RuntimeClock } from './clock';
 import { createTestRuntime, type LocalForgeRuntime } from './index';
 
 const manifestPath = path.join(__dirname, 'fixtures', 'entities-manifest.yml');
@@ -72,6 +73,32 @@ describe('custom entities', () => {
     expect(rest.nextCursor).toBeUndefined();
     expect((await kvsError(jobs.query().index('missing').getMany())).code).toBe('INVALID_ENTITY_INDEX');
   });
+
+  it('answers entity queries from a lagging view while get sees every write (queryLagMs)', async () => {
+    runtime = createTestRuntime({
+      manifestPath,
+      clock: new RuntimeClock(() => Date.UTC(2026, 0, 1)),
+      kvs: { queryLagMs: 5_000 },
+    });
+    const jobs = kvs.entity<SyncJob>('sync-job');
+    const webJobs = async (): Promise<string[]> =>
+      (
+        await jobs
+          .query()
+          .index('by-project', { partition: ['web'] })
+          .getMany()
+      ).results.map((r) => r.key);
+    await jobs.set('web-1', { project: 'web', state: 'queued', attempts: 0 });
+    expect(await jobs.get('web-1')).toMatchObject({ state: 'queued' });
+    expect(await webJobs()).toEqual([]);
+    runtime.clock.advance(5_000);
+    expect(await webJobs()).toEqual(['web-1']);
+    await jobs.delete('web-1');
+    expect(await jobs.get('web-1')).toBeUndefined();
+    expect(await webJobs()).toEqual(['web-1']);
+    runtime.clock.advance(5_000);
+    expect(await webJobs()).toEqual([]);
+  });
 });
 
 describe('transactions with conditions', () => {
@@ -117,8 +144,9 @@ describe('transactions with conditions', () => {
         })
         .execute(),
     );
-    expect(error.code).toBe('CONDITION_CHECK_FAILED');
-    expect(error.responseDetails.status).toBe(409);
+    // The REST reference (api-group-transaction) lists CONDITIONAL_CHECK_FAILED among the 400 answers.
+    expect(error.code).toBe('CONDITIONAL_CHECK_FAILED');
+    expect(error.responseDetails.status).toBe(400);
     expect(await jobs.get('job-1')).toMatchObject({ state: 'queued', attempts: 0 });
     expect(await kvs.get('claimed:job-0')).toBe('old');
     expect(runtime.kvs.dump().entities['sync-job']).toEqual({
@@ -149,6 +177,6 @@ describe('transactions with conditions', () => {
         })
         .execute(),
     );
-    expect(error.code).toBe('CONDITION_CHECK_FAILED');
+    expect(error.code).toBe('CONDITIONAL_CHECK_FAILED');
   });
 });

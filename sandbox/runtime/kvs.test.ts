@@ -2,6 +2,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { kvs, WhereConditions, ForgeKvsAPIError, MetadataField } from '@forge/kvs';
+import { RuntimeClock } from './clock';
 import { createTestRuntime, type LocalForgeRuntime } from './index';
 
 /** Every test goes through the real @forge/kvs package, so the emulator must answer its exact HTTP shapes. */
@@ -97,25 +98,70 @@ describe('Forge key and value limits', () => {
   });
 });
 
-describe('conditional writes and TTL', () => {
-  it('FAIL_IF_EXISTS refuses to overwrite an existing key with a 409 conflict', async () => {
+describe('conditional writes', () => {
+  it('FAIL_IF_EXISTS on an existing key answers 409 KEY_CONFLICT and writes nothing', async () => {
     await kvs.set('lock:sync', { owner: 'a' }, { keyPolicy: 'FAIL_IF_EXISTS' });
     const error = await kvsError(kvs.set('lock:sync', { owner: 'b' }, { keyPolicy: 'FAIL_IF_EXISTS' }));
-    expect(error.code).toBe('KEY_ALREADY_EXISTS');
+    expect(error.code).toBe('KEY_CONFLICT');
     expect(error.responseDetails.status).toBe(409);
     expect(await kvs.get('lock:sync')).toEqual({ owner: 'a' });
   });
 
-  it('expires a value after its TTL on the runtime clock', async () => {
+  it('refuses FAIL_IF_EXISTS with a returnValue (INVALID_KEY_POLICY_RETURN_VALUE_COMBINATION)', async () => {
+    const options = { keyPolicy: 'FAIL_IF_EXISTS', returnValue: 'PREVIOUS' } as unknown as Parameters<
+      typeof kvs.set
+    >[2];
+    const error = await kvsError(kvs.set('lock:x', 1, options));
+    expect(error.code).toBe('INVALID_KEY_POLICY_RETURN_VALUE_COMBINATION');
+    expect(error.responseDetails.status).toBe(400);
+    expect(await kvs.get('lock:x')).toBeUndefined();
+  });
+});
+
+describe('TTL', () => {
+  const HOUR = 3_600_000;
+  // A clock that moves only when told, so the 48 h boundary can be checked to the millisecond.
+  const frozenClock = (): RuntimeClock => new RuntimeClock(() => Date.UTC(2026, 0, 1));
+  beforeEach(() => {
+    runtime = createTestRuntime({ clock: frozenClock() });
+  });
+
+  it('keeps an expired key readable for up to 48 h by default, then deletes it', async () => {
     await kvs.set('lock:ttl', 1, { ttl: { value: 30, unit: 'SECONDS' } });
-    const withExpiry = await kvs.get('lock:ttl', { metadataFields: [MetadataField.EXPIRE_TIME] });
-    expect(withExpiry).toMatchObject({ expireTime: expect.any(String) });
-    runtime.clock.advance(29_000);
+    runtime.clock.advance(30_000);
+    // Expired, not yet deleted: every read still returns it, with its expiry in the past.
+    const expired = await kvs.get('lock:ttl', { metadataFields: [MetadataField.EXPIRE_TIME] });
+    expect(expired).toMatchObject({ value: 1 });
+    expect(Date.parse((expired as { expireTime: string }).expireTime)).toBeLessThanOrEqual(
+      runtime.clock.now(),
+    );
+    expect((await kvs.batchGet([{ key: 'lock:ttl' }])).successfulKeys).toHaveLength(1);
+    expect(
+      (await kvs.query().where('key', WhereConditions.beginsWith('lock:')).getMany()).results,
+    ).toHaveLength(1);
+    expect((await kvsError(kvs.set('lock:ttl', 2, { keyPolicy: 'FAIL_IF_EXISTS' }))).code).toBe(
+      'KEY_CONFLICT',
+    );
+    runtime.clock.advance(48 * HOUR - 1);
     expect(await kvs.get('lock:ttl')).toBe(1);
-    runtime.clock.advance(1_000);
+    runtime.clock.advance(1);
     expect(await kvs.get('lock:ttl')).toBeUndefined();
-    // An expired key no longer blocks FAIL_IF_EXISTS.
     await expect(kvs.set('lock:ttl', 2, { keyPolicy: 'FAIL_IF_EXISTS' })).resolves.toBeUndefined();
+  });
+
+  it('deletes at expiry when expiredReadableMs is 0', async () => {
+    runtime = createTestRuntime({ clock: frozenClock(), kvs: { expiredReadableMs: 0 } });
+    await kvs.set('lock:ttl', 1, { ttl: { value: 30, unit: 'SECONDS' } });
+    runtime.clock.advance(29_999);
+    expect(await kvs.get('lock:ttl')).toBe(1);
+    runtime.clock.advance(1);
+    expect(await kvs.get('lock:ttl')).toBeUndefined();
+    await expect(kvs.set('lock:ttl', 2, { keyPolicy: 'FAIL_IF_EXISTS' })).resolves.toBeUndefined();
+  });
+
+  it('refuses negative lags', () => {
+    expect(() => createTestRuntime({ kvs: { expiredReadableMs: -1 } })).toThrow(/expiredReadableMs/);
+    expect(() => createTestRuntime({ kvs: { queryLagMs: -1 } })).toThrow(/queryLagMs/);
   });
 });
 
@@ -146,10 +192,51 @@ describe('query', () => {
     expect(page.nextCursor).toEqual(expect.any(String));
   });
 
-  it('refuses a limit above 20 with LIST_QUERY_LIMIT_EXCEEDED', async () => {
-    const error = await kvsError(kvs.query().limit(21).getMany());
+  it('returns up to 100 per page and refuses a limit above 100 with LIST_QUERY_LIMIT_EXCEEDED', async () => {
+    await kvs.batchSet(
+      Array.from({ length: 25 }, (_, i) => ({ key: `p:${String(i).padStart(3, '0')}`, value: i })),
+    );
+    expect((await kvs.query().limit(100).getMany()).results).toHaveLength(25);
+    const error = await kvsError(kvs.query().limit(101).getMany());
     expect(error.code).toBe('LIST_QUERY_LIMIT_EXCEEDED');
-    await expect(kvs.query().limit(20).getMany()).resolves.toEqual({ results: [] });
+    expect(error.responseDetails.status).toBe(400);
+  });
+
+  it('answers from a lagging view with queryLagMs, while get and batchGet see every write', async () => {
+    runtime = createTestRuntime({
+      clock: new RuntimeClock(() => Date.UTC(2026, 0, 1)),
+      kvs: { queryLagMs: 10_000 },
+    });
+    const listed = async (): Promise<Array<[string, unknown]>> =>
+      (await kvs.query().where('key', WhereConditions.beginsWith('s:')).getMany()).results.map((r) => [
+        r.key,
+        r.value,
+      ]);
+    await kvs.set('s:a', 1);
+    expect(await kvs.get('s:a')).toBe(1);
+    expect((await kvs.batchGet([{ key: 's:a' }])).successfulKeys.map((item) => item.value)).toEqual([1]);
+    expect(await listed()).toEqual([]);
+    runtime.clock.advance(10_000);
+    expect(await listed()).toEqual([['s:a', 1]]);
+
+    await kvs.set('s:a', 2);
+    await kvs.transact().set('s:b', 'b').execute();
+    await kvs.batchSet([{ key: 's:c', value: 'c' }]);
+    expect(await listed()).toEqual([['s:a', 1]]);
+    runtime.clock.advance(10_000);
+    expect(await listed()).toEqual([
+      ['s:a', 2],
+      ['s:b', 'b'],
+      ['s:c', 'c'],
+    ]);
+
+    await kvs.delete('s:a');
+    await kvs.batchDelete([{ key: 's:b' }]);
+    await kvs.transact().delete('s:c').execute();
+    expect(await kvs.get('s:a')).toBeUndefined();
+    expect(await listed()).toHaveLength(3);
+    runtime.clock.advance(10_000);
+    expect(await listed()).toEqual([]);
   });
 });
 
@@ -237,6 +324,12 @@ describe('transactions', () => {
     );
     expect(error.code).toBe('MAX_SIZE');
     expect(await kvs.get('t:keep')).toBe('original');
+  });
+
+  it('refuses an empty transaction with INVALID_TRANSACTION_REQUEST', async () => {
+    const error = await kvsError(kvs.transact().execute());
+    expect(error.code).toBe('INVALID_TRANSACTION_REQUEST');
+    expect(error.responseDetails.status).toBe(400);
   });
 
   it('refuses a key used twice in one transaction', async () => {

@@ -1,6 +1,7 @@
+import { kvs } from '@forge/kvs';
 import { createTestRuntime, type LocalForgeRuntime } from '../../sandbox/runtime';
-import { claimOnce, completeClaim, getClaim, listClaimsPage, releaseClaim } from './claims';
-import { claimKey } from './keys';
+import { claimOnce, completeClaim, getClaim, listClaimsPage, releaseClaim, type ClaimRecord } from './claims';
+import { claimKey, claimTakeoverKey } from './keys';
 
 let runtime: LocalForgeRuntime;
 beforeEach(() => {
@@ -39,14 +40,6 @@ describe('claimOnce', () => {
     await expect(completeClaim(claimKey('x', 'y'))).rejects.toThrow(/call claimOnce first/);
   });
 
-  it('expires after its TTL when given one', async () => {
-    expect(await claimOnce(key, { ttlSeconds: 60 })).toBe(true);
-    runtime.clock.advance(30_000);
-    expect(await claimOnce(key, { ttlSeconds: 60 })).toBe(false);
-    runtime.clock.advance(31_000);
-    expect(await claimOnce(key, { ttlSeconds: 60 })).toBe(true);
-  });
-
   it('refuses keys not built by claimKey and bad TTLs', async () => {
     await expect(claimOnce('product:p1')).rejects.toThrow(/not a claim key/);
     await expect(claimOnce(key, { ttlSeconds: 0 })).rejects.toThrow(/ttlSeconds/);
@@ -66,5 +59,73 @@ describe('listClaimsPage', () => {
     ]);
     expect(page.items[0]?.value.state).toBe('claimed');
     await expect(listClaimsPage('rule:')).rejects.toThrow(/not a claim key prefix/);
+  });
+});
+
+describe('claims with a TTL', () => {
+  const t0 = new Date('2026-01-01T00:00:00.000Z');
+  const at = (seconds: number): Date => new Date(t0.getTime() + seconds * 1000);
+  const ttl = { ttlSeconds: 60 };
+  const stored = (): Promise<ClaimRecord | undefined> => kvs.get<ClaimRecord>(key);
+  afterEach(() => jest.restoreAllMocks());
+
+  it('carries its own expiry, and is taken over once that has passed though KVS still returns it', async () => {
+    expect(await claimOnce(key, { ...ttl, now: t0 })).toBe(true);
+    expect(await stored()).toMatchObject({ claimedAt: t0.toISOString(), expiresAt: at(60).toISOString() });
+    expect(await claimOnce(key, { ...ttl, now: at(59) })).toBe(false);
+    // Past its TTL on the platform too: KVS keeps returning the key (for up to 48 h) and
+    // FAIL_IF_EXISTS still conflicts with it, so only the claim's own expiry frees it.
+    runtime.clock.advance(61_000);
+    expect(await stored()).toMatchObject({ claimedAt: t0.toISOString() });
+    expect(await getClaim(key, at(61))).toBeUndefined();
+    expect(await claimOnce(key, { ...ttl, now: at(61) })).toBe(true);
+    expect(await getClaim(key, at(61))).toMatchObject({ claimedAt: at(61).toISOString(), state: 'claimed' });
+    expect(await claimOnce(key, { ...ttl, now: at(62) })).toBe(false);
+  });
+
+  it('lets exactly one of many concurrent callers take over a lapsed claim', async () => {
+    await claimOnce(key, { ...ttl, now: t0 });
+    const results = await Promise.all(
+      [...Array(12).keys()].map(() => claimOnce(key, { ...ttl, now: at(61) })),
+    );
+    expect(results.filter(Boolean)).toHaveLength(1);
+  });
+
+  it('takes over a takeover that lapsed before it was installed (its caller stopped)', async () => {
+    await claimOnce(key, { ...ttl, now: t0 });
+    const first = await stored();
+    // Someone won the takeover at 61 s and stopped before writing the claim key.
+    await kvs.set(claimTakeoverKey(key, first?.holder ?? ''), {
+      claimedAt: at(61).toISOString(),
+      state: 'claimed',
+      result: null,
+      expiresAt: at(121).toISOString(),
+      holder: 'stopped',
+    } satisfies ClaimRecord);
+    expect(await claimOnce(key, { ...ttl, now: at(90) })).toBe(false);
+    expect(await claimOnce(key, { ...ttl, now: at(122) })).toBe(true);
+    expect(await stored()).toMatchObject({ claimedAt: at(122).toISOString() });
+  });
+
+  it('loses a takeover when a live claim got in first, and leaves that claim in place', async () => {
+    await claimOnce(key, { ...ttl, now: t0 });
+    const realGet = kvs.get.bind(kvs);
+    jest.spyOn(kvs, 'get').mockImplementationOnce(async (...args: Parameters<typeof kvs.get>) => {
+      const lapsed = await realGet(...args);
+      // While this caller looks at the lapsed claim, KVS deletes it and another caller claims afresh.
+      await kvs.delete(key);
+      expect(await claimOnce(key, { ...ttl, now: at(62) })).toBe(true);
+      return lapsed;
+    });
+    expect(await claimOnce(key, { ...ttl, now: at(61) })).toBe(false);
+    expect(await getClaim(key, at(63))).toMatchObject({ claimedAt: at(62).toISOString() });
+  });
+
+  it('keeps its expiry when completed', async () => {
+    expect(await claimOnce(key, { ttlSeconds: 3600 })).toBe(true);
+    await completeClaim(key, { done: 'yes' });
+    const completed = await stored();
+    expect(completed).toMatchObject({ state: 'done', result: { done: 'yes' } });
+    expect(completed?.expiresAt).toEqual(expect.any(String));
   });
 });

@@ -68,6 +68,8 @@ describe('daily health history', () => {
   const start = Date.parse('2026-01-01T06:00:00Z');
 
   it('keeps a point at least 90 days, then lets it expire on its own through the KVS TTL', async () => {
+    // Deletion at expiry, to check the TTL itself (Forge may take up to 48 h more; listing filters by date).
+    runtime = createTestRuntime({ kvs: { expiredReadableMs: 0 } });
     runtime.clock.advanceTo(start);
     const today = utcDay(new Date(runtime.clock.now()));
     await recordProductHealthPoints([

@@ -195,6 +195,12 @@ export const jiraLinkPrefix = (jiraIssueId: string): string =>
  */
 export const sentryLinkedMarkerKey = (sentryIssueId: string): string =>
   buildKey('linked:sentry', ['Sentry issue id', sentryIssueId]);
+/**
+ * The Sentry issues linked to one Jira issue, in one record read with get (strictly consistent), so
+ * what is shown right after a link or unlink does not depend on a prefix query catching up.
+ */
+export const jiraLinkIndexKey = (jiraIssueId: string): string =>
+  buildKey('linkidx:jira', ['Jira issue id', jiraIssueId]);
 
 // ---------------------------------------------------------------- snapshots
 export const sentrySnapshotKey = (connectionId: string, issueId: string): string =>
@@ -365,4 +371,18 @@ export function claimPrefixOf(purpose: string, ...ids: string[]): string {
     `claim:${purpose}`,
     ...ids.map((id, index): Component => [`claim id #${index + 1}`, id]),
   );
+}
+
+/**
+ * Taking over a lapsed claim: of everyone who finds the claim that `holder` took lapsed, the one who
+ * creates this key (with FAIL_IF_EXISTS) wins. Kept apart from `claim:` so it never reads as a claim.
+ */
+export function claimTakeoverKey(claim: string, holder: string): string {
+  if (!claim.startsWith(claimPrefix())) {
+    throw new StorageValidationError(
+      `"${claim}" is not a claim key: build it with claimKey(purpose, ...ids).`,
+    );
+  }
+  const rest = claim.slice(claimPrefix().length);
+  return assertValidKey(`claimnext:${rest}${SEPARATOR}${encodeKeyComponent(holder, 'claim holder')}`);
 }

@@ -1,9 +1,10 @@
-import { kvs } from '@forge/kvs';
+import { ForgeKvsAPIError, kvs } from '@forge/kvs';
 import { createTestRuntime, type LocalForgeRuntime } from '../../sandbox/runtime';
 import { StorageValidationError } from './errors';
 import {
   batchDeleteKeys,
   batchGetValues,
+  isKeyConflict,
   listAll,
   queryPage,
   setIfAbsent,
@@ -22,28 +23,29 @@ async function seed(prefix: string, count: number): Promise<void> {
 }
 
 describe('paging', () => {
-  it('lists every key under a prefix across 20-item pages, in key order', async () => {
-    await seed('item:', 45);
+  it('lists every key under a prefix across 100-item pages (the KVS maximum), in key order', async () => {
+    await seed('item:', 205);
     await seed('itemx:', 3);
     runtime.metrics.reset();
     const all = await listAll<number>('item:');
-    expect(all.map((entry) => entry.value)).toEqual([...Array(45).keys()]);
+    expect(all.map((entry) => entry.value)).toEqual([...Array(205).keys()]);
     expect(runtime.kvs.counters.byPath['/api/v1/query']).toBe(3);
   });
 
   it('returns a cursor until the last page, then null', async () => {
     await seed('item:', 25);
-    const first = await queryPage<number>('item:');
+    const first = await queryPage<number>('item:', { limit: 20 });
     expect(first.items).toHaveLength(20);
     expect(first.cursor).not.toBeNull();
-    const second = await queryPage<number>('item:', { cursor: first.cursor });
+    const second = await queryPage<number>('item:', { cursor: first.cursor, limit: 20 });
     expect(second.items.map((entry) => entry.value)).toEqual([20, 21, 22, 23, 24]);
     expect(second.cursor).toBeNull();
   });
 
   it('refuses a page size KVS would refuse', async () => {
-    await expect(queryPage('item:', { limit: 21 })).rejects.toThrow(StorageValidationError);
-    await expect(queryPage('item:', { limit: 0 })).rejects.toThrow(/from 1 to 20/);
+    await expect(queryPage('item:', { limit: 101 })).rejects.toThrow(StorageValidationError);
+    await expect(queryPage('item:', { limit: 0 })).rejects.toThrow(/from 1 to 100/);
+    await expect(queryPage('item:', { limit: 100 })).resolves.toEqual({ items: [], cursor: null });
   });
 });
 
@@ -123,5 +125,30 @@ describe('setIfAbsent', () => {
 
   it('passes other KVS errors through', async () => {
     await expect(setIfAbsent('bad/key', 1)).rejects.toThrow(/does not match/);
+  });
+
+  it('finds an expired key that KVS has not deleted yet still there', async () => {
+    await kvs.set('s:ttl', 'first', { ttl: { value: 1, unit: 'SECONDS' } });
+    runtime.clock.advance(60_000);
+    expect(await setIfAbsent('s:ttl', 'second')).toBe(false);
+    expect(await kvs.get('s:ttl')).toBe('first');
+  });
+});
+
+describe('isKeyConflict', () => {
+  it('recognises the 409 KEY_CONFLICT that a FAIL_IF_EXISTS write on an existing key gets', async () => {
+    await kvs.set('c:a', 1);
+    const error: unknown = await kvs.set('c:a', 2, { keyPolicy: 'FAIL_IF_EXISTS' }).catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: 'KEY_CONFLICT', responseDetails: { status: 409 } });
+    expect(isKeyConflict(error)).toBe(true);
+  });
+
+  it('is false for any other error, even another 409', () => {
+    const apiError = (status: number, code: string): ForgeKvsAPIError =>
+      new ForgeKvsAPIError({ status, statusText: '' }, { code, message: code });
+    expect(isKeyConflict(apiError(409, 'KEY_ALREADY_EXISTS'))).toBe(false);
+    expect(isKeyConflict(apiError(400, 'CONDITIONAL_CHECK_FAILED'))).toBe(false);
+    expect(isKeyConflict(apiError(400, 'INVALID_KEY'))).toBe(false);
+    expect(isKeyConflict(new Error('KEY_CONFLICT'))).toBe(false);
   });
 });

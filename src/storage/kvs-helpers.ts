@@ -7,8 +7,12 @@ import { ForgeKvsAPIError, kvs, WhereConditions } from '@forge/kvs';
 import type { Ttl } from '@forge/kvs';
 import { StorageValidationError } from './errors';
 
-/** KVS query pages hold at most 20 items. */
-export const KVS_QUERY_PAGE_MAX = 20;
+/**
+ * KVS query pages hold at most 100 items: "The query API returns up to 10 values by default, this can be
+ * increased to a maximum of 100" (developer.atlassian.com/platform/forge/storage-reference/kvs-api-query,
+ * last updated 2026-08-21; older pages still say 20).
+ */
+export const KVS_QUERY_PAGE_MAX = 100;
 /** KVS batch operations take at most 25 keys. */
 export const KVS_BATCH_MAX = 25;
 /** A KVS transaction takes at most 25 operations. */
@@ -22,7 +26,7 @@ export interface Page<T> {
 
 export interface PageRequest {
   cursor?: string | null;
-  /** 1..20; 20 when absent. */
+  /** 1..KVS_QUERY_PAGE_MAX (100); 100 when absent. */
   limit?: number;
 }
 
@@ -157,12 +161,13 @@ export async function writeInTransactions(operations: readonly WriteOperation[])
   }
 }
 
-/** True when a FAIL_IF_EXISTS write failed because the key was already there. */
+/**
+ * True when a FAIL_IF_EXISTS write failed because the key was already there: Forge answers
+ * 409 KEY_CONFLICT ("The provided key already exists and the key policy is set to FAIL_IF_EXISTS",
+ * REST reference api-group-key-value-store). An expired key that KVS has not deleted yet conflicts too.
+ */
 export function isKeyConflict(error: unknown): boolean {
-  return (
-    error instanceof ForgeKvsAPIError &&
-    (error.responseDetails.status === 409 || /CONFLICT|ALREADY_EXISTS/i.test(error.code))
-  );
+  return error instanceof ForgeKvsAPIError && error.code === 'KEY_CONFLICT';
 }
 
 /**

@@ -170,10 +170,11 @@ describe('listing products', () => {
     for (let index = 0; index < 42; index++)
       await createProduct({ id: `p${String(index).padStart(2, '0')}`, name: `P${index}` });
     expect(await listProducts()).toHaveLength(42);
-    const first = await listProductsPage();
+    expect((await listProductsPage()).items).toHaveLength(42);
+    const first = await listProductsPage({ limit: 20 });
     expect(first.items).toHaveLength(20);
-    const second = await listProductsPage({ cursor: first.cursor });
-    const third = await listProductsPage({ cursor: second.cursor });
+    const second = await listProductsPage({ cursor: first.cursor, limit: 20 });
+    const third = await listProductsPage({ cursor: second.cursor, limit: 20 });
     expect(third.items.map((product) => product.id)).toEqual(['p40', 'p41']);
     expect(third.cursor).toBeNull();
   });

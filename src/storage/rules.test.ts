@@ -31,7 +31,8 @@ describe('rules', () => {
       await saveRule(rule(`r${String(index).padStart(2, '0')}`, { productId: 'p' }));
     expect(await getRule('r03')).toEqual(rule('r03', { productId: 'p' }));
     expect(await listRules()).toHaveLength(22);
-    expect((await listRulesPage()).cursor).not.toBeNull();
+    expect((await listRulesPage()).cursor).toBeNull();
+    expect((await listRulesPage({ limit: 20 })).cursor).not.toBeNull();
     await deleteRule('r03');
     expect(await getRule('r03')).toBeUndefined();
   });

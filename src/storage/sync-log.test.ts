@@ -5,6 +5,8 @@ import {
   getSyncLogEntry,
   listSyncLogPage,
   pruneSyncLog,
+  SYNC_LOG_PAGE_DEFAULT,
+  SYNC_LOG_PAGE_MAX,
   SYNC_LOG_TTL_DAYS,
 } from './sync-log';
 
@@ -80,10 +82,19 @@ describe('sync log', () => {
     expect(await pruneSyncLog(12)).toBe(0);
   });
 
-  it('lets entries expire through the KVS TTL', async () => {
+  it('lets entries expire through the KVS TTL (KVS deletes them up to 48 h after it)', async () => {
     await appendSyncLogEntry(entry(1));
     runtime.clock.advance(SYNC_LOG_TTL_DAYS * 86_400_000 + 1);
+    expect((await listSyncLogPage()).items).toHaveLength(1);
+    runtime.clock.advance(48 * 3_600_000);
     expect((await listSyncLogPage()).items).toEqual([]);
+  });
+
+  it(`reads ${SYNC_LOG_PAGE_DEFAULT} entries a page by default and refuses pages over ${SYNC_LOG_PAGE_MAX}`, async () => {
+    await logMinutes(SYNC_LOG_PAGE_MAX + 1);
+    expect((await listSyncLogPage()).items).toHaveLength(SYNC_LOG_PAGE_DEFAULT);
+    expect((await listSyncLogPage({ limit: SYNC_LOG_PAGE_MAX })).items).toHaveLength(SYNC_LOG_PAGE_MAX);
+    await expect(listSyncLogPage({ limit: SYNC_LOG_PAGE_MAX + 1 })).rejects.toThrow(/at most 50 entries/);
   });
 
   it('refuses an entry whose time is not ISO-8601, before writing', async () => {

@@ -13,6 +13,12 @@ import { batchDeleteKeys, queryPage, type Page, type PageRequest } from './kvs-h
 export const SYNC_LOG_TTL_DAYS = 14;
 /** How many entries pruneSyncLog keeps by default. */
 export const SYNC_LOG_MAX_ENTRIES = 1_000;
+/**
+ * Entries per page of the admin page's log. An entry holds up to ~51 KB of errors, so a page stays far
+ * below the 5 MB an invocation may answer even though a KVS query could return 100.
+ */
+export const SYNC_LOG_PAGE_DEFAULT = 20;
+export const SYNC_LOG_PAGE_MAX = 50;
 /** Errors kept per entry, so one bad run cannot make an entry too large to store. */
 const MAX_ERRORS_PER_ENTRY = 50;
 const MAX_ERROR_LENGTH = 1_000;
@@ -38,7 +44,14 @@ export async function getSyncLogEntry(at: string, entryId: string): Promise<Sync
 
 /** Newest first, one page at a time; pass the returned cursor to read older entries. */
 export async function listSyncLogPage(request: PageRequest = {}): Promise<Page<SyncLogEntry>> {
-  const page = await queryPage<SyncLogEntry>(syncLogPrefix(), request);
+  const limit = request.limit ?? SYNC_LOG_PAGE_DEFAULT;
+  if (limit > SYNC_LOG_PAGE_MAX) {
+    throw new StorageValidationError(
+      `A sync log page holds at most ${SYNC_LOG_PAGE_MAX} entries, got ${limit}; page with the cursor.`,
+      'limit',
+    );
+  }
+  const page = await queryPage<SyncLogEntry>(syncLogPrefix(), { ...request, limit });
   return { items: page.items.map((item) => item.value), cursor: page.cursor };
 }
 

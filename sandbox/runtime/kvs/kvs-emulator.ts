@@ -11,6 +11,7 @@ import {
 import { badRequest, KvsServiceError } from './kvs-errors';
 import { jsonByteLength, KVS_LIMITS, validateEntityName, validateKey, validateValue } from './limits';
 import { loadSnapshot, writeSnapshotAtomically, type KvsSnapshot, type StoredItem } from './persistence';
+import { LaggingView } from './query-view';
 
 /** A custom entity as declared under `app.storage.entities` in manifest.yml. */
 export interface EntityDefinition {
@@ -26,8 +27,19 @@ export interface KvsEmulatorOptions {
   latencyMs?: number;
   /** Clock for TTL, metadata and the per-minute counters. */
   now?: () => number;
-  /** Page-size ceiling for kvs.query(); default 20 (see KVS_LIMITS.queryMaxLimit). */
+  /** Page-size ceiling for kvs.query(); default 100 (see KVS_LIMITS.queryMaxLimit). */
   queryMaxLimit?: number;
+  /**
+   * How long a key stays readable after its TTL (get, batchGet and queries return it, FAIL_IF_EXISTS still
+   * conflicts with it). Forge deletes expired data asynchronously, up to 48 hours later; the default is that
+   * worst case, so no test can pass by leaning on a TTL to remove a key on time. 0 deletes at expiry.
+   */
+  expiredReadableMs?: number;
+  /**
+   * kvs.query and entity queries answer from the store as it was this many ms ago (Forge's queries are
+   * eventually consistent; get and batchGet stay strictly consistent). Default 0: queries see every write.
+   */
+  queryLagMs?: number;
   /** Answer 429 RATE_LIMIT_EXCEEDED when a minute's read or write units pass Forge's quota. */
   enforceQuotas?: boolean;
   /** Custom entities from manifest.yml; entity calls for undeclared entities are refused. */
@@ -189,6 +201,10 @@ export class KvsEmulator {
   private readonly entityDefinitions = new Map<string, EntityDefinition>();
   private readonly now: () => number;
   private readonly queryMaxLimit: number;
+  readonly expiredReadableMs: number;
+  readonly queryLagMs: number;
+  /** Per queryable keyspace, its recent changes (for queries that lag behind). */
+  private readonly views = new Map<Space, LaggingView>();
   private readonly recentCalls: Array<{ at: number; readUnits: number; writeUnits: number }> = [];
   latencyMs: number;
   readonly persistFile: string | undefined;
@@ -199,6 +215,15 @@ export class KvsEmulator {
     this.now = options.now ?? Date.now;
     this.latencyMs = options.latencyMs ?? 0;
     this.queryMaxLimit = options.queryMaxLimit ?? KVS_LIMITS.queryMaxLimit;
+    this.expiredReadableMs = options.expiredReadableMs ?? KVS_LIMITS.expiredDeletionMaxLagMs;
+    this.queryLagMs = options.queryLagMs ?? 0;
+    for (const [name, value] of [
+      ['expiredReadableMs', this.expiredReadableMs],
+      ['queryLagMs', this.queryLagMs],
+    ] as const) {
+      if (!Number.isFinite(value) || value < 0)
+        throw new Error(`KVS emulator option ${name} must be a number of ms ≥ 0, got ${value}.`);
+    }
     this.persistFile = options.persistFile;
     this.enforceQuotas = options.enforceQuotas ?? false;
     for (const definition of options.entities ?? []) this.entityDefinitions.set(definition.name, definition);
@@ -212,9 +237,9 @@ export class KvsEmulator {
     return { operations: 0, reads: 0, writes: 0, readUnits: 0, writeUnits: 0, byPath: {} };
   }
 
-  /** Number of live (unexpired) plain key-value entries. */
+  /** Number of plain key-value entries a read can still return (expired ones until they are deleted). */
   get size(): number {
-    return this.liveEntries(this.data).length;
+    return this.presentEntries(this.data).length;
   }
 
   /** KVS calls in the last 60 s of the store's clock. */
@@ -239,7 +264,7 @@ export class KvsEmulator {
     this.recentCalls.length = 0;
   }
 
-  /** Live contents for inspection; secrets are listed by key only. */
+  /** What reads can return now (expired keys until they are deleted), for inspection; secrets by key only. */
   dump(): {
     data: Record<string, unknown>;
     entities: Record<string, Record<string, unknown>>;
@@ -247,24 +272,25 @@ export class KvsEmulator {
   } {
     const entities: Record<string, Record<string, unknown>> = {};
     for (const [name, space] of this.entityData) {
-      entities[name] = Object.fromEntries(this.liveEntries(space).map(([key, item]) => [key, item.value]));
+      entities[name] = Object.fromEntries(this.presentEntries(space).map(([key, item]) => [key, item.value]));
     }
     return {
-      data: Object.fromEntries(this.liveEntries(this.data).map(([key, item]) => [key, item.value])),
+      data: Object.fromEntries(this.presentEntries(this.data).map(([key, item]) => [key, item.value])),
       entities,
-      secretKeys: this.liveEntries(this.secrets).map(([key]) => key),
+      secretKeys: this.presentEntries(this.secrets).map(([key]) => key),
     };
   }
 
   /** A secret's value, for tests that check what the app stored (the app itself must use kvs.getSecret). */
   peekSecret(key: string): unknown {
-    return this.live(this.secrets, key)?.value;
+    return this.present(this.secrets, key)?.value;
   }
 
   clear(): void {
     this.data.clear();
     this.secrets.clear();
     this.entityData.clear();
+    for (const view of this.views.values()) view.clear();
     this.persist();
   }
 
@@ -341,7 +367,7 @@ export class KvsEmulator {
   private get(space: Space, body: unknown): KvsResult {
     const request = parse(getSchema, body, 'get');
     const key = validateKey(request.key);
-    const item = this.live(space, key);
+    const item = this.present(space, key);
     if (!item) throw new KvsServiceError(404, 'KEY_NOT_FOUND', `No value is stored for key "${key}".`);
     return { status: 200, body: this.describe(key, item) };
   }
@@ -351,13 +377,20 @@ export class KvsEmulator {
     const key = validateKey(request.key);
     validateValue(request.value);
     if (definition) this.validateEntityValue(definition, request.value);
-    const previous = this.live(space, key);
+    const previous = this.present(space, key);
     const options = request.options;
+    if (options?.keyPolicy === 'FAIL_IF_EXISTS' && options.returnValue !== undefined) {
+      throw badRequest(
+        'INVALID_KEY_POLICY_RETURN_VALUE_COMBINATION',
+        'returnValue needs keyPolicy OVERRIDE; a FAIL_IF_EXISTS write returns nothing.',
+      );
+    }
+    // An expired key that Forge has not deleted yet still exists for FAIL_IF_EXISTS.
     if (options?.keyPolicy === 'FAIL_IF_EXISTS' && previous) {
       throw new KvsServiceError(
         409,
-        'KEY_ALREADY_EXISTS',
-        `Key "${key}" already exists and keyPolicy is FAIL_IF_EXISTS.`,
+        'KEY_CONFLICT',
+        `The provided key "${key}" already exists and the key policy is set to FAIL_IF_EXISTS.`,
       );
     }
     const stored = this.write(space, key, request.value, options?.ttl, previous);
@@ -372,7 +405,7 @@ export class KvsEmulator {
   private delete(space: Space, body: unknown): KvsResult {
     const request = parse(keySchema.extend(entityPart).partial({ entityName: true }), body, 'delete');
     const key = validateKey(request.key);
-    if (space.delete(key)) this.persist();
+    if (this.remove(space, key)) this.persist();
     return { status: 204 };
   }
 
@@ -398,7 +431,7 @@ export class KvsEmulator {
       }
     }
     const after = request.after === undefined ? undefined : String(decodeCursor(request.after)[0]);
-    const matching = this.liveEntries(this.data)
+    const matching = this.queryEntries(this.data)
       .filter(([key]) => key.startsWith(prefix) && (after === undefined || compareKeys(key, after) > 0))
       .sort(([a], [b]) => compareKeys(a, b));
     const page = matching.slice(0, limit);
@@ -451,7 +484,8 @@ export class KvsEmulator {
         : 0;
       return direction * (byRange !== 0 ? byRange : compareKeys(a[0], b[0]));
     };
-    let matching = this.liveEntries(this.entityData.get(definition.name) ?? new Map())
+    const space = this.entityData.get(definition.name);
+    let matching = (space ? this.queryEntries(space) : [])
       .filter(([, item]) =>
         index.partition.every((name, i) => attributeOf(item.value, name) === partitionValues[i]),
       )
@@ -543,7 +577,7 @@ export class KvsEmulator {
       validateValue(item.value);
       const space = item.entityName === undefined ? this.data : this.entitySpace(item);
       if (item.entityName !== undefined) this.validateEntityValue(this.entityDefinitionOf(item), item.value);
-      this.write(space, key, item.value, item.options?.ttl, this.live(space, key));
+      this.write(space, key, item.value, item.options?.ttl, this.present(space, key));
       return { key };
     });
     this.persist();
@@ -555,7 +589,7 @@ export class KvsEmulator {
     return this.batchResult(items, (item) => {
       const key = validateKey(item.key);
       const space = item.entityName === undefined ? this.data : this.entitySpace(item);
-      const stored = this.live(space, key);
+      const stored = this.present(space, key);
       if (!stored) throw new KvsServiceError(404, 'KEY_NOT_FOUND', `No value is stored for key "${key}".`);
       return this.describe(key, stored, item.options?.metadataFields ?? []);
     });
@@ -565,7 +599,7 @@ export class KvsEmulator {
     const items = this.batchItems(batchDeleteSchema, body, 'batch delete', jsonByteLength(body));
     const result = this.batchResult(items, (item) => {
       const key = validateKey(item.key);
-      (item.entityName === undefined ? this.data : this.entitySpace(item)).delete(key);
+      this.remove(item.entityName === undefined ? this.data : this.entitySpace(item), key);
       return { key };
     });
     this.persist();
@@ -580,7 +614,12 @@ export class KvsEmulator {
     const deletes = request.delete ?? [];
     const checks = request.check ?? [];
     const total = sets.length + deletes.length + checks.length;
-    if (total === 0) throw badRequest('EMPTY_TRANSACTION', 'A transaction needs at least one operation.');
+    if (total === 0) {
+      throw badRequest(
+        'INVALID_TRANSACTION_REQUEST',
+        'Transaction request must include one of set, check or delete.',
+      );
+    }
     if (total > KVS_LIMITS.transactionMaxOperations) {
       throw badRequest(
         'TOO_MANY_OPERATIONS',
@@ -625,10 +664,9 @@ export class KvsEmulator {
           `Transaction conditions apply to custom entities only; key "${key}" has no entityName.`,
         );
       }
-      if (!matchesFilters(this.live(space, key)?.value, conditions)) {
-        throw new KvsServiceError(
-          409,
-          'CONDITION_CHECK_FAILED',
+      if (!matchesFilters(this.present(space, key)?.value, conditions)) {
+        throw badRequest(
+          'CONDITIONAL_CHECK_FAILED',
           `The transaction's condition on key "${key}" (entity "${String(entityName)}") is not met; nothing was written.`,
         );
       }
@@ -645,8 +683,8 @@ export class KvsEmulator {
       conditionsHold(space, key, op.conditions, op.entityName);
     }
     for (const { space, key, op } of plannedSets)
-      this.write(space, key, op.value, op.options?.ttl, this.live(space, key));
-    for (const { space, key } of plannedDeletes) space.delete(key);
+      this.write(space, key, op.value, op.options?.ttl, this.present(space, key));
+    for (const { space, key } of plannedDeletes) this.remove(space, key);
     this.persist();
     return { status: 204 };
   }
@@ -746,22 +784,55 @@ export class KvsEmulator {
       updatedAt: now,
       ...(ttl ? { expireAt: now + ttl.value * TTL_UNIT_MS[ttl.unit] } : {}),
     };
+    this.viewOf(space)?.record(key, space.get(key), item, now);
     space.set(key, item);
     return item;
   }
 
-  private live(space: Space, key: string): StoredItem | undefined {
+  /** Deletes a key (remembering it for lagging queries); true when it was there. */
+  private remove(space: Space, key: string): boolean {
+    const before = space.get(key);
+    if (before === undefined) return false;
+    this.viewOf(space)?.record(key, before, undefined, this.now());
+    return space.delete(key);
+  }
+
+  /** Not yet deleted: unexpired, or expired less than expiredReadableMs ago. */
+  private isPresent(item: StoredItem, now: number): boolean {
+    return item.expireAt === undefined || item.expireAt + this.expiredReadableMs > now;
+  }
+
+  /** The item a strictly consistent read returns; dropped once Forge would have deleted it. */
+  private present(space: Space, key: string): StoredItem | undefined {
     const item = space.get(key);
-    if (item?.expireAt !== undefined && item.expireAt <= this.now()) {
+    if (item && !this.isPresent(item, this.now())) {
       space.delete(key);
       return undefined;
     }
     return item;
   }
 
-  private liveEntries(space: Space): Array<[string, StoredItem]> {
+  private presentEntries(space: Space): Array<[string, StoredItem]> {
     const now = this.now();
-    return [...space.entries()].filter(([, item]) => item.expireAt === undefined || item.expireAt > now);
+    return [...space.entries()].filter(([, item]) => this.isPresent(item, now));
+  }
+
+  /** What a query sees: the keyspace as of queryLagMs ago, less what has been deleted for expiry since. */
+  private queryEntries(space: Space): Array<[string, StoredItem]> {
+    const now = this.now();
+    const entries = this.viewOf(space)?.entries(space, now) ?? [...space.entries()];
+    return entries.filter(([, item]) => this.isPresent(item, now));
+  }
+
+  /** The change log of a queryable keyspace (plain KVS or an entity), when queries lag. */
+  private viewOf(space: Space): LaggingView | undefined {
+    if (this.queryLagMs <= 0 || space === this.secrets) return undefined;
+    let view = this.views.get(space);
+    if (!view) {
+      view = new LaggingView(this.queryLagMs);
+      this.views.set(space, view);
+    }
+    return view;
   }
 
   private describe(

@@ -9,8 +9,12 @@ export const KVS_LIMITS = {
   valueMaxBytes: 240 * 1024,
   objectMaxDepth: 31,
   queryDefaultLimit: 10,
-  /** The KVS query docs say 20 (the newer REST page says 100); we keep the stricter figure by default. */
-  queryMaxLimit: 20,
+  /**
+   * kvs.query page ceiling. storage-reference/kvs-api-query (last updated 2026-08-21): "The query API returns
+   * up to 10 values by default, this can be increased to a maximum of 100" (raised from 20 by CHANGE-1916,
+   * 2024-08-26). Older pages (runtime-reference/storage-api-query, 2024-11-11) and a code comment still say 20.
+   */
+  queryMaxLimit: 100,
   entityQueryMaxLimit: 100,
   batchMaxItems: 25,
   transactionMaxOperations: 25,
@@ -23,6 +27,12 @@ export const KVS_LIMITS = {
   readUnitsPerMinute: 4000,
   writeUnitsPerMinute: 4000,
   unitBytes: 10 * 1024,
+  /**
+   * How long Forge may keep serving a key after its TTL: storage-reference/kvs-api (2026-08-21) says expired
+   * data "is not removed immediately upon expiry. Deletion may take up to 48 hours. During this window, read
+   * operations may still return expired results."
+   */
+  expiredDeletionMaxLagMs: 48 * 3_600_000,
 } as const;
 
 export function validateKey(key: unknown): string {

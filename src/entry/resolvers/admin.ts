@@ -15,7 +15,7 @@ import {
   type SyncLogRetryResult,
 } from '../../services/sync-control';
 import { getWebhookUrls, type WebhookUrlsView } from '../../services/webhook-urls';
-import { KVS_QUERY_PAGE_MAX, listSyncLogPage } from '../../storage';
+import { listSyncLogPage, SYNC_LOG_PAGE_DEFAULT, SYNC_LOG_PAGE_MAX } from '../../storage';
 import { defineProductResolvers } from './admin-products';
 import { defineConnectionResolvers } from './admin-connections';
 import { defineResolver, noPayload } from './define';
@@ -35,7 +35,7 @@ defineProductResolvers(resolver);
 /** A page of the sync log; `cursor` is what the previous page returned as nextCursor. */
 export const syncLogPageSchema = z.strictObject({
   cursor: z.string().min(1).max(2_000).nullable().default(null),
-  limit: z.number().int().min(1).max(KVS_QUERY_PAGE_MAX).default(KVS_QUERY_PAGE_MAX),
+  limit: z.number().int().min(1).max(SYNC_LOG_PAGE_MAX).default(SYNC_LOG_PAGE_DEFAULT),
 });
 
 defineResolver(
