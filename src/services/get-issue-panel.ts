@@ -1,7 +1,7 @@
 // The issue panel: the Sentry issues linked to one Jira issue, with their last known state.
 import type { SentryStatus } from '../domain/model';
 import type { IssuePanelView, LinkedSentryIssueView } from '../domain/views';
-import { getSentrySnapshots, listLinksOfJiraIssue } from '../storage';
+import { listLinksOfJiraIssueWithSnapshots } from '../storage';
 
 const statusOrder: Record<SentryStatus, number> = { unresolved: 0, reprocessing: 1, ignored: 2, resolved: 3 };
 
@@ -15,18 +15,19 @@ function byRelevance(a: LinkedSentryIssueView, b: LinkedSentryIssueView): number
   );
 }
 
-/** One prefix query for the links, then ONE batched read for all their snapshots (25 per batchGet). */
+/**
+ * The links' index (get) and prefix query side by side, then ONE batched read of the link records and
+ * their snapshots (25 keys per batchGet). The index makes a link or unlink show at once, though KVS
+ * queries are eventually consistent: the panel right after a change is built from known keys.
+ */
 export async function getIssuePanel(jiraIssueId: string): Promise<IssuePanelView> {
-  const links = await listLinksOfJiraIssue(jiraIssueId);
-  const snapshots = await getSentrySnapshots(
-    links.map((link) => ({ connectionId: link.connectionId, issueId: link.sentryIssueId })),
-  );
-  const views = links.map((link, index): LinkedSentryIssueView => ({
+  const linked = await listLinksOfJiraIssueWithSnapshots(jiraIssueId);
+  const views = linked.map(({ link, snapshot }): LinkedSentryIssueView => ({
     sentryIssueId: link.sentryIssueId,
     connectionId: link.connectionId,
     origin: link.origin,
     linkedAt: link.createdAt,
-    snapshot: snapshots[index] ?? null,
+    snapshot: snapshot ?? null,
   }));
   return { issueId: jiraIssueId, links: views.sort(byRelevance) };
 }

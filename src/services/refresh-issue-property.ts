@@ -4,9 +4,10 @@
  * the Sentry issues linked to the Jira issue.
  *
  * Jira counts writes per issue, so the property is written only when the summary changed. What was last
- * written is kept in KVS (storage `issueprop:<jiraIssueId>`): an unchanged summary costs one prefix query
- * and one batched read, and no Jira call at all. Only when KVS has no record yet (first refresh, or data
- * from before this record existed) is the current value read from Jira once.
+ * written is kept in KVS (storage `issueprop:<jiraIssueId>`): an unchanged summary costs the links' index
+ * and prefix query and one batched read, and no Jira call at all (the index makes a link or unlink count
+ * at once, though KVS queries are eventually consistent). Only when KVS has no record yet (first refresh,
+ * or data from before this record existed) is the current value read from Jira once.
  *
  * Two refreshes of one issue may run at once (a webhook and a sync); each re-reads the summary after its
  * write and writes again if the data moved on meanwhile, so the last one to finish leaves the newest value.
@@ -20,9 +21,8 @@ import {
   SENTRY_ISSUE_PROPERTY_KEY,
 } from '../domain/issue-property';
 import {
-  getSentrySnapshots,
   getWrittenIssueProperty,
-  listLinksOfJiraIssue,
+  listLinksOfJiraIssueWithSnapshots,
   recordWrittenIssueProperty,
 } from '../storage';
 
@@ -37,20 +37,19 @@ export interface RefreshIssuePropertyOptions {
 /** Writes after which the summary still moved on are retried this many times in all. */
 const MAX_WRITES_PER_REFRESH = 3;
 
-/** The summary of what is linked to the Jira issue now: one prefix query, one batched snapshot read. */
+/** The summary of what is linked to the Jira issue now: links and snapshots in one batched read. */
 export async function computeLinkedSentrySummary(
   jiraIssueId: string,
   ignoreLinksOf?: string,
 ): Promise<SentryIssuePropertyValue> {
-  const links = (await listLinksOfJiraIssue(jiraIssueId)).filter(
-    (link) => ignoreLinksOf === undefined || link.connectionId !== ignoreLinksOf,
-  );
-  const snapshots = await getSentrySnapshots(
-    links.map((link) => ({ connectionId: link.connectionId, issueId: link.sentryIssueId })),
+  const linked = (await listLinksOfJiraIssueWithSnapshots(jiraIssueId)).filter(
+    ({ link }) => ignoreLinksOf === undefined || link.connectionId !== ignoreLinksOf,
   );
   return computeSentryIssueProperty(
-    snapshots.filter((snapshot): snapshot is SentryIssueSnapshot => snapshot !== undefined),
-    { linkedCount: links.length },
+    linked
+      .map(({ snapshot }) => snapshot)
+      .filter((snapshot): snapshot is SentryIssueSnapshot => snapshot !== undefined),
+    { linkedCount: linked.length },
   );
 }
 

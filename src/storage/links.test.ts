@@ -1,6 +1,6 @@
 import { kvs } from '@forge/kvs';
 import { createTestRuntime, type LocalForgeRuntime } from '../../sandbox/runtime';
-import { jiraLinkKey } from './keys';
+import { jiraLinkIndexKey, jiraLinkKey } from './keys';
 import {
   findLinkOfSentryIssue,
   getLink,
@@ -47,6 +47,8 @@ describe('linking', () => {
     expect(runtime.kvs.dump().data).toEqual({
       'link:sentry:500:10001': result.link,
       'link:jira:10001:500': result.link,
+      // The Jira issue's links, read with get: pages built right after a change need no query.
+      'linkidx:jira:10001': { links: [{ sentryIssueId: '500', connectionId: 'sentry-us' }] },
       // Marks issue 500 as linked, so sync can skip the links query for issues without one.
       'linked:sentry:500': { linkedAt: '2026-02-01T10:00:00.000Z' },
     });
@@ -56,13 +58,13 @@ describe('linking', () => {
     const first = await linkIssues(link('500', '10001'), at);
     const second = await linkIssues(link('500', '10001', 'rule-7'), new Date('2026-03-01T00:00:00.000Z'));
     expect(second).toEqual({ link: first.link, created: false });
-    expect(runtime.kvs.size).toBe(3);
+    expect(runtime.kvs.size).toBe(4);
   });
 
   it('reports created exactly once among concurrent attempts on one pair', async () => {
     const results = await Promise.all([...Array(8).keys()].map(() => linkIssues(link('500', '10001'))));
     expect(results.filter((result) => result.created)).toHaveLength(1);
-    expect(runtime.kvs.size).toBe(3);
+    expect(runtime.kvs.size).toBe(4);
   });
 
   it('refuses bad ids before writing', async () => {
@@ -94,11 +96,15 @@ describe('finding links', () => {
     await linkIssues(link('5000', '10002'), at);
   });
 
-  it('lists the Sentry issues of a Jira issue in one query', async () => {
+  it('lists the Sentry issues of a Jira issue with one get, one query and one batched get', async () => {
     runtime.metrics.reset();
     const links = await listLinksOfJiraIssue('10001');
     expect(links.map((found) => found.sentryIssueId)).toEqual(['500', '501']);
-    expect(runtime.kvs.counters.operations).toBe(1);
+    expect(runtime.kvs.counters.byPath).toEqual({
+      '/api/v1/get': 1,
+      '/api/v1/query': 1,
+      '/api/v1/batch/get': 1,
+    });
     expect((await listLinksOfJiraIssuePage('10001', { limit: 1 })).items).toHaveLength(1);
   });
 
@@ -146,5 +152,56 @@ describe('changing and removing links', () => {
     expect([...Object.keys(runtime.kvs.dump().data)]).toEqual(['linked:sentry:500']);
     expect(await unlinkIssues('500', '10001')).toBe(false);
     expect((await linkIssues(link('500', '10001'))).created).toBe(true);
+  });
+});
+
+describe('links while KVS queries lag behind (queries are eventually consistent, get is not)', () => {
+  beforeEach(() => {
+    runtime = createTestRuntime({ kvs: { queryLagMs: 60_000 } });
+  });
+  const ids = async (jiraIssueId: string): Promise<string[]> =>
+    (await listLinksOfJiraIssue(jiraIssueId)).map((found) => found.sentryIssueId);
+
+  it('lists a link or an unlink at once, from the index and batched gets', async () => {
+    await linkIssues(link('500', '10001'), at);
+    expect(await ids('10001')).toEqual(['500']);
+    await linkIssues(link('501', '10001'), at);
+    expect(await ids('10001')).toEqual(['500', '501']);
+    await unlinkIssues('500', '10001');
+    expect(await ids('10001')).toEqual(['501']);
+    await unlinkIssues('501', '10001');
+    expect(await ids('10001')).toEqual([]);
+  });
+
+  it('keeps both of two concurrent links on one Jira issue in its index', async () => {
+    await Promise.all([linkIssues(link('500', '10001'), at), linkIssues(link('501', '10001'), at)]);
+    expect(await ids('10001')).toEqual(['500', '501']);
+  });
+
+  it('lists every one of many concurrent links once the query catches up', async () => {
+    const sentryIds = [...Array(10).keys()].map((index) => String(700 + index));
+    await Promise.all(sentryIds.map((id) => linkIssues(link(id, '10001'), at)));
+    runtime.clock.advance(60_000);
+    expect(await ids('10001')).toEqual(sentryIds);
+  });
+
+  it('heals an index that lost an entry once the query catches up, and ignores ids no longer linked', async () => {
+    await linkIssues(link('500', '10001'), at);
+    await linkIssues(link('501', '10001'), at);
+    // As if two writers raced: the index names an unlinked issue and misses a linked one.
+    await kvs.set(jiraLinkIndexKey('10001'), {
+      links: [
+        { sentryIssueId: '501', connectionId: 'sentry-us' },
+        { sentryIssueId: '999', connectionId: 'sentry-us' },
+      ],
+    });
+    expect(await ids('10001')).toEqual(['501']);
+    runtime.clock.advance(60_000);
+    expect(await ids('10001')).toEqual(['500', '501']);
+    // The next change writes the healed index.
+    await linkIssues(link('502', '10001'), at);
+    expect(await kvs.get(jiraLinkIndexKey('10001'))).toEqual({
+      links: ['500', '501', '502'].map((sentryIssueId) => ({ sentryIssueId, connectionId: 'sentry-us' })),
+    });
   });
 });

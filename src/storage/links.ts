@@ -4,6 +4,12 @@
  * `link:jira:<jiraIssueId>:<sentryIssueId>` (the same record, so a Jira issue's links are one
  * prefix query and the issue panel needs no second read).
  *
+ * KVS queries are eventually consistent (get is strict), so a Jira issue also keeps an index record,
+ * `linkidx:jira:<jiraIssueId>`, of its linked Sentry issues, written in the same transaction as its
+ * link records. listLinksOfJiraIssue reads the index with get, adds whatever the prefix query lists (it
+ * heals an index update lost to two concurrent writers), and confirms every candidate with one batched
+ * get: a page built right after a link or unlink shows exactly what was written.
+ *
  * Creating a link writes the Sentry-side record with FAIL_IF_EXISTS: of any number of
  * concurrent attempts on the same pair exactly one reports `created: true`, and the first
  * origin / author / time are kept. Later changes and removals touch both records in one
@@ -11,10 +17,20 @@
  * pair (or repairLink) writes the missing Jira-side record.
  */
 import { kvs } from '@forge/kvs';
-import type { IssueLink } from '../domain/model';
-import { jiraLinkKey, jiraLinkPrefix, sentryLinkedMarkerKey, sentryLinkKey, sentryLinkPrefix } from './keys';
+import type { IssueLink, SentryIssueSnapshot } from '../domain/model';
+import {
+  idAfterPrefix,
+  jiraLinkIndexKey,
+  jiraLinkKey,
+  jiraLinkPrefix,
+  sentryLinkedMarkerKey,
+  sentryLinkKey,
+  sentryLinkPrefix,
+  sentrySnapshotKey,
+} from './keys';
 import {
   batchGetValues,
+  listAll,
   listAllValues,
   listValuesPage,
   queryPage,
@@ -45,17 +61,92 @@ export async function getLink(sentryIssueId: string, jiraIssueId: string): Promi
   return kvs.get<IssueLink>(sentryLinkKey(sentryIssueId, jiraIssueId));
 }
 
-/** Writes the Jira-side copy if it is missing or differs (after an interrupted creation). */
+/** A link as the Jira issue's index names it: enough to read its record and its snapshot by key. */
+interface LinkRef {
+  sentryIssueId: string;
+  connectionId: string;
+}
+
+/** The record `linkidx:jira:<jiraIssueId>`: the Sentry issues linked to the Jira issue. */
+interface JiraLinkIndex {
+  links: LinkRef[];
+}
+
+/**
+ * The Jira issue's links as strictly consistent reads see them: the index (get) and the prefix query
+ * (which may lag) propose candidates, one batched get of their Jira-side records decides. `alsoRead`
+ * names one more key per link to read in the same batched get (e.g. its snapshot). Key order.
+ */
+async function readLinksOfJiraIssue<T>(
+  jiraIssueId: string,
+  alsoRead?: (ref: LinkRef) => string,
+): Promise<Array<{ link: IssueLink; also: T | undefined }>> {
+  const prefix = jiraLinkPrefix(jiraIssueId);
+  const [index, listed] = await Promise.all([
+    kvs.get<JiraLinkIndex>(jiraLinkIndexKey(jiraIssueId)),
+    listAll<IssueLink>(prefix),
+  ]);
+  const candidates = new Map<string, LinkRef>();
+  for (const ref of index?.links ?? []) candidates.set(ref.sentryIssueId, ref);
+  for (const { key, value } of listed) {
+    const sentryIssueId = idAfterPrefix(key, prefix);
+    if (!candidates.has(sentryIssueId))
+      candidates.set(sentryIssueId, { sentryIssueId, connectionId: value.connectionId });
+  }
+  const refs = [...candidates.values()]
+    .map((ref) => ({ ref, key: jiraLinkKey(jiraIssueId, ref.sentryIssueId) }))
+    .sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  const found = await batchGetValues<unknown>(
+    refs.flatMap(({ ref, key }) => (alsoRead ? [key, alsoRead(ref)] : [key])),
+  );
+  return refs.flatMap(({ ref, key }) => {
+    const link = found.get(key) as IssueLink | undefined;
+    return link ? [{ link, also: alsoRead ? (found.get(alsoRead(ref)) as T | undefined) : undefined }] : [];
+  });
+}
+
+/** The index record naming `links` (by Sentry issue id, without duplicates). */
+function indexOf(links: Iterable<LinkRef>): JiraLinkIndex {
+  const byId = new Map<string, LinkRef>();
+  for (const { sentryIssueId, connectionId } of links)
+    byId.set(sentryIssueId, { sentryIssueId, connectionId });
+  return { links: [...byId.values()].sort((a, b) => a.sentryIssueId.localeCompare(b.sentryIssueId)) };
+}
+
+/** Rounds of write-and-check before a lost index update is left to the prefix query to heal. */
+const INDEX_WRITE_ROUNDS = 3;
+
+/**
+ * Writes the Jira-side record and adds it to the Jira issue's index, in one transaction. The index is
+ * read-modify-write: a concurrent link on the same Jira issue may overwrite it, so it is read back and
+ * written again until it names this link.
+ */
+async function writeJiraSide(link: IssueLink): Promise<void> {
+  const indexKey = jiraLinkIndexKey(link.jiraIssueId);
+  for (let round = 0; round < INDEX_WRITE_ROUNDS; round++) {
+    const linked = await readLinksOfJiraIssue(link.jiraIssueId);
+    await writeInTransactions([
+      { kind: 'set', key: jiraLinkKey(link.jiraIssueId, link.sentryIssueId), value: link },
+      { kind: 'set', key: indexKey, value: indexOf([...linked.map((item) => item.link), link]) },
+    ]);
+    const index = await kvs.get<JiraLinkIndex>(indexKey);
+    if (index?.links.some((ref) => ref.sentryIssueId === link.sentryIssueId)) return;
+  }
+}
+
+/** Writes the Jira-side copy and index entry if missing or different (after an interrupted creation). */
 async function ensureJiraSide(link: IssueLink): Promise<void> {
-  const key = jiraLinkKey(link.jiraIssueId, link.sentryIssueId);
-  const copy = await kvs.get<IssueLink>(key);
-  if (!copy || JSON.stringify(copy) !== JSON.stringify(link)) await kvs.set(key, link);
+  const [copy, index] = await Promise.all([
+    kvs.get<IssueLink>(jiraLinkKey(link.jiraIssueId, link.sentryIssueId)),
+    kvs.get<JiraLinkIndex>(jiraLinkIndexKey(link.jiraIssueId)),
+  ]);
+  const indexed = index?.links.some((ref) => ref.sentryIssueId === link.sentryIssueId) ?? false;
+  if (!copy || JSON.stringify(copy) !== JSON.stringify(link) || !indexed) await writeJiraSide(link);
 }
 
 /** Links the pair once; linking an existing pair again changes nothing and returns it. */
 export async function linkIssues(input: NewIssueLink, now: Date = new Date()): Promise<LinkResult> {
   const sentryKey = sentryLinkKey(input.sentryIssueId, input.jiraIssueId);
-  const jiraKey = jiraLinkKey(input.jiraIssueId, input.sentryIssueId);
   const link: IssueLink = {
     sentryIssueId: input.sentryIssueId,
     jiraIssueId: input.jiraIssueId,
@@ -72,7 +163,7 @@ export async function linkIssues(input: NewIssueLink, now: Date = new Date()): P
   for (let attempt = 0; attempt < 3; attempt++) {
     if (await setIfAbsent(sentryKey, link)) {
       try {
-        await kvs.set(jiraKey, link);
+        await writeJiraSide(link);
       } catch (error) {
         // Undo the half-made link so a retry starts clean and still reports created: true.
         await kvs.delete(sentryKey).catch(() => undefined);
@@ -116,22 +207,41 @@ export async function updateLinkSyncState(
   return updated;
 }
 
-/** Removes the link in both directions at once; false when the pair was not linked. */
+/** Removes the link in both directions, and from the Jira issue's index, at once; false when not linked. */
 export async function unlinkIssues(sentryIssueId: string, jiraIssueId: string): Promise<boolean> {
   const sentryKey = sentryLinkKey(sentryIssueId, jiraIssueId);
   const jiraKey = jiraLinkKey(jiraIssueId, sentryIssueId);
   const [sentrySide, jiraSide] = await Promise.all([kvs.get(sentryKey), kvs.get(jiraKey)]);
   if (sentrySide === undefined && jiraSide === undefined) return false;
+  const remaining = (await readLinksOfJiraIssue(jiraIssueId))
+    .map((item) => item.link)
+    .filter((link) => link.sentryIssueId !== sentryIssueId);
   await writeInTransactions([
     { kind: 'delete', key: sentryKey },
     { kind: 'delete', key: jiraKey },
+    remaining.length > 0
+      ? { kind: 'set', key: jiraLinkIndexKey(jiraIssueId), value: indexOf(remaining) }
+      : { kind: 'delete', key: jiraLinkIndexKey(jiraIssueId) },
   ]);
   return true;
 }
 
-/** The Sentry issues linked to a Jira issue. */
+/**
+ * The Sentry issues linked to a Jira issue, as they are now: what was linked or unlinked a moment ago
+ * shows (the index is read with get, every candidate is confirmed with a batched get).
+ */
 export async function listLinksOfJiraIssue(jiraIssueId: string): Promise<IssueLink[]> {
-  return listAllValues<IssueLink>(jiraLinkPrefix(jiraIssueId));
+  return (await readLinksOfJiraIssue(jiraIssueId)).map((item) => item.link);
+}
+
+/** The Jira issue's links (as listLinksOfJiraIssue) with their Sentry snapshots, read in the same batched get. */
+export async function listLinksOfJiraIssueWithSnapshots(
+  jiraIssueId: string,
+): Promise<Array<{ link: IssueLink; snapshot: SentryIssueSnapshot | undefined }>> {
+  const read = await readLinksOfJiraIssue<SentryIssueSnapshot>(jiraIssueId, (ref) =>
+    sentrySnapshotKey(ref.connectionId, ref.sentryIssueId),
+  );
+  return read.map(({ link, also }) => ({ link, snapshot: also }));
 }
 
 export async function listLinksOfJiraIssuePage(

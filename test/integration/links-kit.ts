@@ -1,7 +1,11 @@
 // Shared set-up for the issue panel's link tests (linking, unlinking, creating Jira issues from Sentry
 // issues): the demo world's simulators behind the local Forge runtime with the issue panel's resolvers,
 // a Sentry connection, and the product that maps Jira project SHOP to Sentry project backend.
-import { createTestRuntime, type LocalForgeRuntime } from '../../sandbox/runtime';
+import {
+  createTestRuntime,
+  type LocalForgeRuntime,
+  type LocalForgeRuntimeOptions,
+} from '../../sandbox/runtime';
 import { type DemoWorld, SENTRY_DEMO_TOKENS } from '../../sandbox/simulators';
 import type { ResolverResult } from '../../src/domain/views';
 import { issuePanelResolverDefinitions } from '../../src/entry/resolvers/issue-panel';
@@ -12,11 +16,15 @@ export const AT = '2026-03-01T10:00:00.000Z';
 export const SHOP_PROJECT_ID = '10000';
 
 /** The local Forge runtime running the issue panel's resolvers against the world's simulators. */
-export function startIssuePanelRuntime(world: DemoWorld): LocalForgeRuntime {
+export function startIssuePanelRuntime(
+  world: DemoWorld,
+  kvs: LocalForgeRuntimeOptions['kvs'] = {},
+): LocalForgeRuntime {
   return createTestRuntime({
     appModule: { issuePanelResolver: issuePanelResolverDefinitions },
     jira: world.jiraHandler,
     external: world.external,
+    kvs,
   });
 }
 

@@ -277,3 +277,50 @@ describe('unlinkSentryIssue', () => {
     expect(await getLink(issue.id, jiraIssueId)).toBeDefined();
   });
 });
+
+describe('the issue panel right after a change, while KVS queries lag behind', () => {
+  // Forge's kvs.query is eventually consistent (get is strict): here queries see writes 10 minutes late.
+  const QUERY_LAG_MS = 10 * 60_000;
+
+  beforeEach(async () => {
+    runtime = startIssuePanelRuntime(world, { queryLagMs: QUERY_LAG_MS });
+    await connectSentry('sentry-acme', 'acme', 'us');
+    await connectSentry('sentry-acme-eu', 'acme-eu', 'de');
+    await mapWebShop();
+    // The settings were saved long before anyone links.
+    runtime.clock.advance(QUERY_LAG_MS);
+  });
+
+  const shown = (panel: IssuePanelView): string[] => panel.links.map((link) => link.sentryIssueId).sort();
+
+  it('shows each link and unlink at once, in the answer and on reload, and keeps the JQL summary right', async () => {
+    const [first, second] = sentry.issues({ projectSlug: 'backend' });
+    if (!first || !second) throw new Error('the demo Sentry needs two backend issues');
+
+    const linkedFirst = data(await invoke<LinkAnswer>('linkSentryIssue', { reference: first.shortId }));
+    expect(shown(linkedFirst.panel)).toEqual([first.id]);
+    expect(linkedFirst.panel.links[0]?.snapshot?.shortId).toBe(first.shortId);
+    expect(property()).toMatchObject({ linkedCount: 1 });
+
+    const linkedSecond = data(await invoke<LinkAnswer>('linkSentryIssue', { reference: second.shortId }));
+    expect(shown(linkedSecond.panel)).toEqual([first.id, second.id].sort());
+    expect(shown(data(await invoke<IssuePanelView>('getIssuePanel', {})))).toEqual(
+      [first.id, second.id].sort(),
+    );
+    expect(property()).toMatchObject({ linkedCount: 2 });
+
+    const unlinked = data(
+      await invoke<{ removed: boolean; panel: IssuePanelView }>('unlinkSentryIssue', {
+        sentryIssueId: first.id,
+      }),
+    );
+    expect(unlinked.removed).toBe(true);
+    expect(shown(unlinked.panel)).toEqual([second.id]);
+    expect(shown(data(await invoke<IssuePanelView>('getIssuePanel', {})))).toEqual([second.id]);
+    expect(property()).toMatchObject({ linkedCount: 1 });
+
+    // The prefix query still lists what it saw 10 minutes ago; once it catches up nothing changes.
+    runtime.clock.advance(QUERY_LAG_MS);
+    expect(shown(data(await invoke<IssuePanelView>('getIssuePanel', {})))).toEqual([second.id]);
+  });
+});

@@ -176,10 +176,14 @@ describe('issue panel resolver', () => {
     expect(view.links[0]?.snapshot?.shortId).toBe('WEB-3');
   });
 
-  it('reads the links with one query and all snapshots with one batched read', async () => {
+  it('reads the links index and query side by side, then links and snapshots in one batched read', async () => {
     runtime.metrics.reset();
     await invoke<IssuePanelView>('issue-panel-fn', 'getIssuePanel', {}, issueContext('20001'));
-    expect(runtime.kvs.counters.operations).toBe(2);
+    expect(runtime.kvs.counters.byPath).toEqual({
+      '/api/v1/get': 1,
+      '/api/v1/query': 1,
+      '/api/v1/batch/get': 1,
+    });
   });
 
   it('takes the issue from the context, and refuses an issue id in the payload', async () => {
