@@ -42,6 +42,24 @@ describe('permission checks', () => {
     ]);
   });
 
+  it('refuses a caller who cannot browse the issue or project (Jira answers 404) as forbidden', async () => {
+    const hidden = () => ({
+      getMyPermissions: async (): Promise<Record<string, boolean>> => {
+        throw new NotFoundError('Issue does not exist or you do not have permission to see it.', {
+          system: 'Jira',
+          operation: 'GET /rest/api/3/mypermissions',
+          status: 404,
+          resource: 'issue 20002',
+        });
+      },
+    });
+    await expect(requireIssueEdit('acc-1', '20002', hidden)).rejects.toThrow(ForbiddenError);
+    await expect(requireIssueEdit('acc-1', '20002', hidden)).rejects.toThrow(/cannot browse this Jira issue/);
+    await expect(requireIssueCreate('acc-1', '10001', hidden)).rejects.toThrow(
+      /cannot browse this Jira project/,
+    );
+  });
+
   it('refuses a call without a signed-in user before asking Jira', async () => {
     const jira = clientGranting({ ADMINISTER: true });
     await expect(requireGlobalAdmin(null, jira.factory)).rejects.toThrow(/signed-in Jira user/);

@@ -26,7 +26,16 @@ async function requireJiraPermission(
   if (!accountId) {
     throw new ForbiddenError(`Only a signed-in Jira user can ${what}; sign in to Jira and try again.`);
   }
-  const granted = await client().getMyPermissions([permission], scope);
+  let granted: Record<string, boolean>;
+  try {
+    granted = await client().getMyPermissions([permission], scope);
+  } catch (error) {
+    // Jira answers 404 for an issue or project the caller cannot browse: for them it does not exist.
+    if (!(error instanceof NotFoundError)) throw error;
+    throw new ForbiddenError(
+      `You cannot browse this Jira ${'issueId' in scope ? 'issue' : 'project'}, so you cannot ${what}; ask a Jira admin for access.`,
+    );
+  }
   if (granted[permission] !== true) {
     throw new ForbiddenError(
       `You need the Jira permission ${permission} to ${what}; ask a Jira admin to grant it.`,
