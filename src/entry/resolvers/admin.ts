@@ -42,7 +42,8 @@ defineResolver(
   resolver,
   'getSyncLog',
   syncLogPageSchema,
-  async ({ cursor, limit }): Promise<SyncLogPageView> => {
+  async ({ cursor, limit }, context): Promise<SyncLogPageView> => {
+    await requireGlobalAdmin(context.accountId);
     const page = await listSyncLogPage({ cursor, limit });
     return { entries: page.items, nextCursor: page.cursor };
   },

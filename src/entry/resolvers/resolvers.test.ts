@@ -354,7 +354,10 @@ describe('admin resolver', () => {
     ]);
   });
 
-  it('pages through the sync log newest first with the cursor it hands out', async () => {
+  it('pages through the sync log newest first with the cursor it hands out, for a Jira admin only', async () => {
+    const refused = await invoke<SyncLogPageView>('admin-fn', 'getSyncLog', {}, { type: 'jira:adminPage' });
+    expect(refused).toMatchObject({ ok: false, error: { code: 'forbidden' } });
+    runtime.setJiraHandler(createMinimalJira({ userPermissions: { [accountId]: ['ADMINISTER'] } }).handler);
     for (let index = 0; index < 5; index++) {
       const entry: SyncLogEntry = {
         id: `run-${index}`,
