@@ -1,7 +1,7 @@
 // Product health at 1,000 products (100 parents of 9 children each; every child maps a Sentry project
 // and a SonarCloud branch) with the emulator's Forge-like KVS latency (20 ms per call): the hourly health
 // pass (first run, an unchanged run, and a run that builds 1,000 missing Sentry tallies from 5 snapshots
-// each), and the page reads (one product, a Jira project mapping 9 products).
+// each), and the page reads (one product, a Jira project mapping 9 products, the portfolio of all).
 // Run: npx tsx bench/health-pass.bench.ts (or npm run bench for all benchmarks).
 import './support/forge-env';
 import { kvs } from '@forge/kvs';
@@ -9,7 +9,11 @@ import { LocalForgeRuntime, useRuntime } from '../sandbox/runtime';
 import { initialSyncState } from '../src/domain/backoff';
 import { buildSentryTally } from '../src/domain/health/sentry-tally';
 import type { SentryIssueSnapshot, SonarProjectSnapshot } from '../src/domain/model';
-import { getProductHealth, getProjectHealth } from '../src/services/health/get-product-health';
+import {
+  getPortfolioHealth,
+  getProductHealth,
+  getProjectHealth,
+} from '../src/services/health/get-product-health';
 import { refreshProductHealth, type HealthPassSummary } from '../src/services/health/refresh-product-health';
 import {
   createProduct,
@@ -166,12 +170,14 @@ async function main(): Promise<void> {
   };
   const product = await median(() => getProductHealth('product-0-0', now));
   const project = await median(() => getProjectHealth('20000', now));
+  const portfolio = await median(() => getPortfolioHealth({}, now));
   printTable(
     'Page reads',
     ['read', 'ms', 'KVS calls'],
     [
       ['getProductHealth (one product)', Math.round(product.ms), product.calls],
       [`getProjectHealth (${project.result.members.length} products)`, Math.round(project.ms), project.calls],
+      [`getPortfolioHealth (${portfolio.result.length} products)`, Math.round(portfolio.ms), portfolio.calls],
     ],
   );
 }

@@ -19,6 +19,7 @@ import {
   historyPrefix,
   jiraWorkTallyKey,
   productHealthKey,
+  productHealthPrefix,
   sentryHealthTallyKey,
   type HistorySeries,
 } from './keys';
@@ -92,6 +93,11 @@ export async function saveJiraWorkTallies(tallies: readonly JiraWorkTally[]): Pr
 }
 
 // ---------------------------------------------------------------- product health records
+
+/** Every stored product health record (one query page per 20 products). */
+export async function listProductHealthRecords(): Promise<ProductHealthRecord[]> {
+  return listAllValues<ProductHealthRecord>(productHealthPrefix());
+}
 
 export async function saveProductHealthRecords(records: readonly ProductHealthRecord[]): Promise<void> {
   await batchSet(records.map((record) => ({ key: productHealthKey(record.productId), value: record })));

@@ -4,6 +4,7 @@
 import { buildSentryTally } from '../../src/domain/health/sentry-tally';
 import type { ProductHealthRecord } from '../../src/domain/health/record';
 import {
+  getPortfolioHealth,
   getProductHealth,
   getProjectHealth,
   getProductHealthHistory,
@@ -17,6 +18,7 @@ import {
   listSentrySnapshotsOfProject,
   productHealthKey,
   productHealthPointKey,
+  productKey,
   setProductMapping,
 } from '../../src/storage';
 import { recordSentryIssues } from '../../src/services/record-sentry-snapshot';
@@ -169,6 +171,23 @@ describe('product health from synced data', () => {
     const shop = await getProductHealth('shop');
     expect(project.members.map((member) => member.productId)).toEqual(['shop']);
     expect(project.score).toBe(shop?.score);
+  });
+
+  it('the portfolio lists every product worst first, filtered by team or priority, without deleted ones', async () => {
+    await syncAll();
+    await runSchedule(world.runtime);
+    const rows = await getPortfolioHealth();
+    expect(rows.map((row) => row.productId).sort()).toEqual(['blog', 'checkout', 'shop']);
+    const scores = rows.map((row) => row.score ?? Number.POSITIVE_INFINITY);
+    expect(scores).toEqual([...scores].sort((a, b) => a - b));
+    expect(rows.find((row) => row.productId === 'checkout')).toMatchObject({
+      priority: 'critical',
+      ancestorIds: ['shop'],
+      topReason: expect.any(String),
+    });
+    expect((await getPortfolioHealth({ priority: 'low' })).map((row) => row.productId)).toEqual(['blog']);
+    await kvs.delete(productKey('blog'));
+    expect((await getPortfolioHealth()).map((row) => row.productId)).not.toContain('blog');
   });
 
   it('keeps the tally current as issues change, between passes', async () => {

@@ -35,3 +35,20 @@ export interface ProductHealthView extends HealthView {
 export interface ProjectHealthView extends HealthView {
   jiraProjectId: string;
 }
+
+/** One row of the portfolio: every product, worst first. */
+export interface PortfolioRow {
+  productId: string;
+  name: string;
+  priority: Priority;
+  owningTeam: string | null;
+  parentId: string | null;
+  /** Ancestor ids, root first. */
+  ancestorIds: string[];
+  score: number | null;
+  grade: HealthGrade | null;
+  trend: HealthTrend | null;
+  /** The reason that costs the most points, if any. */
+  topReason: string | null;
+  updatedAt: string;
+}

@@ -4,17 +4,20 @@
  * - getProductHealth: one batched read (the product, its health record, its point of 7 days ago);
  * - getProjectHealth: one query for the products the project maps (one page up to 20 products), then
  *   one round of batched reads sent at the same time (three keys per product).
+ * The portfolio lists every record (a query page per 20 products) and reads the products and their
+ * points of 7 days ago in one round of batched reads.
  */
 import type { HistoryPoint, Product } from '../../domain/model';
 import { healthTrend, TREND_DAYS, type ProductHealthRecord } from '../../domain/health/record';
 import { PRIORITY_WEIGHTS, rollUpHealth } from '../../domain/health/rollup';
-import type { ProductHealthView, ProjectHealthView } from '../../domain/health/views';
+import type { PortfolioRow, ProductHealthView, ProjectHealthView } from '../../domain/health/views';
 import { DAY_MS, utcDay } from '../../domain/timestamps';
 import {
   batchGetConcurrently,
   findProductIdsForJiraProject,
   getHealthWeights,
   listProductHealthHistory,
+  listProductHealthRecords,
   productHealthKey,
   productHealthPointKey,
   productKey,
@@ -191,4 +194,54 @@ export async function getProductHealthHistory(
   now: Date = new Date(),
 ): Promise<HistoryPoint[]> {
   return listProductHealthHistory(productId, { days, today: utcDay(now) });
+}
+
+/**
+ * Every product's health, worst first (products without a score last), optionally only one team's or
+ * one priority's. Products deleted since the last health pass are left out.
+ */
+export async function getPortfolioHealth(
+  filter: { owningTeam?: string | null; priority?: Product['priority'] } = {},
+  now: Date = new Date(),
+): Promise<PortfolioRow[]> {
+  const since = trendDay(now);
+  const records = (await listProductHealthRecords()).filter(
+    (record) =>
+      (filter.owningTeam === undefined || record.owningTeam === filter.owningTeam) &&
+      (filter.priority === undefined || record.priority === filter.priority),
+  );
+  const found = await batchGetConcurrently<unknown>(
+    records.flatMap((record) => [
+      productKey(record.productId),
+      productHealthPointKey(record.productId, since),
+    ]),
+  );
+  const rows = records
+    .filter((record) => found.has(productKey(record.productId)))
+    .map((record): PortfolioRow => {
+      const point = found.get(productHealthPointKey(record.productId, since)) as HistoryPoint | undefined;
+      const previousScore = point?.values.score;
+      return {
+        productId: record.productId,
+        name: record.name,
+        priority: record.priority,
+        owningTeam: record.owningTeam,
+        parentId: record.parentId,
+        ancestorIds: record.ancestorIds,
+        score: record.health.score,
+        grade: record.health.grade,
+        trend: healthTrend(
+          record.health.score,
+          previousScore === undefined ? null : { date: since, score: previousScore },
+        ),
+        topReason: record.health.reasons[0]?.text ?? null,
+        updatedAt: record.updatedAt,
+      };
+    });
+  return rows.sort(
+    (a, b) =>
+      (a.score ?? Number.POSITIVE_INFINITY) - (b.score ?? Number.POSITIVE_INFINITY) ||
+      PRIORITY_WEIGHTS[b.priority] - PRIORITY_WEIGHTS[a.priority] ||
+      a.name.localeCompare(b.name),
+  );
 }
