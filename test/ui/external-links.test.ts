@@ -17,7 +17,7 @@ const open = router.open as jest.Mock;
 Object.assign(globalThis, { React });
 
 interface TextModule {
-  ExternalLink: (props: { href: string; children: ReactNode }) => ReactElement;
+  ExternalLink: (props: { href: string; children?: ReactNode }) => ReactElement;
 }
 // A .tsx page module: the root tsconfig (no JSX) does not type-check the pages, static/tsconfig.json does.
 const loadText = (): Promise<TextModule> => import(`../../static/src/shared/components/${'Text'}`);
