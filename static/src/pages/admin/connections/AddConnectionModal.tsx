@@ -145,8 +145,8 @@ export function AddConnectionModal({
                 autoComplete="new-password"
                 helper={
                   sentry
-                    ? "The integration's Client Secret: the app checks Sentry's webhooks with it. You can add it later."
-                    : 'The secret you give the SonarCloud webhook (Administration > Webhooks). You can add it later.'
+                    ? "The integration's Client Secret: the app checks Sentry's webhooks with it and refuses them until it is saved. You can add it later."
+                    : 'The secret you give the SonarCloud webhook (Administration > Webhooks); deliveries are refused until it is saved. You can add it later.'
                 }
                 testId="connection-webhook-secret"
               />
