@@ -22,6 +22,7 @@ import {
   listLinksOfJiraIssue,
   saveJiraWorkTallies,
 } from '../../storage';
+import { serialized } from './serialized';
 
 async function problemOf(what: string, work: () => Promise<void>): Promise<string | null> {
   try {
@@ -43,6 +44,14 @@ async function updateTallies(
   change: (tally: JiraWorkTally, snapshot: SentryIssueSnapshot) => JiraWorkTally,
 ): Promise<void> {
   if (snapshots.length === 0) return;
+  await serialized(() => readChangeWrite(snapshots, now, change));
+}
+
+async function readChangeWrite(
+  snapshots: readonly SentryIssueSnapshot[],
+  now: Date,
+  change: (tally: JiraWorkTally, snapshot: SentryIssueSnapshot) => JiraWorkTally,
+): Promise<void> {
   const stored = await getJiraWorkTallies(snapshots);
   const updated = new Map<string, JiraWorkTally>();
   for (const snapshot of snapshots) {

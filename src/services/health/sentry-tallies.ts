@@ -8,6 +8,7 @@
 import { applySentryChanges, type SentryTallyChange } from '../../domain/health/sentry-tally';
 import type { SentryIssueSnapshot } from '../../domain/model';
 import { getSentryHealthTallies, saveSentryHealthTallies, sentryHealthTallyKey } from '../../storage';
+import { serialized } from './serialized';
 
 export async function updateSentryHealthTallies(
   changes: ReadonlyArray<{ previous: SentryIssueSnapshot | undefined; next: SentryIssueSnapshot }>,
@@ -22,10 +23,12 @@ export async function updateSentryHealthTallies(
     }
   }
   if (projects.size === 0) return 0;
-  const tallies = await getSentryHealthTallies([...projects.values()]);
-  const updated = [...tallies.values()].map((tally) =>
-    applySentryChanges(tally, changes as readonly SentryTallyChange[], now),
-  );
-  if (updated.length > 0) await saveSentryHealthTallies(updated);
-  return updated.length;
+  return serialized(async () => {
+    const tallies = await getSentryHealthTallies([...projects.values()]);
+    const updated = [...tallies.values()].map((tally) =>
+      applySentryChanges(tally, changes as readonly SentryTallyChange[], now),
+    );
+    if (updated.length > 0) await saveSentryHealthTallies(updated);
+    return updated.length;
+  });
 }
