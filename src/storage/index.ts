@@ -28,6 +28,7 @@ export * from './sync-state';
 export * from './sync-log';
 export * from './deferred-pushes';
 export * from './status-mappings';
+export * from './link-search-settings';
 export * from './rules';
 export * from './claims';
 export * from './bulk-create-jobs';

@@ -329,6 +329,8 @@ export const statusMappingKey = (jiraProjectId: string): string =>
 export const statusMappingPrefix = (): string => 'statusmap:';
 export const ruleKey = (ruleId: string): string => buildKey('rule', ['rule id', ruleId]);
 export const rulePrefix = (): string => 'rule:';
+/** How widely linking from a Jira issue searches Sentry (one record per installation). */
+export const linkSearchSettingsKey = (): string => buildKey('settings', ['setting name', 'link-search']);
 
 // ---------------------------------------------------------------- Jira issue properties the app wrote
 /** The last `productHealthSentry` value written to a Jira issue, so unchanged values cost no Jira call. */

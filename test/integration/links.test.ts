@@ -12,7 +12,7 @@ import {
 import { jiraAsApp } from '../../src/clients/jira';
 import { SENTRY_ISSUE_PROPERTY_KEY } from '../../src/domain/issue-property';
 import type { IssuePanelView, ResolverResult } from '../../src/domain/views';
-import { getLink, getSentrySnapshot, listLinksOfJiraIssue } from '../../src/storage';
+import { getLink, getSentrySnapshot, listLinksOfJiraIssue, saveLinkSearchScope } from '../../src/storage';
 import { connectSentry, data, invokeIssuePanel, mapWebShop, startIssuePanelRuntime } from './links-kit';
 
 const developer = JIRA_DEMO_USERS.developer;
@@ -133,6 +133,8 @@ describe('linkSentryIssue', () => {
   });
 
   it('links by numeric id, asking the project’s own organization first and the others after', async () => {
+    // A Jira admin let linking search whole organizations (by default only the mapped projects).
+    await saveLinkSearchScope('organization', 'admin');
     const euIssue = sentry.issues({ projectSlug: 'eu-api' })[0];
     if (!euIssue) throw new Error('the demo Sentry has no eu-api issue');
     const answer = data(await invoke<LinkAnswer>('linkSentryIssue', { reference: euIssue.id }));
@@ -176,6 +178,7 @@ describe('linkSentryIssue', () => {
   });
 
   it('says clearly when no connected organization has the issue', async () => {
+    await saveLinkSearchScope('organization', 'admin');
     const result = await invoke<LinkAnswer>('linkSentryIssue', { reference: 'BACKEND-ZZZZ' });
     expect(result).toEqual({
       ok: false,

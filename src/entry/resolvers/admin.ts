@@ -18,6 +18,7 @@ import { getWebhookUrls, type WebhookUrlsView } from '../../services/webhook-url
 import { listSyncLogPage, SYNC_LOG_PAGE_DEFAULT, SYNC_LOG_PAGE_MAX } from '../../storage';
 import { defineProductResolvers } from './admin-products';
 import { defineConnectionResolvers } from './admin-connections';
+import { defineLinkSearchResolvers } from './link-search-settings';
 import { defineResolver, noPayload } from './define';
 
 const resolver = new Resolver();
@@ -31,6 +32,9 @@ defineConnectionResolvers(resolver);
 
 // Products, their mappings and bulk assignment.
 defineProductResolvers(resolver);
+
+// How widely linking from a Jira issue searches Sentry (the page toggle belongs to the settings page).
+defineLinkSearchResolvers(resolver);
 
 /** A page of the sync log; `cursor` is what the previous page returned as nextCursor. */
 export const syncLogPageSchema = z.strictObject({
