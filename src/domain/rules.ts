@@ -10,6 +10,7 @@ import type {
   SentryLevel,
   SonarProjectSnapshot,
 } from './model';
+import type { DryRunMatch } from './project-settings-views';
 
 export interface RuleMatch {
   matched: boolean;
@@ -366,15 +367,7 @@ export function sourceItemKey(rule: Pick<AutomationRule, 'id'>, item: RuleSource
 // ---------------------------------------------------------------------------------------------
 // Dry run
 
-export interface DryRunMatch {
-  source: 'sentry' | 'sonarcloud';
-  /** Sentry issue id, or `{projectKey}@{branch}` for SonarCloud. */
-  itemId: string;
-  /** What a person recognises: the short id and title, or the project name and branch. */
-  label: string;
-  reason: string;
-  sourceItemKey: string;
-}
+export type { DryRunMatch };
 
 export interface DryRunResult {
   matches: DryRunMatch[];

@@ -9,7 +9,8 @@ import type {
   SentryIssueSnapshot,
   SonarProjectSnapshot,
 } from '../domain/model';
-import { dryRunRule, type DryRunMatch } from '../domain/rules';
+import type { DryRunView } from '../domain/project-settings-views';
+import { dryRunRule } from '../domain/rules';
 import {
   findProductIdsForJiraProject,
   getClaim,
@@ -27,18 +28,7 @@ export const DRY_RUN_MAX_ITEMS = 2_000;
 /** How many matches a dry run returns at most. */
 export const DRY_RUN_MAX_MATCHES = 200;
 
-export interface DryRunView {
-  /** Each match, with whether the rule already fired for it, and the summary of the Jira issue it would create. */
-  matches: Array<DryRunMatch & { alreadyFired: boolean; summary: string }>;
-  /** Matches in all (may exceed the matches returned). */
-  matchCount: number;
-  /** Items of the rule's source that were evaluated. */
-  evaluated: number;
-  /** True when the scope holds more items than a dry run reads. */
-  truncated: boolean;
-  /** What a dry run of this kind of rule cannot show, when something. */
-  note: string | null;
-}
+export type { DryRunView };
 
 async function mappingsInScope(rule: Pick<AutomationRule, 'scope'>): Promise<ProductMapping[]> {
   const productIds =

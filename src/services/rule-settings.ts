@@ -6,7 +6,8 @@
 import { randomUUID } from 'node:crypto';
 import type { AutomationRule } from '../domain/model';
 import { parseRuleInput, type RuleInput } from '../domain/rules';
-import { listRuleCreations, type RuleCreations } from './rules/rule-creations';
+import type { ProjectRulesView, RuleCreations } from '../domain/project-settings-views';
+import { listRuleCreations } from './rules/rule-creations';
 import { ruleActionProblems } from './rules/rule-options';
 import {
   deleteRule,
@@ -21,14 +22,7 @@ import {
 
 type ActionChecker = Parameters<typeof ruleActionProblems>[2];
 
-export interface ProjectRulesView {
-  /** The rules that create issues in this project, newest first. */
-  rules: AutomationRule[];
-  /** The products this project belongs to: the scopes a rule saved here may use besides the project itself. */
-  products: Array<{ id: string; name: string }>;
-  /** Per rule id, the Jira issues the rule has created, newest first. */
-  created: Record<string, RuleCreations>;
-}
+export type { ProjectRulesView };
 
 async function projectProducts(jiraProjectId: string): Promise<Array<{ id: string; name: string }>> {
   const ids = await findProductIdsForJiraProject(jiraProjectId);

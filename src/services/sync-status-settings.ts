@@ -7,11 +7,12 @@
 import { z } from 'zod';
 import { jiraAsUser, type JiraClient } from '../clients/jira';
 import type { StatusMapping } from '../domain/model';
-import {
-  describeStatusMapping,
-  statusMappingWarnings,
-  type StatusMappingWarning,
-} from '../domain/status-classes';
+import type {
+  ProjectStatusOption,
+  StatusMappingInput,
+  StatusMappingSettingsView,
+} from '../domain/project-settings-views';
+import { describeStatusMapping, statusMappingWarnings } from '../domain/status-classes';
 import { classifyJiraStatus, DONE_CATEGORY, type JiraStatusRef } from '../domain/status-mapping';
 import {
   defaultStatusMapping,
@@ -21,25 +22,7 @@ import {
   StorageValidationError,
 } from '../storage';
 
-export interface ProjectStatusOption {
-  id: string;
-  name: string;
-  /** 'new' (To Do), 'indeterminate' (In Progress), 'done', or 'undefined' when Jira does not say. */
-  categoryKey: string;
-  /** How the status reads on the Sentry side under the current mapping. */
-  meansInSentry: 'resolved' | 'archived' | 'left as it is' | 'unresolved';
-}
-
-export interface StatusMappingSettingsView {
-  mapping: StatusMapping;
-  isDefault: boolean;
-  /** Every status of the project's workflows (all issue types), each once, in Jira's order. */
-  statuses: ProjectStatusOption[];
-  /** What the mapping does, in sentences with status names. */
-  inWords: string[];
-  /** Choices that treat a "not fixed" status (Won't Do, Duplicate...) as fixed. */
-  warnings: StatusMappingWarning[];
-}
+export type { ProjectStatusOption, StatusMappingSettingsView };
 
 type StatusReader = Pick<JiraClient, 'getProjectStatuses'>;
 
@@ -81,6 +64,7 @@ function settingsView(
     isDefault,
     statuses: describe(mapping, statuses),
     inWords: describeStatusMapping(mapping, statuses),
+    defaultsInWords: describeStatusMapping(defaultStatusMapping(mapping.jiraProjectId), statuses),
     warnings: statusMappingWarnings(mapping, statuses),
   };
 }
@@ -112,7 +96,7 @@ export async function resetStatusMappingSettings(
 const statusId = z.string().regex(/^\d{1,18}$/, { error: 'must be a Jira status id (digits only)' });
 
 /** What the page may change; fields left out keep their saved (or default) value. */
-export const statusMappingInputSchema = z.strictObject({
+export const statusMappingInputSchema: z.ZodType<StatusMappingInput> = z.strictObject({
   resolvedStatusIds: z.array(statusId).max(100).optional(),
   archivedStatusIds: z.array(statusId).max(100).optional(),
   doneStatusId: statusId.nullable().optional(),
@@ -125,7 +109,7 @@ export const statusMappingInputSchema = z.strictObject({
   commentOnSentryChange: z.boolean({ error: 'commentOnSentryChange must be true or false' }).optional(),
 });
 
-export type StatusMappingInput = z.infer<typeof statusMappingInputSchema>;
+export type { StatusMappingInput };
 
 /** Checks the mapping against the project's statuses; every problem is named with its fix. */
 export function statusMappingProblems(mapping: StatusMapping, statuses: readonly JiraStatusRef[]): string[] {

@@ -167,8 +167,12 @@ describe('status mapping', () => {
       'When Sentry reports a regression on a closed Jira issue, nothing happens in Jira.',
     );
     expect((await getStatusMapping(SHOP_PROJECT_ID))?.regressionPolicy).toBe('none');
+    expect(saved.defaultsInWords).toContain(
+      'When Sentry reports a regression on a closed Jira issue, the Jira issue reopens to the first To Do or In Progress status Jira offers.',
+    );
     const reset = data(await invoke<StatusMappingSettingsView>('resetStatusMapping', {}));
     expect(reset).toMatchObject({ isDefault: true, mapping: { regressionPolicy: 'reopen' } });
+    expect(reset.inWords).toEqual(saved.defaultsInWords);
     expect(await getStatusMapping(SHOP_PROJECT_ID)).toBeUndefined();
   });
 

@@ -2,22 +2,11 @@
  * What each automation rule has created: the Jira issues recorded on its "rule fired" claims (run-rules
  * completes a claim with the issue it created). Read by prefix, newest first, a few pages at most.
  */
+import type { RuleCreatedIssue, RuleCreations } from '../../domain/project-settings-views';
 import { listClaimsPage, type ClaimRecord, type KeyedValue } from '../../storage';
 import { ruleFiredClaimPrefixes } from '../run-rules';
 
-export interface RuleCreatedIssue {
-  jiraIssueId: string;
-  jiraIssueKey: string;
-  /** When the rule fired for the item (the claim's time). */
-  createdAt: string;
-}
-
-export interface RuleCreations {
-  /** Newest first. */
-  issues: RuleCreatedIssue[];
-  /** True when the rule created more than the issues listed. */
-  more: boolean;
-}
+export type { RuleCreatedIssue, RuleCreations };
 
 /** How many issues the settings page lists per rule. */
 export const RULE_CREATIONS_SHOWN = 50;

@@ -9,32 +9,13 @@
 import { jiraAsApp, type JiraClient, type JiraCreateField } from '../../clients/jira';
 import { RemoteError } from '../../clients/http';
 import type { RuleAction } from '../../domain/model';
+import type {
+  RuleIssueTypeOption,
+  RuleNamedValue,
+  RuleOptionsView,
+} from '../../domain/project-settings-views';
 
-export interface RuleNamedValue {
-  id: string;
-  name: string;
-}
-
-export interface RuleIssueTypeOption {
-  id: string;
-  name: string;
-  description: string;
-  /** The priorities the create screen allows; null when priority is not on it (the rule leaves it empty). */
-  priorities: RuleNamedValue[] | null;
-  /** The project's components, when the create screen has the field; null otherwise. */
-  components: RuleNamedValue[] | null;
-  acceptsLabels: boolean;
-  /** Fields Jira requires that a rule cannot fill: issues of this type cannot be created by a rule. */
-  blockingFields: string[];
-}
-
-export interface RuleOptionsView {
-  issueTypes: RuleIssueTypeOption[];
-  /** Labels on this project's most recently updated issues, to pick from (a rule may add new ones too). */
-  labels: string[];
-  /** Why no issue type is offered, with what to do; null when there are some. */
-  problem: string | null;
-}
+export type { RuleIssueTypeOption, RuleNamedValue, RuleOptionsView };
 
 export type RuleOptionsReader = Pick<JiraClient, 'getCreatableIssueTypes' | 'getCreateFields' | 'searchJql'>;
 
