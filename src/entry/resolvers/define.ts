@@ -3,6 +3,7 @@
 import type Resolver from '@forge/resolver';
 import type { Request } from '@forge/resolver';
 import { z } from 'zod';
+import { payloadShapeProblem } from '../../domain/payload-shape';
 import type { ResolverError, ResolverResult } from '../../domain/views';
 import {
   CreationInProgressError,
@@ -64,6 +65,14 @@ export function defineResolver<Schema extends z.ZodType, Output>(
   handler: ResolverHandler<z.output<Schema>, Output>,
 ): void {
   resolver.define(key, async (request: Request<unknown>): Promise<ResolverResult<Output>> => {
+    // Limits no page reaches, checked before the schema walks the payload (fixed words, nothing quoted).
+    const shapeProblem = payloadShapeProblem(request.payload);
+    if (shapeProblem !== null) {
+      return {
+        ok: false,
+        error: { code: 'invalid-input', message: `Invalid request to ${key}: ${shapeProblem}` },
+      };
+    }
     const parsed = schema.safeParse(request.payload ?? {});
     if (!parsed.success) {
       return {
