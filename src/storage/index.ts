@@ -33,3 +33,4 @@ export * from './rules';
 export * from './claims';
 export * from './bulk-create-jobs';
 export * from './issue-properties';
+export * from './setup-progress';

@@ -332,6 +332,11 @@ export const rulePrefix = (): string => 'rule:';
 /** How widely linking from a Jira issue searches Sentry (one record per installation). */
 export const linkSearchSettingsKey = (): string => buildKey('settings', ['setting name', 'link-search']);
 
+// ---------------------------------------------------------------- setup progress (the Get started checklist)
+/** When a setup milestone (a verified webhook delivery, a completed sync) first happened, per connection. */
+export const setupMilestoneKey = (milestone: string): string =>
+  buildKey('setup', ['setup milestone', milestone]);
+
 // ---------------------------------------------------------------- Jira issue properties the app wrote
 /** The last `productHealthSentry` value written to a Jira issue, so unchanged values cost no Jira call. */
 export const writtenIssuePropertyKey = (jiraIssueId: string): string =>
