@@ -1,6 +1,6 @@
 // Global settings: the product tree (create, edit, move, delete), one product's mappings, and bulk
 // assignment of Sentry and SonarCloud projects.
-import { lazy, Suspense, useMemo, useState } from 'react';
+import { lazy, Suspense, useEffect, useMemo, useState } from 'react';
 import Button from '@atlaskit/button/new';
 import Lozenge from '@atlaskit/lozenge';
 import SectionMessage from '@atlaskit/section-message';
@@ -34,7 +34,17 @@ export function ProductTree() {
   const [dialog, setDialog] = useState<Dialog>(null);
   const [selectedId, setSelectedId] = useState<string | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
-  const view = query.state.status === 'ready' ? query.state.data : null;
+  /** Counts changes of mappings and products, so the bulk table reads the owners again. */
+  const [changes, setChanges] = useState(0);
+  const changed = () => {
+    setChanges((count) => count + 1);
+    query.reload();
+  };
+  // Kept while the tree is read again after a change, so the tree and the bulk table stay in place.
+  const [view, setView] = useState<ProductTreeView | null>(null);
+  useEffect(() => {
+    if (query.state.status === 'ready') setView(query.state.data);
+  }, [query.state]);
   const flat = useMemo(() => (view ? flattenTree(view) : []), [view]);
   const connections =
     connectionsQuery.state.status === 'ready' ? connectionsQuery.state.data.connections : [];
@@ -44,7 +54,7 @@ export function ProductTree() {
     setDialog(null);
     setNotice(created ? `Created "${product.name}".` : `Saved "${product.name}".`);
     if (created) setSelectedId(product.id);
-    query.reload();
+    changed();
   };
   const deleted = (name: string, result: ProductDeletionResult) => {
     setDialog(null);
@@ -55,7 +65,7 @@ export function ProductTree() {
       ...(result.deletedRules > 0 ? [`${plural(result.deletedRules, 'rule')} deleted`] : []),
     ];
     setNotice(`Deleted "${name}": ${parts.join(', ')}.`);
-    query.reload();
+    changed();
   };
 
   return (
@@ -79,7 +89,14 @@ export function ProductTree() {
             </SectionMessage>
           </div>
         ) : null}
-        <AsyncView query={query} what="the products">
+        <AsyncView
+          query={
+            view && query.state.status !== 'error'
+              ? { ...query, state: { status: 'ready', data: view } }
+              : query
+          }
+          what="the products"
+        >
           {(tree) =>
             tree.total === 0 ? (
               <EmptyState title="No product yet">
@@ -106,7 +123,7 @@ export function ProductTree() {
           }
         </AsyncView>
         {selected ? (
-          <ProductMappings product={selected} connections={connections} onChanged={query.reload} />
+          <ProductMappings product={selected} connections={connections} onChanged={changed} />
         ) : view && view.total > 0 ? (
           <p className="ph-subtle">
             Choose “Mappings” on a product to map Jira, Sentry and SonarCloud projects to it.
@@ -116,7 +133,7 @@ export function ProductTree() {
       <Section title="Bulk assignment">
         <Suspense fallback={<Loading label="Loading the bulk assignment table…" />}>
           {view ? (
-            <BulkAssignment products={flat} connections={connections} onChanged={query.reload} />
+            <BulkAssignment products={flat} connections={connections} changes={changes} onChanged={changed} />
           ) : null}
         </Suspense>
       </Section>

@@ -158,10 +158,13 @@ async function loadSonarRows(connections: Connection[], onProgress: (text: strin
 export default function BulkAssignment({
   products,
   connections,
+  changes,
   onChanged,
 }: {
   products: FlatProduct[];
   connections: Connection[];
+  /** Counts the changes made elsewhere on the page (a mapping, a delete): the owners are read again. */
+  changes: number;
   onChanged: () => void;
 }) {
   const [source, setSource] = useState<BulkSource>('sentry');
@@ -212,6 +215,19 @@ export default function BulkAssignment({
     };
     // sourceConnections changes with connectionKey: the projects are read again only when the connections change.
   }, [source, connectionKey, attempt]);
+
+  // Another part of the page changed who owns what: read the owners again (not the remote lists).
+  useEffect(() => {
+    if (changes === 0) return;
+    let current = true;
+    callResolver<AssignmentsView>('getAssignments').then(
+      (owners) => current && setAssignments(owners),
+      () => undefined, // the table keeps the owners it showed; the next change reads them again
+    );
+    return () => {
+      current = false;
+    };
+  }, [changes]);
 
   const productName = useCallback(
     (productId: string) =>
@@ -361,7 +377,6 @@ export default function BulkAssignment({
     setOutcome(total);
     setWriting(null);
     setSelected(new Set());
-    setAssignments(await callResolver<AssignmentsView>('getAssignments').catch(() => assignments));
     onChanged();
   };
 
@@ -617,7 +632,9 @@ function OutcomeMessage({
   const parts = [
     `${plural(outcome.changed, 'project')} changed`,
     ...(outcome.unchanged > 0 ? [`${outcome.unchanged} already so`] : []),
-    ...(outcome.kept > 0 ? [`${plural(outcome.kept, 'conflict')} kept with their products`] : []),
+    ...(outcome.kept > 0
+      ? [`${outcome.kept} kept where ${outcome.kept === 1 ? 'it was' : 'they were'}`]
+      : []),
     ...(outcome.skipped.length > 0 ? [`${outcome.skipped.length} skipped`] : []),
   ];
   return (
@@ -672,13 +689,18 @@ function PlanModal({
         </ModalTitle>
       </ModalHeader>
       <ModalBody>
-        {plan.mode === 'assign' ? (
+        {plan.mode === 'assign' && plan.plain.length > 0 ? (
           <p>
             {`${plural(plan.plain.length, 'project')} without another product will be assigned to ${target ?? ''}.`}
           </p>
-        ) : (
-          <p>{`${plural(plan.plain.length, 'project')} will be removed from the products they belong to.`}</p>
-        )}
+        ) : null}
+        {plan.mode === 'unassign' ? (
+          <p>
+            {plan.plain.length > 0
+              ? `${plural(plan.plain.length, 'project')} will be removed from the products they belong to.`
+              : 'None of the selected projects belongs to a product.'}
+          </p>
+        ) : null}
         {plan.unusable.length > 0 ? (
           <SectionMessage appearance="information">
             <p className="ph-wrap">

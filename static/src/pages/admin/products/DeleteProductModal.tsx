@@ -39,19 +39,26 @@ function Consequences({ preview }: { preview: ProductDeletionPreview }) {
           ))}
         </ul>
       )}
-      <h4>Its children: they move up {destination}</h4>
       {preview.children.length === 0 ? (
-        <p>It has no child products.</p>
+        <>
+          <h4>Its children</h4>
+          <p>It has no child products.</p>
+        </>
       ) : (
-        <ul>
-          {preview.children.map((child) => (
-            <li key={child.id} className="ph-wrap">
-              {child.name} <span className="ph-subtle">keeps its own mappings</span>
-            </li>
-          ))}
-        </ul>
+        <>
+          <h4>Its children: they move up {destination}</h4>
+          <ul>
+            {preview.children.map((child) => (
+              <li key={child.id} className="ph-wrap">
+                {child.name} <span className="ph-subtle">keeps its own mappings</span>
+              </li>
+            ))}
+          </ul>
+        </>
       )}
-      <h4>Automation rules scoped to it: deleted with it</h4>
+      <h4>
+        {preview.rules.length === 0 ? 'Automation rules' : 'Automation rules scoped to it: deleted with it'}
+      </h4>
       {preview.rules.length === 0 ? (
         <p>No rule is scoped to it.</p>
       ) : (
