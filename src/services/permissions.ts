@@ -51,6 +51,21 @@ export async function requireGlobalAdmin(
   await requireJiraPermission(accountId, 'ADMINISTER', {}, "change Product Health's global settings", client);
 }
 
+/** The caller may browse the Jira project (BROWSE_PROJECTS there): who may read its project page. */
+export async function requireProjectBrowse(
+  accountId: string | null | undefined,
+  projectId: string,
+  client: PermissionClientFactory = defaultClient,
+): Promise<void> {
+  await requireJiraPermission(
+    accountId,
+    'BROWSE_PROJECTS',
+    { projectId },
+    `see Product Health of Jira project ${projectId}`,
+    client,
+  );
+}
+
 /** The caller administers the Jira project (ADMINISTER_PROJECTS in that project). */
 export async function requireProjectAdmin(
   accountId: string | null | undefined,

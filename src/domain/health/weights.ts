@@ -39,6 +39,17 @@ export const healthWeightsSchema = z
 /** Thrown for weights that cannot be stored; the message says what to change. */
 export class InvalidHealthWeightsError extends Error {
   override readonly name = 'InvalidHealthWeightsError';
+  /** Per part ('runtime', 'quality', 'resolution') or 'total' (the sum), why it was refused. */
+  readonly fields: Readonly<Record<string, string>>;
+
+  constructor(message: string, fields: Record<string, string> = {}) {
+    super(message);
+    this.fields = fields;
+  }
+}
+
+function capitalize(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
 }
 
 /** The weights if valid; otherwise an error listing every problem. */
@@ -46,8 +57,17 @@ export function parseHealthWeights(input: unknown): HealthWeights {
   const parsed = healthWeightsSchema.safeParse(input);
   if (parsed.success) return parsed.data;
   const problems = [...new Set(parsed.error.issues.map((issue) => issue.message))];
+  // A part's own problem goes beside it; the sum (or an unknown field) beside the total.
+  const fields: Record<string, string> = {};
+  for (const issue of parsed.error.issues) {
+    const part = issue.path[0];
+    const field =
+      typeof part === 'string' && (HEALTH_PARTS as readonly string[]).includes(part) ? part : 'total';
+    fields[field] ??= capitalize(issue.message);
+  }
   throw new InvalidHealthWeightsError(
     `Health weights not saved: ${problems.join('; ')}. ` +
       `Give runtime, quality and resolution as whole percentages adding up to 100 (default 40 / 40 / 20).`,
+    fields,
   );
 }

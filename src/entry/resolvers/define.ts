@@ -4,6 +4,7 @@ import type Resolver from '@forge/resolver';
 import type { Request } from '@forge/resolver';
 import { z } from 'zod';
 import { payloadShapeProblem } from '../../domain/payload-shape';
+import { InvalidHealthWeightsError } from '../../domain/health/weights';
 import type { ResolverError, ResolverResult } from '../../domain/views';
 import {
   CreationInProgressError,
@@ -52,6 +53,9 @@ export function toResolverError(resolverKey: string, error: unknown): ResolverEr
     };
   }
   if (error instanceof MissingContextError) return { code: 'invalid-input', message: error.message };
+  if (error instanceof InvalidHealthWeightsError) {
+    return { code: 'invalid-input', message: error.message, fields: { ...error.fields } };
+  }
   const detail = error instanceof Error ? error.message : String(error);
   console.error(`Resolver ${resolverKey} failed`, error);
   return { code: 'internal', message: `Product health could not complete "${resolverKey}": ${detail}` };

@@ -289,6 +289,13 @@ describe('project settings resolver', () => {
       createMinimalJira({ userPermissions: { [accountId]: ['ADMINISTER_PROJECTS'] } }).handler,
     );
     const before = data(
+  // Reading a project page needs BROWSE_PROJECTS in that project (see health-resolvers.test.ts).
+  beforeEach(() => {
+    runtime.setJiraHandler(
+      createMinimalJira({ userPermissions: { [accountId]: ['BROWSE_PROJECTS'] } }).handler,
+    );
+  });
+
       await invoke<ProjectSettingsView>(
         'project-settings-fn',
         'getProjectSettings',
