@@ -5,16 +5,27 @@
  * action is retried at once (it is one write). Callers check permissions first.
  */
 import { z } from 'zod';
+import { isBackfillActive } from '../domain/backfill';
 import type { Connection } from '../domain/model';
 import {
   getConnection,
+  getSentryBackfill,
   getSyncLogEntry,
   saveConnection,
   StorageConflictError,
   StorageNotFoundError,
   StorageValidationError,
 } from '../storage';
-import { paceProjectJobs, pushSyncJobs, newRunId, type ProjectJob } from './sync-jobs';
+import { noteBackfillPart, noteBackfillQueued } from './backfill-progress';
+import {
+  paceProjectJobs,
+  pushSyncJobs,
+  newRunId,
+  ZERO_TOTALS,
+  type ProjectJob,
+  type SentryProjectJob,
+} from './sync-jobs';
+import { errorInWords } from './sync-log-writer';
 import { planProjectJobs } from './sync-planner';
 import { isStatusOrRuleRetry } from './sync-status-shared';
 import { retryStatusSync } from './sync-status-to-jira';
@@ -112,13 +123,25 @@ export async function syncNow(
   return enqueue(plan.runId, plan.jobs, push);
 }
 
-/** Enqueues a full backfill of a mapped Sentry project: every issue, not only those changed since the cursor. */
+/**
+ * Enqueues a full backfill of a mapped Sentry project: every issue, not only those changed since the
+ * cursor. One at a time per project: a second request while one runs would read every page twice.
+ * `requestedBy` is kept on the progress record the pages show.
+ */
 export async function backfillSentryProject(
-  target: { connectionId: string; projectId: string },
+  target: { connectionId: string; projectId: string; requestedBy?: string | null },
   now: Date = new Date(),
   push: typeof pushSyncJobs = pushSyncJobs,
 ): Promise<EnqueuedSync> {
   await refuseIfPaused(target.connectionId);
+  const running = await getSentryBackfill(target.connectionId, target.projectId);
+  if (running && isBackfillActive(running, now)) {
+    throw new StorageConflictError(
+      `A backfill of Sentry project ${running.projectSlug ?? target.projectId} is already ${running.state} ` +
+        `(asked for at ${running.requestedAt}, ${running.parts} part(s) done): wait for it to finish.`,
+      'projectId',
+    );
+  }
   const plan = await planProjectJobs(
     {
       trigger: 'backfill',
@@ -129,14 +152,29 @@ export async function backfillSentryProject(
     },
     now,
   );
-  const job = plan.jobs.find((candidate) => candidate.kind === 'sentry-project');
+  const job = plan.jobs.find(
+    (candidate): candidate is SentryProjectJob => candidate.kind === 'sentry-project',
+  );
   if (!job) {
     throw new StorageNotFoundError(
       `No product maps Sentry project "${target.projectId}" of this connection: map it to a product before a backfill.`,
       'projectId',
     );
   }
-  return enqueue(plan.runId, [job], push);
+  // Recorded before it is queued: its first part may run before push returns.
+  await noteBackfillQueued(job, target.requestedBy ?? null, now);
+  try {
+    return await enqueue(plan.runId, [job], push);
+  } catch (error) {
+    await noteBackfillPart(
+      job,
+      'failed',
+      ZERO_TOTALS,
+      `Forge did not queue the backfill: ${errorInWords(error)}`,
+      now,
+    );
+    throw error;
+  }
 }
 
 const retrySchema = z.discriminatedUnion('kind', [

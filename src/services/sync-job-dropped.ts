@@ -4,7 +4,8 @@
  * a retry from the admin page needs; the scheduled sync plans the same projects again anyway.
  */
 import type { SyncLogEntry, SyncTrigger } from '../domain/model';
-import { projectIdOf, type ProjectJob, type SyncJob } from './sync-jobs';
+import { noteBackfillPart } from './backfill-progress';
+import { projectIdOf, ZERO_TOTALS, type ProjectJob, type SyncJob } from './sync-jobs';
 import { errorInWords, logSyncRun } from './sync-log-writer';
 
 const TRIGGERS: readonly SyncTrigger[] = ['schedule', 'webhook', 'manual', 'backfill', 'jira-event', 'retry'];
@@ -36,6 +37,11 @@ function describe(job: SyncJob): string {
 /** Logs a job that failed for good: `why` says why it is not retried. */
 export async function logDroppedSyncJob(job: SyncJob, error: unknown, why: string): Promise<SyncLogEntry> {
   const project = job.kind === 'fan-out' ? undefined : job;
+  const message = `${describe(job)} failed and is not retried (${why}): ${errorInWords(error)}`;
+  if (job.kind === 'sentry-project') {
+    // A backfill that ends here shows as failed on the pages, not as running forever.
+    await noteBackfillPart(job, 'failed', job.continuation?.totals ?? ZERO_TOTALS, message, new Date());
+  }
   return logSyncRun({
     trigger: project?.trigger ?? 'schedule',
     source: project?.kind === 'sonar-project' ? 'sonarcloud' : 'sentry',
@@ -46,7 +52,7 @@ export async function logDroppedSyncJob(job: SyncJob, error: unknown, why: strin
     changed: 0,
     failed: 1,
     outcome: 'failed',
-    errors: [`${describe(job)} failed and is not retried (${why}): ${errorInWords(error)}`],
+    errors: [message],
     retry: project ? retryOf(project) : null,
   });
 }

@@ -26,6 +26,7 @@ export * from './history';
 export * from './health';
 export * from './sync-state';
 export * from './sync-log';
+export * from './backfill-runs';
 export * from './deferred-pushes';
 export * from './status-mappings';
 export * from './link-search-settings';

@@ -146,6 +146,7 @@ export const connectionDataPrefixes = (connectionId: string) => {
     sentryHistory: buildPrefix('hist:sentry-project', id),
     sonarHistory: buildPrefix('hist:sonar-project', id),
     sentrySyncState: buildPrefix('syncstate:sentry', id),
+    sentryBackfills: buildPrefix('backfill:sentry', id),
     sonarSyncState: buildPrefix('syncstate:sonarcloud', id),
     sentryMappingIndex: buildPrefix('mapidx:sentry', id),
     sonarMappingIndex: buildPrefix('mapidx:sonar', id),
@@ -298,6 +299,10 @@ export const syncStatePrefix = (source: SyncSource, connectionId?: string): stri
 
 /** Times up to this many milliseconds (year 2286) fit the 13-digit reversed timestamp. */
 const REVERSE_TIME_BASE = 9_999_999_999_999;
+/** The latest full backfill of a Sentry project: its progress as the request and each part recorded it. */
+export const sentryBackfillKey = (connectionId: string, sentryProjectId: string): string =>
+  buildKey('backfill:sentry', ['connection id', connectionId], ['Sentry project id', sentryProjectId]);
+
 
 /** Digits that sort newest first: later times give smaller numbers. */
 export function reverseTimestamp(at: string): string {

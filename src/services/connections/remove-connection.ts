@@ -250,6 +250,7 @@ export async function removeConnection(
     { what: 'its sync state', prefix: prefixes.sonarSyncState },
   ];
   for (const { what, prefix, alsoDelete } of byPrefix) {
+    { what: 'its backfill progress', prefix: prefixes.sentryBackfills },
     for (;;) {
       if (mustStop()) return stopped(what);
       const deleted = await deleteFirstPageUnder(prefix, alsoDelete);
