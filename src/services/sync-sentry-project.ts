@@ -170,11 +170,10 @@ export async function syncSentryProject(
       },
       env.now(),
     );
-    return { outcome, totals, continuation, logEntry };
-    if (outcome === 'completed') await noteSetupStep('first-sync', job.connectionId, env.now());
     // A backfill's progress record, for the pages: the run's totals so far and why this part stopped.
     const message = extraErrors[extraErrors.length - 1] ?? errors[0] ?? null;
     await noteBackfillPart(job, outcome, add(earlier, totals), message, env.now());
+    return { outcome, totals, continuation, logEntry };
   };
 
   const connection = await getConnection(job.connectionId);

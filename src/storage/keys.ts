@@ -297,12 +297,12 @@ export const syncStatePrefix = (source: SyncSource, connectionId?: string): stri
     ? `syncstate:${source}:`
     : buildPrefix(`syncstate:${source}`, ['connection id', connectionId]);
 
-/** Times up to this many milliseconds (year 2286) fit the 13-digit reversed timestamp. */
-const REVERSE_TIME_BASE = 9_999_999_999_999;
 /** The latest full backfill of a Sentry project: its progress as the request and each part recorded it. */
 export const sentryBackfillKey = (connectionId: string, sentryProjectId: string): string =>
   buildKey('backfill:sentry', ['connection id', connectionId], ['Sentry project id', sentryProjectId]);
 
+/** Times up to this many milliseconds (year 2286) fit the 13-digit reversed timestamp. */
+const REVERSE_TIME_BASE = 9_999_999_999_999;
 
 /** Digits that sort newest first: later times give smaller numbers. */
 export function reverseTimestamp(at: string): string {

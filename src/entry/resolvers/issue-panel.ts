@@ -22,7 +22,7 @@ import { defineResolver, noPayload } from './define';
 const resolver = new Resolver();
 
 defineResolver(resolver, 'getIssuePanel', noPayload, (_input, context) =>
-  getIssuePanel(requireIssueId(context), context.projectId),
+  getIssuePanel(requireIssueId(context)),
 );
 
 // ---------------------------------------------------------------- changes (LINKS): the caller needs
@@ -57,7 +57,7 @@ defineResolver(
       sentryIssueId: result.link.sentryIssueId,
       shortId: result.snapshot.shortId,
       warnings: result.warnings,
-      panel: await getIssuePanel(jiraIssueId, context.projectId),
+      panel: await getIssuePanel(jiraIssueId),
     };
   },
 );
@@ -69,11 +69,7 @@ defineResolver(
   async ({ sentryIssueId }, context) => {
     const jiraIssueId = await editableIssue(context);
     const result = await unlinkSentryIssue({ sentryIssueId, jiraIssueId });
-    return {
-      removed: result.removed,
-      warnings: result.warnings,
-      panel: await getIssuePanel(jiraIssueId, context.projectId),
-    };
+    return { removed: result.removed, warnings: result.warnings, panel: await getIssuePanel(jiraIssueId) };
   },
 );
 

@@ -248,9 +248,9 @@ export async function removeConnection(
     { what: 'its health tallies', prefix: prefixes.jiraWorkTallies },
     { what: 'its sync state', prefix: prefixes.sentrySyncState },
     { what: 'its sync state', prefix: prefixes.sonarSyncState },
+    { what: 'its backfill progress', prefix: prefixes.sentryBackfills },
   ];
   for (const { what, prefix, alsoDelete } of byPrefix) {
-    { what: 'its backfill progress', prefix: prefixes.sentryBackfills },
     for (;;) {
       if (mustStop()) return stopped(what);
       const deleted = await deleteFirstPageUnder(prefix, alsoDelete);
