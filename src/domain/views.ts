@@ -1,5 +1,6 @@
 // What resolvers return to the Custom UI pages: the contract between src/entry/resolvers and static/.
 // Pure types, no Forge imports, so the pages can import them too.
+import type { BranchQualityView } from './health/quality-summary';
 import type {
   Connection,
   HistoryPoint,
@@ -54,6 +55,11 @@ export interface LinkedSentryIssueView {
 export interface IssuePanelView {
   issueId: string;
   links: LinkedSentryIssueView[];
+  /**
+   * The quality gate and key measures of the SonarCloud branches mapped (through its products) to the
+   * issue's Jira project; null when the panel has no project in its context.
+   */
+  quality: { branches: BranchQualityView[] } | null;
 }
 
 // ---- project page and project settings ----

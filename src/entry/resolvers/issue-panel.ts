@@ -22,7 +22,7 @@ import { defineResolver, noPayload } from './define';
 const resolver = new Resolver();
 
 defineResolver(resolver, 'getIssuePanel', noPayload, (_input, context) =>
-  getIssuePanel(requireIssueId(context)),
+  getIssuePanel(requireIssueId(context), context.projectId),
 );
 
 // ---------------------------------------------------------------- changes (LINKS): the caller needs
@@ -57,7 +57,7 @@ defineResolver(
       sentryIssueId: result.link.sentryIssueId,
       shortId: result.snapshot.shortId,
       warnings: result.warnings,
-      panel: await getIssuePanel(jiraIssueId),
+      panel: await getIssuePanel(jiraIssueId, context.projectId),
     };
   },
 );
@@ -69,7 +69,11 @@ defineResolver(
   async ({ sentryIssueId }, context) => {
     const jiraIssueId = await editableIssue(context);
     const result = await unlinkSentryIssue({ sentryIssueId, jiraIssueId });
-    return { removed: result.removed, warnings: result.warnings, panel: await getIssuePanel(jiraIssueId) };
+    return {
+      removed: result.removed,
+      warnings: result.warnings,
+      panel: await getIssuePanel(jiraIssueId, context.projectId),
+    };
   },
 );
 

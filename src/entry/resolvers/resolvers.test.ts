@@ -176,14 +176,84 @@ describe('issue panel resolver', () => {
     expect(view.links[0]?.snapshot?.shortId).toBe('WEB-3');
   });
 
-  it('reads the links index and query side by side, then links and snapshots in one batched read', async () => {
+  it('reads the links index and both queries side by side, links, snapshots and mappings in one batched read, then the SonarCloud snapshots', async () => {
     runtime.metrics.reset();
-    await invoke<IssuePanelView>('issue-panel-fn', 'getIssuePanel', {}, issueContext('20001'));
+    const view = data(
+      await invoke<IssuePanelView>('issue-panel-fn', 'getIssuePanel', {}, issueContext('20001')),
+    );
     expect(runtime.kvs.counters.byPath).toEqual({
       '/api/v1/get': 1,
-      '/api/v1/query': 1,
-      '/api/v1/batch/get': 1,
+      '/api/v1/query': 2,
+      '/api/v1/batch/get': 2,
     });
+    // Both products of project 10000 map a SonarCloud project; neither has been analysed yet.
+    expect(view.quality?.branches.map((branch) => [branch.ref.projectKey, branch.qualityGate])).toEqual([
+      ['acme_search', null],
+      ['acme_web', null],
+    ]);
+  });
+
+  it('answers the quality gate and key measures, in words, of the SonarCloud branches mapped to the issue’s project, failing first', async () => {
+    await saveSonarSnapshot({
+      connectionId: 'sonar-conn',
+      projectKey: 'acme_web',
+      projectName: 'Acme Web',
+      branch: 'main',
+      qualityGate: 'ERROR',
+      failingConditions: [
+        {
+          metricKey: 'coverage',
+          comparator: 'LT',
+          errorThreshold: '80',
+          actualValue: '61.2',
+          status: 'ERROR',
+        },
+      ],
+      measures: { coverage: '61.2', bugs: '1234', sqale_index: '1200', reliability_rating: '3.0' },
+      analysedAt: at,
+      updatedAt: at,
+    });
+    await saveSonarSnapshot({
+      connectionId: 'sonar-conn',
+      projectKey: 'acme_search',
+      projectName: 'Acme Search',
+      branch: 'main',
+      qualityGate: 'OK',
+      failingConditions: [],
+      measures: { coverage: '90' },
+      analysedAt: at,
+      updatedAt: at,
+    });
+    const view = data(
+      await invoke<IssuePanelView>('issue-panel-fn', 'getIssuePanel', {}, issueContext('20001')),
+    );
+    expect(view.quality?.branches).toEqual([
+      expect.objectContaining({
+        projectName: 'Acme Web',
+        qualityGate: 'ERROR',
+        failing: ['coverage 61.2 % < 80 %'],
+        measures: [
+          { label: 'Coverage', value: '61.2 %' },
+          { label: 'Bugs', value: '1,234' },
+          { label: 'Technical debt', value: '2.5 days' },
+          { label: 'Reliability', value: 'C' },
+        ],
+      }),
+      expect.objectContaining({ projectName: 'Acme Search', qualityGate: 'OK', failing: [] }),
+    ]);
+    // Another project's issue sees only its own project's branches.
+    const other = data(
+      await invoke<IssuePanelView>(
+        'issue-panel-fn',
+        'getIssuePanel',
+        {},
+        {
+          ...issueContext('20002'),
+          project: { id: '10001', key: 'OTHER' },
+        },
+      ),
+    );
+    expect(other.quality?.branches.map((branch) => branch.projectName)).toEqual(['Acme Search']);
   });
 
   it('takes the issue from the context, and refuses an issue id in the payload', async () => {
@@ -219,6 +289,13 @@ describe('issue panel resolver', () => {
 });
 
 describe('project page resolver', () => {
+  // Reading a project page needs BROWSE_PROJECTS in that project (see health-resolvers.test.ts).
+  beforeEach(() => {
+    runtime.setJiraHandler(
+      createMinimalJira({ userPermissions: { [accountId]: ['BROWSE_PROJECTS'] } }).handler,
+    );
+  });
+
   it('lists the products mapped to the context project, most important first, with their ancestors', async () => {
     const view = data(
       await invoke<ProjectProductsView>('project-page-fn', 'getProducts', {}, projectContext('10000')),
@@ -289,13 +366,6 @@ describe('project settings resolver', () => {
       createMinimalJira({ userPermissions: { [accountId]: ['ADMINISTER_PROJECTS'] } }).handler,
     );
     const before = data(
-  // Reading a project page needs BROWSE_PROJECTS in that project (see health-resolvers.test.ts).
-  beforeEach(() => {
-    runtime.setJiraHandler(
-      createMinimalJira({ userPermissions: { [accountId]: ['BROWSE_PROJECTS'] } }).handler,
-    );
-  });
-
       await invoke<ProjectSettingsView>(
         'project-settings-fn',
         'getProjectSettings',
