@@ -7,16 +7,31 @@
 export interface BulkCreateJob {
   id: string;
   createdAt: string;
-  /** Who asked: the issue panel user whose permissions were checked before anything was queued. */
+  /** Who asked: the user whose permissions were checked before anything was queued. */
   requestedBy: string;
-  /** The Jira issue whose panel started the job; only that panel reads its progress. */
-  jiraIssueId: string;
+  /**
+   * The Jira issue whose panel started the job, or null when the project page of `jiraProjectId`
+   * started it; only where it started reads its progress.
+   */
+  jiraIssueId: string | null;
   jiraProjectId: string;
   issueTypeId: string;
   priorityId: string | null;
   labels: string[];
   componentIds: string[];
   items: Array<{ sentryIssueId: string; connectionId: string }>;
+}
+
+/** Where a job was started, and so who may read its progress: an issue's panel or a project's page. */
+export type BulkCreateStartedFrom = { jiraIssueId: string } | { jiraProjectId: string };
+
+export function isStartedFrom(
+  job: Pick<BulkCreateJob, 'jiraIssueId' | 'jiraProjectId'>,
+  from: BulkCreateStartedFrom,
+): boolean {
+  return 'jiraIssueId' in from
+    ? job.jiraIssueId === from.jiraIssueId
+    : job.jiraIssueId === null && job.jiraProjectId === from.jiraProjectId;
 }
 
 /** An item's outcome so far; an item with none is pending. */

@@ -16,7 +16,9 @@ import { z } from 'zod';
 import { isRetryLater, MalformedResponseError, RemoteUnavailableError } from '../clients/http';
 import {
   bulkCreateProgress,
+  isStartedFrom,
   type BulkCreateItemState,
+  type BulkCreateStartedFrom,
   type BulkCreateJob,
   type BulkCreateProgress,
 } from '../domain/bulk-create';
@@ -55,8 +57,8 @@ const IN_PROGRESS_RETRY_SECONDS = 30;
 export interface StartBulkCreateInput {
   /** The person asking; the resolver has checked their permissions. */
   requestedBy: string;
-  /** The issue whose panel asked; only it may read the progress. */
-  jiraIssueId: string;
+  /** The issue whose panel asked, or null for the project page; only where it started reads the progress. */
+  jiraIssueId: string | null;
   jiraProjectId: string;
   issueTypeId: string;
   priorityId: string | null;
@@ -143,12 +145,16 @@ export async function startBulkCreate(
   return bulkCreateProgress(job, states);
 }
 
-/** The progress of a job started from the panel of `jiraIssueId`. */
-export async function getBulkCreateProgress(jobId: string, jiraIssueId: string): Promise<BulkCreateProgress> {
+/** The progress of a job started from the panel of an issue, or from the page of a project. */
+export async function getBulkCreateProgress(
+  jobId: string,
+  from: BulkCreateStartedFrom,
+): Promise<BulkCreateProgress> {
   const job = await getBulkCreateJob(jobId);
-  if (!job || job.jiraIssueId !== jiraIssueId) {
+  if (!job || !isStartedFrom(job, from)) {
     throw new StorageNotFoundError(
-      `There is no bulk create ${jobId} for this issue (jobs are kept for a week): start it again.`,
+      `There is no bulk create ${jobId} for this ${'jiraIssueId' in from ? 'issue' : 'project'} ` +
+        '(jobs are kept for a week): start it again.',
       'jobId',
     );
   }

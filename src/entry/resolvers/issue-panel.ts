@@ -173,7 +173,7 @@ defineResolver(
   resolver,
   'getBulkCreateProgress',
   z.strictObject({ jobId: z.string().trim().min(1).max(100) }),
-  async ({ jobId }, context) => getBulkCreateProgress(jobId, requireIssueId(context)),
+  async ({ jobId }, context) => getBulkCreateProgress(jobId, { jiraIssueId: requireIssueId(context) }),
 );
 
 export const issuePanelResolverDefinitions = resolver.getDefinitions();
