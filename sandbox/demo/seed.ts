@@ -1,8 +1,12 @@
 // Demo data for the sandbox, written the first time it starts (an empty data file) through the app's
-// own storage and services: connections with demo tokens kept as KVS secrets, a product tree mapped to
+// own storage and services: connections with demo tokens kept as KVS secrets (each tested, and Sentry's
+// installation webhook delivered through the real web trigger), a product tree mapped to
 // the demo Jira projects, one run of the real scheduled sync against the simulators (snapshots,
 // history, sync log), and a few Jira issues linked to Sentry issues through the real link service.
+import { randomUUID } from 'node:crypto';
 import type { Connection } from '../../src/domain/model';
+import { signBody } from '../../src/domain/signatures';
+import { runConnectionTest } from '../../src/services/connections/run-connection-test';
 import { refreshProductHealth } from '../../src/services/health/refresh-product-health';
 import { linkSentryIssue } from '../../src/services/link-sentry-issue';
 import { rollUpProductHistory } from '../../src/services/sync-product-history';
@@ -14,7 +18,7 @@ import {
   saveConnection,
   setProductMapping,
 } from '../../src/storage';
-import type { LocalForgeRuntime } from '../runtime';
+import type { LocalForgeRuntime, WebTriggerRequest } from '../runtime';
 import type { SandboxWorld } from './world';
 
 /** Webhook client secrets of the demo connections: sign sandbox web trigger requests with these. */
@@ -128,6 +132,36 @@ function demoConnections(now: string): { sentry: Connection; sonarcloud: Connect
   };
 }
 
+/** Sentry's installation.created delivery for the demo organization, signed as Sentry signs it. */
+function installationDelivery(): WebTriggerRequest {
+  const uuid = randomUUID();
+  const body = JSON.stringify({
+    action: 'created',
+    actor: { type: 'user', id: 1, name: 'Demo admin' },
+    installation: { uuid },
+    data: {
+      installation: {
+        uuid,
+        status: 'installed',
+        organization: { slug: 'acme' },
+        app: { slug: 'product-health' },
+      },
+    },
+  });
+  return {
+    method: 'POST',
+    headers: {
+      'Content-Type': ['application/json'],
+      'Sentry-Hook-Resource': ['installation'],
+      'Sentry-Hook-Timestamp': [String(Math.floor(Date.now() / 1000))],
+      'Request-ID': [randomUUID()],
+      'Sentry-Hook-Signature': [signBody(body, SANDBOX_WEBHOOK_SECRETS.sentry)],
+    },
+    body,
+    queryParameters: { connection: [SANDBOX_CONNECTION_IDS.sentry] },
+  };
+}
+
 export interface SeedReport {
   seeded: boolean;
   /** Things that did not work; the sandbox still starts (the pages show what storage holds). */
@@ -198,6 +232,22 @@ export async function seedDemoData(runtime: LocalForgeRuntime, world: SandboxWor
       );
     }
   });
+
+  // What an admin does next: test each connection, and Sentry's installation webhook arrives signed with
+  // the client secret, so the Get started checklist shows every step done on the demo.
+  try {
+    await runtime.runInvocation(setup, async () => {
+      for (const connectionId of Object.values(SANDBOX_CONNECTION_IDS)) await runConnectionTest(connectionId);
+    });
+    const delivery = await runtime.invokeWebTrigger('sentry-webhook', installationDelivery());
+    if (delivery.statusCode !== 200) {
+      warnings.push(
+        `The demo installation webhook was answered ${delivery.statusCode}: ${delivery.body ?? ''}`,
+      );
+    }
+  } catch (error) {
+    warnings.push(`Testing the demo connections or posting their first webhook failed: ${inWords(error)}`);
+  }
 
   // The real scheduled sync, then its queued project jobs: snapshots, history and sync log entries.
   try {

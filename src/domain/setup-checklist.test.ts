@@ -1,4 +1,4 @@
-import type { Connection, IssueLink, Product, ProductMapping } from './model';
+import type { Connection, IssueLink, Product } from './model';
 import { buildSetupChecklist, SETUP_STEP_IDS, type SetupFacts } from './setup-checklist';
 
 const at = '2026-03-01T10:00:00.000Z';
@@ -35,14 +35,7 @@ const product: Product = {
   createdAt: at,
   updatedAt: at,
 };
-const mapping = (overrides: Partial<ProductMapping> = {}): ProductMapping => ({
-  productId: 'shop',
-  jiraProjectIds: ['10000'],
-  sentryProjects: [{ connectionId: 'sentry-acme', projectId: '1', projectSlug: 'web' }],
-  sonarProjects: [],
-  updatedAt: at,
-  ...overrides,
-});
+const mappedShop = { jira: 'shop', sentry: 'shop', sonarcloud: null };
 const link: IssueLink = {
   sentryIssueId: '42',
   jiraIssueId: '10001',
@@ -59,14 +52,10 @@ const empty: SetupFacts = {
   moreConnections: false,
   products: [],
   moreProducts: false,
-  mappings: [],
-  moreMappings: false,
+  mapped: { jira: null, sentry: null, sonarcloud: null },
   link: null,
   milestones: {},
 };
-
-const done = (facts: SetupFacts) =>
-  Object.fromEntries(buildSetupChecklist(facts).steps.map((step) => [step.id, step.done]));
 
 describe('setup checklist', () => {
   it('has nothing done on an empty store, and the first step next', () => {
@@ -89,7 +78,7 @@ describe('setup checklist', () => {
       },
     ];
     stages.push({ ...stages[2]!, products: [product] });
-    stages.push({ ...stages[3]!, mappings: [mapping()] });
+    stages.push({ ...stages[3]!, mapped: mappedShop });
     stages.push({
       ...stages[4]!,
       milestones: { ...stages[4]!.milestones, 'first-sync': { connections: { 'sentry-acme': { at } } } },
@@ -117,31 +106,23 @@ describe('setup checklist', () => {
     expect(view.connections[0]?.lastTest?.summary).toMatch(/401/);
   });
 
-  it('needs a Jira project and a Sentry or SonarCloud project on the same product', () => {
-    expect(
-      done({ ...empty, products: [product], mappings: [mapping({ sentryProjects: [] })] }),
-    ).toMatchObject({
-      'projects-mapped': false,
+  it('needs a mapped Jira project and a mapped Sentry or SonarCloud project', () => {
+    const detail = (mapped: SetupFacts['mapped']) =>
+      buildSetupChecklist({ ...empty, products: [product], mapped }).steps.find(
+        (step) => step.id === 'projects-mapped',
+      );
+    expect(detail({ jira: 'shop', sentry: null, sonarcloud: null })).toMatchObject({
+      done: false,
+      detail: 'A Jira project maps to Shop, but no Sentry or SonarCloud project is mapped yet.',
     });
-    const half = buildSetupChecklist({
-      ...empty,
-      products: [product],
-      mappings: [mapping({ jiraProjectIds: [] })],
+    expect(detail({ jira: null, sentry: null, sonarcloud: 'shop' })).toMatchObject({
+      done: false,
+      detail: expect.stringMatching(/^A SonarCloud project maps to Shop, but no Jira project yet/),
     });
-    expect(half.steps.find((step) => step.id === 'projects-mapped')?.detail).toMatch(
-      /^Shop maps 0 Jira projects, 1 Sentry project, 0 SonarCloud projects: map a Jira project/,
-    );
-    expect(
-      done({
-        ...empty,
-        mappings: [
-          mapping({
-            sentryProjects: [],
-            sonarProjects: [{ connectionId: 'x', projectKey: 'k', branch: 'main' }],
-          }),
-        ],
-      }),
-    ).toMatchObject({ 'projects-mapped': true });
+    expect(detail({ jira: 'shop', sentry: null, sonarcloud: 'gone' })).toMatchObject({
+      done: true,
+      detail: 'A Jira project maps to Shop, a SonarCloud project to a product.',
+    });
   });
 
   it('counts nothing of a connection being removed, nor milestones of connections that are gone', () => {

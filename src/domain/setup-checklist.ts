@@ -1,6 +1,6 @@
 // The Get started checklist: from an empty install to a first linked issue, each step read from what the
 // app stores. Pure logic and types (the service reads the facts, the page shows the view).
-import type { Connection, ConnectionTestOutcome, IssueLink, Product, ProductMapping } from './model';
+import type { Connection, ConnectionTestOutcome, IssueLink, Product } from './model';
 
 /**
  * Events the store keeps no other lasting trace of, noted once per connection where they happen: a
@@ -68,8 +68,11 @@ export interface SetupFacts {
   moreConnections: boolean;
   products: Product[];
   moreProducts: boolean;
-  mappings: ProductMapping[];
-  moreMappings: boolean;
+  /**
+   * The product of one mapped Jira project, of one mapped Sentry project and of one mapped SonarCloud
+   * branch (null: none of that kind is mapped).
+   */
+  mapped: { jira: string | null; sentry: string | null; sonarcloud: string | null };
   /** Any link between a Sentry issue and a Jira issue, or null when there is none. */
   link: IssueLink | null;
   milestones: Partial<Record<SetupMilestone, SetupMilestoneRecord>>;
@@ -102,21 +105,6 @@ function plural(count: number, one: string, many: string = `${one}s`): string {
 function earliest(times: ReadonlyArray<string | null>): string | null {
   const present = times.filter((time): time is string => time !== null).sort();
   return present[0] ?? null;
-}
-
-function isComplete(mapping: ProductMapping): boolean {
-  return (
-    mapping.jiraProjectIds.length > 0 && mapping.sentryProjects.length + mapping.sonarProjects.length > 0
-  );
-}
-
-function mappingWords(mapping: ProductMapping): string {
-  const parts = [
-    plural(mapping.jiraProjectIds.length, 'Jira project'),
-    plural(mapping.sentryProjects.length, 'Sentry project'),
-    plural(mapping.sonarProjects.length, 'SonarCloud project'),
-  ];
-  return parts.join(', ');
 }
 
 export function buildSetupChecklist(facts: SetupFacts): SetupChecklistView {
@@ -201,24 +189,26 @@ export function buildSetupChecklist(facts: SetupFacts): SetupChecklistView {
   };
 
   const nameById = new Map(facts.products.map((item) => [item.id, item.name]));
-  const complete = facts.mappings.filter(isComplete);
-  const started = facts.mappings.find(
-    (mapping) =>
-      mapping.jiraProjectIds.length + mapping.sentryProjects.length + mapping.sonarProjects.length > 0,
-  );
+  const productName = (productId: string): string => nameById.get(productId) ?? 'a product';
+  const { jira, sentry: sentryProduct, sonarcloud: sonarProduct } = facts.mapped;
+  const source =
+    sentryProduct !== null
+      ? { words: 'a Sentry project', productId: sentryProduct }
+      : sonarProduct !== null
+        ? { words: 'a SonarCloud project', productId: sonarProduct }
+        : null;
   const mapped: SetupStepView = {
     id: 'projects-mapped',
     title: 'Map projects to a product',
-    done: complete.length > 0,
+    done: jira !== null && source !== null,
     detail:
-      complete.length > 0
-        ? `${atLeast(facts.moreMappings)}${plural(complete.length, 'product')} with a Jira project and a Sentry or SonarCloud project` +
-          (complete[0]
-            ? `; ${nameById.get(complete[0].productId) ?? 'one'} maps ${mappingWords(complete[0])}.`
-            : '.')
-        : started
-          ? `${nameById.get(started.productId) ?? 'A product'} maps ${mappingWords(started)}: map a Jira project and a Sentry or SonarCloud project to the same product.`
-          : 'Map a Jira project and its Sentry or SonarCloud projects to a product.',
+      jira !== null && source !== null
+        ? `A Jira project maps to ${productName(jira)}, ${source.words} to ${productName(source.productId)}.`
+        : jira !== null
+          ? `A Jira project maps to ${productName(jira)}, but no Sentry or SonarCloud project is mapped yet.`
+          : source !== null
+            ? `${source.words.replace(/^a/, 'A')} maps to ${productName(source.productId)}, but no Jira project yet: map the project its Jira issues belong to.`
+            : 'Map a Jira project and its Sentry or SonarCloud projects to a product.',
     at: null,
   };
 
@@ -253,6 +243,6 @@ export function buildSetupChecklist(facts: SetupFacts): SetupChecklistView {
     doneCount: steps.filter((step) => step.done).length,
     nextStepId: steps.find((step) => !step.done)?.id ?? null,
     connections,
-    partial: facts.moreConnections || facts.moreProducts || facts.moreMappings,
+    partial: facts.moreConnections || facts.moreProducts,
   };
 }

@@ -27,6 +27,7 @@ import { DAY_MS, timestampMs } from '../domain/timestamps';
 import { getConnection, getOrInitSyncState, getSentrySnapshots, saveSyncState } from '../storage';
 import { noteBackfillPart } from './backfill-progress';
 import { recordSentryIssues } from './record-sentry-snapshot';
+import { noteSetupStep } from './setup/note-setup-milestone';
 import { sentryClientFor } from './sync-clients';
 import { pushSyncJobs, whenContinued, ZERO_TOTALS, type RunTotals, type SentryProjectJob } from './sync-jobs';
 import { errorInWords, logSyncRun } from './sync-log-writer';
@@ -170,6 +171,7 @@ export async function syncSentryProject(
       },
       env.now(),
     );
+    if (outcome === 'completed') await noteSetupStep('first-sync', job.connectionId, env.now());
     // A backfill's progress record, for the pages: the run's totals so far and why this part stopped.
     const message = extraErrors[extraErrors.length - 1] ?? errors[0] ?? null;
     await noteBackfillPart(job, outcome, add(earlier, totals), message, env.now());

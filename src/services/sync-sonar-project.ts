@@ -20,6 +20,7 @@ import {
   saveSyncState,
 } from '../storage';
 import { recordSonarProject } from './record-sonar-snapshot';
+import { noteSetupStep } from './setup/note-setup-milestone';
 import { sonarClientFor } from './sync-clients';
 import {
   projectIdOf,
@@ -95,6 +96,7 @@ export async function syncSonarProject(
       },
       env.now(),
     );
+    if (outcome === 'completed') await noteSetupStep('first-sync', job.connectionId, env.now());
     return { outcome, totals, continuation, logEntry };
   };
 

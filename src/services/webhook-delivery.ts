@@ -22,6 +22,7 @@ import {
   listConnections,
   StorageValidationError,
 } from '../storage';
+import { noteSetupStep } from './setup/note-setup-milestone';
 
 /** The query parameter of the webhook URL that names the connection a delivery belongs to. */
 export const CONNECTION_QUERY_PARAMETER = 'connection';
@@ -284,8 +285,14 @@ export async function logDelivery(input: DeliveryLogInput): Promise<void> {
       return;
     }
   }
+  // A delivery processed or ignored passed its connection's signature check: the webhook works.
+  const verifiedFor =
+    input.outcome === 'processed' || input.outcome === 'ignored' ? input.connectionId : null;
   try {
-    await appendSyncLogEntry(entry);
+    await Promise.all([
+      appendSyncLogEntry(entry),
+      verifiedFor !== null ? noteSetupStep('webhook-received', verifiedFor, new Date(entry.at)) : undefined,
+    ]);
   } catch (error) {
     console.error(`Could not write the sync log entry of a ${words} delivery: ${errorInWords(error)}`);
   }

@@ -178,6 +178,8 @@ export const sonarProjectIndexKey = (connectionId: string, projectKey: string, b
     ['SonarCloud project key', projectKey],
     ['branch', branch],
   );
+/** Every index entry of one kind: whether any Jira project, Sentry project or SonarCloud branch is mapped. */
+export const mappingIndexPrefix = (kind: 'jira' | 'sentry' | 'sonar'): string => `mapidx:${kind}:`;
 
 // ---------------------------------------------------------------- links (both directions)
 export const sentryLinkKey = (sentryIssueId: string, jiraIssueId: string): string =>

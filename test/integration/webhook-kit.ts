@@ -189,13 +189,18 @@ export function isLogKey(key: string): boolean {
   return key.startsWith('synclog:') || key.startsWith('claim:refusal-log:');
 }
 
-/** Everything in KVS except the sync log (with the refusal log's slots), whose entries every delivery adds. */
+/**
+ * Everything in KVS except the sync log (with the refusal log's slots), whose entries every delivery adds,
+ * and the setup milestones, which a connection's first verified delivery notes for the Get started page.
+ */
 export function kvsWithoutLog(runtime: LocalForgeRuntime): {
   data: Record<string, unknown>;
   secretKeys: string[];
 } {
   const dump = runtime.kvs.dump();
-  const data = Object.fromEntries(Object.entries(dump.data).filter(([key]) => !isLogKey(key)));
+  const data = Object.fromEntries(
+    Object.entries(dump.data).filter(([key]) => !isLogKey(key) && !key.startsWith('setup:')),
+  );
   return { data, secretKeys: dump.secretKeys.sort() };
 }
 

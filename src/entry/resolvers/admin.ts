@@ -18,6 +18,7 @@ import { getWebhookUrls, type WebhookUrlsView } from '../../services/webhook-url
 import { listSyncLogPage, SYNC_LOG_PAGE_DEFAULT, SYNC_LOG_PAGE_MAX } from '../../storage';
 import { defineProductResolvers } from './admin-products';
 import { defineConnectionResolvers } from './admin-connections';
+import { defineSetupResolvers } from './admin-setup';
 import { defineHealthResolvers } from './admin-health';
 import { defineLinkSearchResolvers } from './link-search-settings';
 import { defineResolver, noPayload } from './define';
@@ -33,6 +34,9 @@ defineConnectionResolvers(resolver);
 
 // Products, their mappings and bulk assignment.
 defineProductResolvers(resolver);
+
+// The Get started checklist.
+defineSetupResolvers(resolver);
 
 // The portfolio of every product's health, and the weights of the health parts.
 defineHealthResolvers(resolver);

@@ -51,6 +51,8 @@ const TIME_RESERVE_MS = 8_000;
 const CONNECTION_CLAIM_PURPOSES = [
   'create-jira-issue',
   'create-jira-issue-recovery',
+  // A Sentry delivery counted once (older versions filed it as sentry-request).
+  'sentry-delivery',
   'sentry-request',
   'sentry-issue-refresh',
 ] as const;
