@@ -177,6 +177,23 @@ describeInBrowser('global settings: products, mappings and bulk assignment in Ch
     await page.close();
   });
 
+  it('wraps a long unbroken product name instead of widening a narrow page', async () => {
+    const page = await open('', { width: 600, height: 900 });
+    const longName = 'x'.repeat(100);
+    await page.getByTestId('create-product').click();
+    await page.getByTestId('product-name-input').fill(longName);
+    await page.getByTestId('product-save').click();
+    await node(page, longName).waitFor();
+    // (The sync log table below has a width of its own; this checks the products' part of the page.)
+    const title = await node(page, longName).getByTestId('product-title').boundingBox();
+    expect(title && title.x + title.width).toBeLessThanOrEqual(600);
+    const tree = await page
+      .getByRole('list', { name: 'Products' })
+      .evaluate((list) => list.scrollWidth - list.clientWidth);
+    expect(tree).toBeLessThanOrEqual(0);
+    await page.close();
+  });
+
   it('maps a Jira project, a Sentry project and a SonarCloud branch picked from the lists', async () => {
     const page = await open();
     await node(page, 'Billing service').getByRole('button', { name: 'Mappings' }).click();
