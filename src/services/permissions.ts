@@ -133,3 +133,36 @@ export async function requireIssueEdit(
 ): Promise<void> {
   await requireJiraPermission(accountId, 'EDIT_ISSUES', { issueId }, `change Jira issue ${issueId}`, client);
 }
+
+/** What the caller may do on a project's page: create issues there, and admin actions (backfill). */
+export interface ProjectPageAccess {
+  /** CREATE_ISSUES in the project. */
+  createIssues: boolean;
+  /** ADMINISTER_PROJECTS in the project, or a Jira administrator (as requireProjectSettingsAccess). */
+  administer: boolean;
+}
+
+/**
+ * The caller's rights on a project's page, in one "my permissions" call, so the page offers only what
+ * will be allowed. Only for showing: every action checks again with the require* functions above.
+ */
+export async function getProjectPageAccess(
+  accountId: string | null | undefined,
+  projectId: string,
+  client: PermissionClientFactory = defaultClient,
+): Promise<ProjectPageAccess> {
+  if (!accountId) return { createIssues: false, administer: false };
+  let granted: Record<string, boolean>;
+  try {
+    granted = await client().getMyPermissions(['CREATE_ISSUES', 'ADMINISTER_PROJECTS', 'ADMINISTER'], {
+      projectId,
+    });
+  } catch (error) {
+    if (!(error instanceof NotFoundError)) throw error;
+    granted = await client().getMyPermissions(['ADMINISTER']);
+  }
+  return {
+    createIssues: granted.CREATE_ISSUES === true,
+    administer: granted.ADMINISTER_PROJECTS === true || granted.ADMINISTER === true,
+  };
+}

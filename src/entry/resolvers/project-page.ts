@@ -2,12 +2,19 @@
 // The Jira project comes from context.extension only, and every read needs the caller to be able to
 // browse it (BROWSE_PROJECTS): the reads run as the app, which sees every project.
 import Resolver from '@forge/resolver';
+import { z } from 'zod';
+import { BULK_CREATE_MAX, getBulkCreateProgress } from '../../services/bulk-create-jira-issues';
 import { getProjectProducts } from '../../services/get-project-products';
 import { getProjectQuality } from '../../services/get-project-quality';
-import { getProjectSentryImpact } from '../../services/get-project-sentry-impact';
 import { getProjectHealthTrends } from '../../services/health/get-project-health-trends';
 import { getProjectOverview } from '../../services/health/get-project-overview';
 import { requireProjectBrowse } from '../../services/permissions';
+import { getProjectBackfill, startProjectBackfill } from '../../services/sentry-impact/backfill-from-project';
+import {
+  getProjectBulkCreateOptions,
+  startProjectBulkCreate,
+} from '../../services/sentry-impact/bulk-create-from-project';
+import { getSentryImpactPage } from '../../services/sentry-impact/sentry-impact-page';
 import { type InvocationContext, requireProjectId } from './context';
 import { defineResolver, noPayload } from './define';
 
@@ -25,14 +32,71 @@ defineResolver(resolver, 'getOverview', noPayload, async (_input, context) =>
 defineResolver(resolver, 'getProducts', noPayload, async (_input, context) =>
   getProjectProducts(await browsableProject(context)),
 );
+/** The unresolved Sentry issues with their linked Jira issues, what the caller may do, and (admins) backfills. */
 defineResolver(resolver, 'getSentryImpact', noPayload, async (_input, context) =>
-  getProjectSentryImpact(await browsableProject(context)),
+  getSentryImpactPage(await browsableProject(context), context.accountId),
 );
 defineResolver(resolver, 'getCodeQuality', noPayload, async (_input, context) =>
   getProjectQuality(await browsableProject(context)),
 );
 defineResolver(resolver, 'getTrends', noPayload, async (_input, context) =>
   getProjectHealthTrends(await browsableProject(context)),
+);
+
+// ---------------------------------------------------------------- Sentry impact: bulk create and backfill.
+// The Jira project is the one in context.extension; each action checks the caller's Jira permission first:
+// CREATE_ISSUES in the project to create, project admin (or Jira admin) to backfill and read backfills.
+
+const idSchema = z.string().trim().min(1).max(200);
+const sentryIssueIdSchema = z
+  .string()
+  .trim()
+  .regex(/^\d{1,20}$/, 'must be a numeric Sentry issue id');
+const sentryProjectSchema = z.strictObject({ connectionId: idSchema, projectId: idSchema });
+
+/** Issue types and priorities the app may create in this project (CREATE_ISSUES needed). */
+defineResolver(resolver, 'getBulkCreateOptions', noPayload, (_input, context) =>
+  getProjectBulkCreateOptions(requireProjectId(context), context.accountId),
+);
+
+// Many at once run as queued work: this checks and queues, and answers the progress; the page then polls
+// getBulkCreateProgress until every item is done or failed.
+defineResolver(
+  resolver,
+  'createJiraIssuesFromSentry',
+  z.strictObject({
+    items: z
+      .array(z.strictObject({ connectionId: idSchema, sentryIssueId: sentryIssueIdSchema }))
+      .min(1, 'choose at least one Sentry issue')
+      .max(BULK_CREATE_MAX, `at most ${BULK_CREATE_MAX} Sentry issues per request; split the selection`),
+    issueTypeId: idSchema,
+    priorityId: idSchema.nullable().default(null),
+  }),
+  ({ items, issueTypeId, priorityId }, context) =>
+    startProjectBulkCreate({
+      jiraProjectId: requireProjectId(context),
+      accountId: context.accountId,
+      items,
+      issueTypeId,
+      priorityId,
+    }),
+);
+
+/** A job started from this project's page; jobs of other projects or of issue panels are not found. */
+defineResolver(
+  resolver,
+  'getBulkCreateProgress',
+  z.strictObject({ jobId: z.string().trim().min(1).max(100) }),
+  async ({ jobId }, context) =>
+    getBulkCreateProgress(jobId, { jiraProjectId: await browsableProject(context) }),
+);
+
+defineResolver(resolver, 'backfillSentryProject', sentryProjectSchema, (target, context) =>
+  startProjectBackfill(requireProjectId(context), context.accountId, target),
+);
+
+defineResolver(resolver, 'getBackfillProgress', sentryProjectSchema, (target, context) =>
+  getProjectBackfill(requireProjectId(context), context.accountId, target),
 );
 
 export const projectPageResolverDefinitions = resolver.getDefinitions();
