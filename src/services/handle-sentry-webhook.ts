@@ -17,7 +17,9 @@
  *    timestamp or Request-ID headers, so a captured delivery sent again with fresh headers is the same
  *    body, answered 409 and recorded nothing. The claim lasts 14 days for issue and installation
  *    deliveries, an hour for event alerts and errors (which only queue a refetch of the truth); it is
- *    released if processing fails, so Sentry's retry is processed.
+ *    released if processing fails, so Sentry's retry is processed, and when the delivery changed nothing
+ *    (ignored), so it leaves nothing behind. Entries of deliveries that record nothing share the refusal
+ *    log's per-minute cap.
  * 5. The body against the schema of its resource: malformed 400; times more than 10 minutes in the
  *    future 400. Resources other than issue, event_alert, error and installation (and actions the app
  *    does not use): 200, ignored.
@@ -236,7 +238,16 @@ export async function handleSentryDelivery(
 
   try {
     const result = await process(webhook, connection, now);
-    await log({ connectionId: connection.id, ...result });
+    if (result.outcome === 'ignored') {
+      // Nothing was recorded, so nothing is left behind either: the same body is ignored again later.
+      await releaseClaim(claim).catch(() => undefined);
+    }
+    // Entries that record nothing share the refusal log's cap: a replayed body cannot flood the log.
+    await log({
+      connectionId: connection.id,
+      ...result,
+      bounded: result.bounded || result.outcome === 'ignored',
+    });
     return answer(200, result.outcome, result.message);
   } catch (error) {
     // Give the body back so Sentry's retry (or a redelivery from Sentry's settings) is processed.
