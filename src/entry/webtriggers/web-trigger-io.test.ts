@@ -1,4 +1,4 @@
-import { toWebhookRequest } from './web-trigger-io';
+import { serveWebhook, toWebhookRequest, UNEXPECTED_FAILURE } from './web-trigger-io';
 
 describe('toWebhookRequest', () => {
   it('keys headers by lower-case name, joining names that differ only in case', () => {
@@ -19,5 +19,24 @@ describe('toWebhookRequest', () => {
 
   it('is null for an event that is not an HTTP request', () => {
     expect(toWebhookRequest({ headers: {} })).toBeNull();
+  });
+});
+
+describe('serveWebhook', () => {
+  it('answers an unexpected failure with a fixed sentence: the detail goes to the logs only', async () => {
+    const error = jest.spyOn(console, 'error').mockImplementation(() => undefined);
+    const response = await serveWebhook(
+      { method: 'POST', headers: {}, body: '{}' },
+      'Sentry webhook',
+      'sentry',
+      async () => {
+        throw new Error('The storage key conn:internal-detail is 612 characters long');
+      },
+    );
+    expect(response.statusCode).toBe(500);
+    expect(JSON.parse(response.body)).toEqual({ outcome: 'failed', message: UNEXPECTED_FAILURE });
+    expect(response.body).not.toContain('internal-detail');
+    expect(error).toHaveBeenCalledWith(expect.stringContaining('internal-detail'));
+    error.mockRestore();
   });
 });
