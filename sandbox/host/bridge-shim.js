@@ -1,4 +1,4 @@
-/* global window, document, fetch, URL, setTimeout, CustomEvent */
+/* global window, document, fetch, URL, URLSearchParams, setTimeout, CustomEvent */
 // The sandbox's stand-in for the Jira host around a Custom UI page. @forge/bridge reaches the host
 // through globalThis.__bridge.callBridge(name, payload); in Jira that is a postMessage channel to the
 // parent frame, here it is this script: resolver calls go to the sandbox server, which runs them in
@@ -142,9 +142,24 @@
     },
     navigate: function (target) {
       var url = target && target.url;
+      // NavigationLocation { target: 'module', moduleKey, projectKey?, path? }: the sandbox serves each
+      // module at /modules/<moduleKey>, keeping the page's theme.
+      if (!url && target && target.target === 'module' && target.moduleKey) {
+        var params = new URLSearchParams();
+        if (target.projectKey) params.set('project', target.projectKey);
+        if (config.colorMode === 'dark') params.set('theme', 'dark');
+        var search = params.toString();
+        url =
+          '/modules/' +
+          encodeURIComponent(target.moduleKey) +
+          (target.path ? '/' + String(target.path).replace(/^\/+/, '') : '') +
+          (search ? '?' + search : '');
+      }
       if (!url)
         return Promise.reject(
-          new Error('The sandbox only navigates to URLs, not to NavigationLocation targets.'),
+          new Error(
+            'The sandbox navigates to URLs and module targets, not to other NavigationLocation targets.',
+          ),
         );
       if (target.type === 'new-tab') window.open(url, '_blank', 'noopener');
       else window.location.assign(url);

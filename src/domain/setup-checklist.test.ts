@@ -138,6 +138,11 @@ describe('setup checklist', () => {
     expect(view.doneCount).toBe(0);
   });
 
+  it('ends a sentence once after a name that ends with a period', () => {
+    const view = buildSetupChecklist({ ...empty, connections: [{ ...sentry, label: 'Acme Inc.' }] });
+    expect(view.steps[0]?.detail).toBe('1 connection: Sentry Acme Inc.');
+  });
+
   it('says "at least" when a listing held more than one page', () => {
     const view = buildSetupChecklist({ ...empty, connections: [sentry, sonar], moreConnections: true });
     expect(view.partial).toBe(true);

@@ -97,6 +97,11 @@ function listWords(names: readonly string[], max = 3): string {
   return `${shown.slice(0, -1).join(', ')} and ${shown[shown.length - 1]}`;
 }
 
+/** Ends a sentence after a name that may end with a period itself ("Acme Inc."). */
+function sentenceEnd(text: string): string {
+  return text.endsWith('.') ? text : `${text}.`;
+}
+
 function plural(count: number, one: string, many: string = `${one}s`): string {
   return `${count.toLocaleString('en-US')} ${count === 1 ? one : many}`;
 }
@@ -132,7 +137,7 @@ export function buildSetupChecklist(facts: SetupFacts): SetupChecklistView {
     done: connections.length > 0,
     detail:
       connections.length > 0
-        ? `${atLeast(facts.moreConnections)}${plural(connections.length, 'connection')}: ${listWords(names)}.`
+        ? `${atLeast(facts.moreConnections)}${plural(connections.length, 'connection')}: ${sentenceEnd(listWords(names))}`
         : 'No connection yet: add the organization with an auth token (Sentry) or a token (SonarCloud).',
     at: earliest(live.map((connection) => connection.createdAt)),
   };
@@ -151,8 +156,8 @@ export function buildSetupChecklist(facts: SetupFacts): SetupChecklistView {
             ? 'Its last test passed.'
             : `The last test of all ${connections.length} passed.`
           : [
-              failing.length > 0 ? `Last test failed: ${listWords(failing.map(nameOf))}.` : '',
-              untested.length > 0 ? `Not tested yet: ${listWords(untested.map(nameOf))}.` : '',
+              failing.length > 0 ? `Last test failed: ${sentenceEnd(listWords(failing.map(nameOf)))}` : '',
+              untested.length > 0 ? `Not tested yet: ${sentenceEnd(listWords(untested.map(nameOf)))}` : '',
             ]
               .filter(Boolean)
               .join(' '),
@@ -166,9 +171,9 @@ export function buildSetupChecklist(facts: SetupFacts): SetupChecklistView {
     done: received.length > 0,
     detail:
       received.length > 0
-        ? `Verified deliveries reach ${listWords(received.map(nameOf))}.` +
+        ? `Verified deliveries reach ${sentenceEnd(listWords(received.map(nameOf)))}` +
           (received.length < connections.length
-            ? ` None yet from ${listWords(connections.filter((c) => c.webhookReceivedAt === null).map(nameOf))}.`
+            ? ` None yet from ${sentenceEnd(listWords(connections.filter((c) => c.webhookReceivedAt === null).map(nameOf)))}`
             : '')
         : connections.length === 0
           ? 'Each connection gets a webhook URL to paste into Sentry or SonarCloud.'
@@ -183,7 +188,7 @@ export function buildSetupChecklist(facts: SetupFacts): SetupChecklistView {
     done: facts.products.length > 0,
     detail:
       facts.products.length > 0
-        ? `${atLeast(facts.moreProducts)}${plural(facts.products.length, 'product')}: ${listWords(productNames)}.`
+        ? `${atLeast(facts.moreProducts)}${plural(facts.products.length, 'product')}: ${sentenceEnd(listWords(productNames))}`
         : 'No product yet: a product groups the Jira, Sentry and SonarCloud projects of one thing a team ships.',
     at: earliest(facts.products.map((item) => item.createdAt)),
   };
@@ -219,7 +224,7 @@ export function buildSetupChecklist(facts: SetupFacts): SetupChecklistView {
     done: synced.length > 0,
     detail:
       synced.length > 0
-        ? `Sync has completed for projects of ${listWords(synced.map(nameOf))}.`
+        ? `Sync has completed for projects of ${sentenceEnd(listWords(synced.map(nameOf)))}`
         : 'No project sync has completed yet: the hourly sync starts once projects are mapped, or run Sync now.',
     at: earliest(synced.map((connection) => connection.firstSyncAt)),
   };

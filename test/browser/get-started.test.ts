@@ -1,0 +1,248 @@
+// The Get started page in a real Chromium: from an empty store (./dev sandbox --empty) the checklist shows
+// nothing done; adding a Sentry organization on the page itself (keyboard only) ticks the first step,
+// its Test the second, a signed delivery to its webhook URL the third; "Open Products" leads to the
+// settings page; with the demo data every step is ticked. Screenshots, light and dark, land in
+// test-results/browser/.
+import { randomUUID } from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
+import { hostFetch } from '../../sandbox/runtime';
+import type { SandboxServer, SandboxStart } from '../../sandbox/server';
+import { signBody } from '../../src/domain/signatures';
+
+const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+const SCREENSHOTS = path.join(__dirname, '..', '..', 'test-results', 'browser');
+const runBrowserTests = fs.existsSync(CHROMIUM_PATH) || Boolean(process.env.CI);
+const describeInBrowser = runBrowserTests ? describe : describe.skip;
+const GET_STARTED = '/modules/product-health-get-started';
+const CLIENT_SECRET = 'typed-client-secret-0c4e';
+
+/** WCAG contrast ratio of two CSS rgb() colours. */
+function contrast(foreground: string, background: string): number {
+  const luminance = (color: string): number => {
+    const [r, g, b] = (color.match(/[\d.]+/g) ?? []).slice(0, 3).map((part) => {
+      const channel = Number(part) / 255;
+      return channel <= 0.03928 ? channel / 12.92 : ((channel + 0.055) / 1.055) ** 2.4;
+    });
+    return 0.2126 * (r ?? 0) + 0.7152 * (g ?? 0) + 0.0722 * (b ?? 0);
+  };
+  const [light, dark] = [luminance(foreground), luminance(background)].sort((a, b) => b - a);
+  return ((light ?? 0) + 0.05) / ((dark ?? 0) + 0.05);
+}
+
+describeInBrowser('Get started checklist in Chromium', () => {
+  jest.setTimeout(180_000);
+
+  let sandbox: SandboxServer | undefined;
+  let browser: Browser;
+  let dataDir: string;
+  const browserErrors: string[] = [];
+
+  async function startSandbox(start: SandboxStart): Promise<SandboxServer> {
+    await sandbox?.close();
+    const { startSandboxServer } = await import('../../sandbox/server');
+    sandbox = await startSandboxServer({
+      port: 0,
+      host: '127.0.0.1',
+      dataFile: path.join(dataDir, `${start}.json`),
+      start,
+      log: () => undefined,
+    });
+    return sandbox;
+  }
+
+  beforeAll(async () => {
+    fs.mkdirSync(SCREENSHOTS, { recursive: true });
+    dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'sandbox-get-started-'));
+    await startSandbox('empty');
+    browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await sandbox?.close();
+    if (dataDir) fs.rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  async function open(query = ''): Promise<Page> {
+    if (!sandbox) throw new Error('The sandbox is not running.');
+    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    page.on('pageerror', (error) => browserErrors.push(error.message));
+    page.on('console', (message) => {
+      if (message.type() === 'error') browserErrors.push(message.text());
+    });
+    await page.goto(`http://127.0.0.1:${sandbox.port}${GET_STARTED}${query}`);
+    await page.getByTestId('setup-step').first().waitFor();
+    return page;
+  }
+
+  async function screenshot(page: Page, name: string): Promise<void> {
+    await page.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`), fullPage: true });
+  }
+
+  const step = (page: Page, id: string): Locator =>
+    page.locator(`[data-testid="setup-step"][data-step="${id}"]`);
+
+  /** The steps whose tick is shown, in order. */
+  async function ticked(page: Page): Promise<string[]> {
+    return page
+      .locator('[data-testid="setup-step"][data-done="true"]')
+      .evaluateAll((items) => items.map((item) => item.getAttribute('data-step') ?? ''));
+  }
+
+  /** Presses Tab until the element with this test id has the focus. */
+  async function tabTo(page: Page, testId: string): Promise<void> {
+    for (let presses = 0; presses < 60; presses++) {
+      await page.keyboard.press('Tab');
+      const focused = await page.evaluate(() => document.activeElement?.getAttribute('data-testid'));
+      if (focused === testId) return;
+    }
+    throw new Error(`Tab never reached ${testId}.`);
+  }
+
+  it('shows nothing done on an empty store, the first step next', async () => {
+    const page = await open();
+    await expect(page.getByTestId('setup-step').count()).resolves.toBe(7);
+    await expect(ticked(page)).resolves.toEqual([]);
+    await expect(page.getByTestId('setup-progress-text').innerText()).resolves.toBe('0 of 7 steps done');
+    await expect(step(page, 'connection-added').getByText('next', { exact: true }).count()).resolves.toBe(1);
+    await screenshot(page, 'get-started-0-empty');
+    await page.close();
+
+    const dark = await open('?theme=dark');
+    const colors = await step(dark, 'connection-added')
+      .locator('h3')
+      .evaluate((heading) => {
+        let node: Element | null = heading;
+        let background = 'rgba(0, 0, 0, 0)';
+        while (node && /rgba\(0, 0, 0, 0\)|transparent/.test(background)) {
+          background = getComputedStyle(node).backgroundColor;
+          node = node.parentElement;
+        }
+        return { color: getComputedStyle(heading).color, background };
+      });
+    expect(contrast(colors.color, colors.background)).toBeGreaterThan(4.5);
+    await screenshot(dark, 'get-started-0-empty-dark');
+    await dark.close();
+  });
+
+  it('ticks the first step once a Sentry organization is added on the page, with the keyboard only', async () => {
+    if (!sandbox) throw new Error('The sandbox is not running.');
+    const token = sandbox.world.simulators.credentials.sentry.full;
+    const page = await open();
+    await tabTo(page, 'setup-add-sentry');
+    await page.keyboard.press('Enter');
+    const modal = page.getByTestId('add-connection-modal');
+    await modal.waitFor();
+    await page.keyboard.type('Acme'); // display name: the field has the focus when the form opens
+    await page.keyboard.press('Tab');
+    await page.keyboard.type('acme');
+    await page.keyboard.press('Tab'); // region: US by default
+    await page.keyboard.press('Tab');
+    await page.keyboard.type(token);
+    await page.keyboard.press('Tab');
+    await page.keyboard.type(CLIENT_SECRET);
+    await page.keyboard.press('Enter');
+
+    await modal.waitFor({ state: 'detached' });
+    await step(page, 'connection-added').and(page.locator('[data-done="true"]')).waitFor();
+    await expect(ticked(page)).resolves.toEqual(['connection-added']);
+    await expect(step(page, 'connection-added').getByTestId('setup-step-detail').innerText()).resolves.toBe(
+      '1 connection: Sentry Acme.',
+    );
+    await expect(page.getByTestId('setup-progress-text').innerText()).resolves.toBe('1 of 7 steps done');
+    await screenshot(page, 'get-started-1-connection-added');
+
+    // The next step's action is inline: test the connection.
+    await step(page, 'connection-tested').getByRole('button', { name: 'Test Sentry Acme' }).click();
+    await step(page, 'connection-tested').and(page.locator('[data-done="true"]')).waitFor();
+    await expect(ticked(page)).resolves.toEqual(['connection-added', 'connection-tested']);
+    await page.close();
+  });
+
+  it('shows the webhook URL to paste, and ticks the webhook step after a signed delivery to it', async () => {
+    if (!sandbox) throw new Error('The sandbox is not running.');
+    const page = await open();
+    const help = step(page, 'webhook-received').getByTestId('setup-webhook-url');
+    await help.waitFor();
+    const url = await help.getByRole('textbox').inputValue();
+    expect(url).toBe(`${sandbox.url}/webtrigger/sentry-webhook?connection=sentry-acme`);
+    await screenshot(page, 'get-started-2-webhook-url');
+
+    const uuid = randomUUID();
+    const body = JSON.stringify({
+      action: 'created',
+      installation: { uuid },
+      data: { installation: { uuid, organization: { slug: 'acme' } } },
+    });
+    const answer = await hostFetch(url, {
+      method: 'POST',
+      headers: {
+        'Content-Type': 'application/json',
+        'Sentry-Hook-Resource': 'installation',
+        'Sentry-Hook-Timestamp': String(Math.floor(Date.now() / 1000)),
+        'Request-ID': randomUUID(),
+        'Sentry-Hook-Signature': signBody(body, CLIENT_SECRET),
+      },
+      body,
+    });
+    expect(answer.status).toBe(200);
+
+    await page.getByTestId('setup-check-again').click();
+    await step(page, 'webhook-received').and(page.locator('[data-done="true"]')).waitFor();
+    await expect(ticked(page)).resolves.toEqual([
+      'connection-added',
+      'connection-tested',
+      'webhook-received',
+    ]);
+    await expect(step(page, 'product-created').getByText('next', { exact: true }).count()).resolves.toBe(1);
+    await screenshot(page, 'get-started-3-webhook-received');
+
+    // Products are made on the settings page: one click away.
+    await step(page, 'product-created').getByTestId('open-settings').click();
+    await page.waitForURL(/\/modules\/product-health-admin(\?|$)/);
+    await page.getByRole('heading', { name: 'Product health', exact: true }).waitFor();
+    await page.close();
+  });
+
+  it('has every step ticked with the demo data, light and dark', async () => {
+    await startSandbox('demo');
+    const page = await open();
+    await page.getByTestId('setup-complete').waitFor();
+    await expect(ticked(page)).resolves.toEqual([
+      'connection-added',
+      'connection-tested',
+      'webhook-received',
+      'product-created',
+      'projects-mapped',
+      'first-sync',
+      'issue-linked',
+    ]);
+    await expect(page.getByTestId('setup-progress-text').innerText()).resolves.toBe('7 of 7 steps done');
+    // Nothing widens the page past the window.
+    await expect(page.evaluate(() => document.documentElement.scrollWidth)).resolves.toBeLessThanOrEqual(
+      1280,
+    );
+    await screenshot(page, 'get-started-4-demo');
+    await page.close();
+
+    const dark = await open('?theme=dark');
+    await dark.getByTestId('setup-complete').waitFor();
+    await screenshot(dark, 'get-started-4-demo-dark');
+    await dark.close();
+  });
+
+  it('logged no error in the page', () => {
+    expect(browserErrors).toEqual([]);
+  });
+});
