@@ -3,7 +3,6 @@
 import type { BranchQualityView } from './health/quality-summary';
 import type {
   Connection,
-  HistoryPoint,
   Priority,
   Product,
   SentryIssueSnapshot,
@@ -113,17 +112,6 @@ export interface ProjectQualityView {
   projectId: string;
   projects: SonarProjectQualityView[];
   connections: ConnectionLabel[];
-}
-
-export interface ProductTrendView {
-  productId: string;
-  productName: string;
-  points: HistoryPoint[];
-}
-
-export interface ProjectTrendsView {
-  projectId: string;
-  products: ProductTrendView[];
 }
 
 // ---- admin ----

@@ -4,7 +4,6 @@
  * project. Pure functions over stored snapshots (no Forge import).
  */
 import type {
-  Priority,
   QualityGateCondition,
   SentryIssueSnapshot,
   SentryLevel,
@@ -12,7 +11,7 @@ import type {
   SonarProjectSnapshot,
   SyncState,
 } from '../model';
-import type { ConnectionLabel } from '../views';
+import type { ConnectionLabel, MappedProductView } from '../views';
 import { describeCondition } from './model';
 import type { ProjectHealthView } from './views';
 
@@ -140,19 +139,11 @@ export interface OpenJiraWorkSummary {
   lookupFailed?: string;
 }
 
-export interface OverviewProduct {
-  productId: string;
-  name: string;
-  priority: Priority;
-  owningTeam: string | null;
-  /** Ancestor names, root first. */
-  path: string[];
-}
-
 export interface ProjectOverviewView {
   projectId: string;
   health: ProjectHealthView;
-  products: OverviewProduct[];
+  /** The products the project maps, most important first, with what each maps to. */
+  products: MappedProductView[];
   sentry: {
     /** Mapped Sentry projects. */
     projects: number;

@@ -134,13 +134,7 @@ export async function getProjectOverview(
   return {
     projectId: jiraProjectId,
     health,
-    products: products.map(({ product, path }) => ({
-      productId: product.id,
-      name: product.name,
-      priority: product.priority,
-      owningTeam: product.owningTeam,
-      path,
-    })),
+    products,
     sentry: {
       projects: sentryRefs.length,
       unresolved: unresolved.length,

@@ -10,7 +10,10 @@ export const PROJECT_PAGE_ROUTES = ['overview', 'sentry', 'quality', 'trends'] a
 export type ProjectPageRoute = (typeof PROJECT_PAGE_ROUTES)[number];
 
 const titles: Record<ProjectPageRoute, { title: string; intro: string }> = {
-  overview: { title: 'Overview', intro: 'The products this Jira project belongs to, and what they map to.' },
+  overview: {
+    title: 'Overview',
+    intro: 'How healthy the products of this Jira project are, why, and what to do about it.',
+  },
   sentry: {
     title: 'Sentry impact',
     intro: 'Unresolved Sentry issues of the mapped Sentry projects, most events first.',
