@@ -52,3 +52,9 @@ export interface PortfolioRow {
   topReason: string | null;
   updatedAt: string;
 }
+
+/** The global settings page's portfolio: every product worst first, and the weights in force. */
+export interface PortfolioView {
+  rows: PortfolioRow[];
+  weights: HealthWeights & { isDefault: boolean };
+}

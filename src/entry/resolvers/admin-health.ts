@@ -3,7 +3,7 @@
 // admins only: every one, reads included, checks ADMINISTER first.
 import type Resolver from '@forge/resolver';
 import { z } from 'zod';
-import type { PortfolioRow } from '../../domain/health/views';
+import type { PortfolioView } from '../../domain/health/views';
 import type { HealthWeights } from '../../domain/health/weights';
 import { getPortfolioHealth } from '../../services/health/get-product-health';
 import {
@@ -13,11 +13,6 @@ import {
 } from '../../services/health/health-weights';
 import { requireGlobalAdmin } from '../../services/permissions';
 import { defineResolver, noPayload } from './define';
-
-export interface PortfolioView {
-  rows: PortfolioRow[];
-  weights: HealthWeights & { isDefault: boolean };
-}
 
 /** Each weight is checked by the health model, so each message lands beside its field. */
 const weightsPayload = z.strictObject({

@@ -4,6 +4,7 @@ import type { LocalForgeRuntime } from '../../../sandbox/runtime';
 import { createMinimalJira, createTestRuntime } from '../../../sandbox/runtime';
 import { emptyJiraWorkTally } from '../../domain/health/jira-tally';
 import type { ProjectOverviewView } from '../../domain/health/overview';
+import type { PortfolioView } from '../../domain/health/views';
 import type { ProjectHealthTrendsView } from '../../domain/health/trends';
 import type { SentryIssueSnapshot } from '../../domain/model';
 import type { ResolverResult } from '../../domain/views';
@@ -24,7 +25,6 @@ import {
 import { initialSyncState } from '../../domain/backoff';
 import { DAY_MS } from '../../domain/timestamps';
 import { adminResolverDefinitions } from './admin';
-import type { PortfolioView } from './admin-health';
 import { projectPageResolverDefinitions } from './project-page';
 
 const accountId = 'account-1';
@@ -221,7 +221,7 @@ describe('Overview', () => {
     expect(texts).toContain('1 fatal issue affecting 1,240 users in 24 h');
     expect(texts).toContain('quality gate failing: coverage 61 % < 80 %');
     expect(health.recommendations.length).toBeGreaterThan(0);
-    expect(view.products.map((product) => [product.name, product.path])).toEqual([
+    expect(view.products.map((item) => [item.product.name, item.path])).toEqual([
       ['Checkout', ['Platform']],
       ['Search', []],
     ]);

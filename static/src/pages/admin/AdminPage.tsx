@@ -1,5 +1,6 @@
 import { useState } from 'react';
 import { Connections } from './Connections';
+import { Portfolio } from './Portfolio';
 import { ProductTree } from './ProductTree';
 import { SyncLog } from './SyncLog';
 import { WebhookUrls } from './WebhookUrls';
@@ -20,6 +21,7 @@ export function AdminPage() {
       <Connections onListChanged={() => setConnectionsChanged((count) => count + 1)} />
       <WebhookUrls key={connectionsChanged} />
       <ProductTree />
+      <Portfolio />
       <SyncLog />
     </main>
   );
