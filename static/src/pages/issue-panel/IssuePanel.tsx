@@ -1,10 +1,11 @@
 import type { IssuePanelView, LinkedSentryIssueView } from '../../../../src/domain/views';
 import { AsyncView, EmptyState } from '../../shared/components/AsyncView';
-import { LevelLozenge, SentryStatusLozenge } from '../../shared/components/Lozenge';
+import { LevelLozenge, QualityGateLozenge, SentryStatusLozenge } from '../../shared/components/Lozenge';
 import { ExternalLink, Subtle, TimeAgo } from '../../shared/components/Text';
 import { formatCount } from '../../shared/format';
 import { useResolver } from '../../shared/use-resolver';
 import { LinkedIssueActions, LinkForm } from './LinkActions';
+import './issue-panel.css';
 
 /** The Sentry issues linked to the Jira issue this panel is open on (the resolver takes the issue from Jira). */
 export function IssuePanel() {
@@ -13,29 +14,98 @@ export function IssuePanel() {
     <main className="ph-panel">
       <LinkForm onChanged={query.reload} />
       <AsyncView query={query} what="the linked Sentry issues">
-        {(view) =>
-          view.links.length === 0 ? (
-            <EmptyState title="No Sentry issues are linked to this issue">
-              <p>
-                A Sentry issue appears here once it is linked to this Jira issue: by an automation rule that
-                created the issue from Sentry, or by linking it with its Sentry URL or short id (for example
-                PROJ-1A2B).
-              </p>
-            </EmptyState>
-          ) : (
-            <ul className="ph-list" aria-label="Linked Sentry issues">
-              {view.links.map((link) => (
-                <LinkedIssue
-                  key={`${link.connectionId}:${link.sentryIssueId}`}
-                  link={link}
-                  onChanged={query.reload}
-                />
-              ))}
-            </ul>
-          )
-        }
+        {(view) => (
+          <>
+            <LinkedIssues view={view} onChanged={query.reload} />
+            <CodeQuality quality={view.quality} />
+          </>
+        )}
       </AsyncView>
     </main>
+  );
+}
+
+function LinkedIssues({ view, onChanged }: { view: IssuePanelView; onChanged: () => void }) {
+  return view.links.length === 0 ? (
+    <EmptyState title="No Sentry issues are linked to this issue">
+      <p>
+        A Sentry issue appears here once it is linked to this Jira issue: by an automation rule that created
+        the issue from Sentry, or by linking it with its Sentry URL or short id (for example PROJ-1A2B).
+      </p>
+    </EmptyState>
+  ) : (
+    <ul className="ph-list" aria-label="Linked Sentry issues">
+      {view.links.map((link) => (
+        <LinkedIssue key={`${link.connectionId}:${link.sentryIssueId}`} link={link} onChanged={onChanged} />
+      ))}
+    </ul>
+  );
+}
+
+/** The quality gate and key measures of the SonarCloud branches mapped to this issue's Jira project. */
+function CodeQuality({ quality }: { quality: IssuePanelView['quality'] }) {
+  if (quality === null) return null;
+  return (
+    <section
+      className="ph-panel-quality"
+      aria-labelledby="ph-panel-quality-title"
+      data-testid="panel-quality"
+    >
+      <h2 id="ph-panel-quality-title" className="ph-panel-heading">
+        Code quality
+      </h2>
+      {quality.branches.length === 0 ? (
+        <p className="ph-subtle">
+          No SonarCloud project is mapped to this issue&apos;s Jira project. A Jira admin maps them to
+          products in Jira settings → Apps → Product health.
+        </p>
+      ) : (
+        <ul className="ph-list">
+          {quality.branches.map((branch) => (
+            <li
+              key={`${branch.ref.connectionId}:${branch.ref.projectKey}:${branch.ref.branch}`}
+              className="ph-card"
+              data-testid="panel-quality-branch"
+            >
+              <div className="ph-row">
+                {branch.qualityGate ? <QualityGateLozenge status={branch.qualityGate} /> : null}
+                <strong className="ph-wrap">{branch.projectName}</strong>
+                <Subtle>branch {branch.ref.branch}</Subtle>
+                {branch.analysedAt ? (
+                  <Subtle>
+                    analysed <TimeAgo iso={branch.analysedAt} />
+                  </Subtle>
+                ) : null}
+              </div>
+              {branch.qualityGate === null ? (
+                <p className="ph-subtle">
+                  No analysis stored yet; it appears after the next sync from SonarCloud.
+                </p>
+              ) : null}
+              {branch.failing.length > 0 ? (
+                <ul className="ph-conditions">
+                  {branch.failing.map((condition) => (
+                    <li key={condition} className="ph-wrap">
+                      {condition}
+                    </li>
+                  ))}
+                </ul>
+              ) : null}
+              {branch.measures.length > 0 ? (
+                <dl className="ph-facts">
+                  {branch.measures.map((measure) => (
+                    <div key={measure.label}>
+                      <dt>{measure.label}</dt>
+                      <dd>{measure.value}</dd>
+                    </div>
+                  ))}
+                </dl>
+              ) : null}
+            </li>
+          ))}
+        </ul>
+      )}
+    </section>
   );
 }
 
