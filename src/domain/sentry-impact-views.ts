@@ -23,6 +23,8 @@ export interface SentryImpactAccess {
   canCreate: boolean;
   /** Project admin or Jira admin: backfill a mapped Sentry project. */
   canBackfill: boolean;
+  /** The most Sentry issues one bulk create request takes. */
+  createLimit: number;
 }
 
 export interface SentryImpactPageView extends ProjectSentryView {

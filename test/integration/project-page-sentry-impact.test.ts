@@ -70,6 +70,23 @@ async function issueTypeId(name: string): Promise<string> {
   return type.id;
 }
 
+/** Priority "Medium" of the demo Jira. */
+const MEDIUM = '3';
+
+/** The priority of a Jira issue, as Jira's REST API answers it. */
+async function priorityOf(key: string): Promise<string | undefined> {
+  const answer = await world.jiraHandler({
+    provider: 'user',
+    accountId: JIRA_DEMO_USERS.admin,
+    method: 'GET',
+    path: `/rest/api/3/issue/${key}?fields=priority`,
+    headers: { accept: 'application/json' },
+    body: undefined,
+  });
+  const issue = (await answer.json()) as { fields?: { priority?: { name?: string } } };
+  return issue.fields?.priority?.name;
+}
+
 beforeEach(async () => {
   world = createDemoWorld();
   runtime = createTestRuntime({
@@ -100,7 +117,7 @@ describe('backfill from the project page', () => {
 
     // The page shows the admin the backfill, and the issues it stored.
     const view = await page(shopLead);
-    expect(view.access).toEqual({ canCreate: true, canBackfill: true });
+    expect(view.access).toEqual({ canCreate: true, canBackfill: true, createLimit: 50 });
     expect(view.backfills[`${BACKEND.connectionId}:${BACKEND.projectId}`]).toMatchObject({ state: 'done' });
     expect(view.projects[0]?.issues.length).toBeGreaterThan(0);
   });
@@ -146,7 +163,7 @@ describe('backfill from the project page', () => {
 
     // The page offers a developer neither backfill nor its records.
     const view = await page(developer);
-    expect(view.access).toEqual({ canCreate: true, canBackfill: false });
+    expect(view.access).toEqual({ canCreate: true, canBackfill: false, createLimit: 50 });
     expect(view.backfills).toEqual({});
   });
 });
@@ -197,7 +214,7 @@ describe('bulk create from the project page', () => {
     const started = data(
       await invoke<BulkCreateProgress>(
         'createJiraIssuesFromSentry',
-        { items: items(), issueTypeId: bug },
+        { items: items(), issueTypeId: bug, priorityId: MEDIUM },
         developer,
       ),
     );
@@ -211,6 +228,7 @@ describe('bulk create from the project page', () => {
     expect(finished).toMatchObject({ total: 2, done: 2, failed: 0, pending: 0, finished: true });
     for (const item of finished.items) {
       expect(item.state === 'done' && world.jira.issue(item.jiraIssueKey).issueType).toBe('Bug');
+      await expect(priorityOf(item.state === 'done' ? item.jiraIssueKey : '')).resolves.toBe('Medium');
     }
 
     // Now linked: the page shows their new keys.
@@ -238,7 +256,7 @@ describe('bulk create from the project page', () => {
       await expect(listLinksOfSentryIssue(sentryIssueId)).resolves.toEqual([]);
 
     const view = await page(viewer);
-    expect(view.access).toEqual({ canCreate: false, canBackfill: false });
+    expect(view.access).toEqual({ canCreate: false, canBackfill: false, createLimit: 50 });
   });
 
   it('refuses a selection holding an already linked Sentry issue, naming it, with nothing queued', async () => {

@@ -13,6 +13,7 @@ import type {
   SentryImpactPageView,
 } from '../../domain/sentry-impact-views';
 import { getSentryBackfills, listLinksOfSentryIssue, sentryIssuesWithLinks } from '../../storage';
+import { BULK_CREATE_MAX } from '../bulk-create-jira-issues';
 import { getProjectSentryImpact } from '../get-project-sentry-impact';
 import { getProjectPageAccess } from '../permissions';
 
@@ -30,7 +31,7 @@ export interface SentryImpactPageOptions {
 
 async function defaultAccess(accountId: string | null, jiraProjectId: string): Promise<SentryImpactAccess> {
   const access = await getProjectPageAccess(accountId, jiraProjectId);
-  return { canCreate: access.createIssues, canBackfill: access.administer };
+  return { canCreate: access.createIssues, canBackfill: access.administer, createLimit: BULK_CREATE_MAX };
 }
 
 function statusOf(value: unknown): LinkedJiraIssueView['status'] {
