@@ -19,6 +19,7 @@ import {
   setProductMapping,
 } from '../../src/storage';
 import type { LocalForgeRuntime, WebTriggerRequest } from '../runtime';
+import { writeDemoHistory } from './history';
 import type { SandboxWorld } from './world';
 
 /** Webhook client secrets of the demo connections: sign sandbox web trigger requests with these. */
@@ -307,6 +308,14 @@ export async function seedDemoData(runtime: LocalForgeRuntime, world: SandboxWor
     );
   } catch (error) {
     warnings.push(`Product health was not computed: ${inWords(error)}`);
+  }
+  // 30 days of history behind today's points, so the trends have something to show on first start.
+  try {
+    await runtime.runInvocation({ functionKey: 'scheduled-sync-fn' }, () =>
+      writeDemoHistory(new Date(runtime.clock.now())),
+    );
+  } catch (error) {
+    warnings.push(`The demo history was not written: ${inWords(error)}`);
   }
   return { seeded: true, warnings };
 }
