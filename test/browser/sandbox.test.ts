@@ -203,11 +203,11 @@ describeInBrowser('sandbox pages in Chromium', () => {
     await page.getByRole('navigation', { name: 'Subpages' }).getByText('Sentry impact').click();
     await page.getByRole('heading', { name: 'Sentry impact', level: 1 }).waitFor();
     expect(new URL(page.url()).pathname).toBe('/modules/product-health-project-page/sentry');
-    await page.locator('table.ph-table').first().waitFor();
+    await page.getByTestId('sentry-issue-row').first().waitFor();
     const busiest = sandbox.world.simulators.sentry
       .issues({ projectSlug: 'web-frontend', status: 'unresolved' })
       .map((issue) => issue.shortId);
-    const shown = await page.locator('table.ph-table .ph-mono').allInnerTexts();
+    const shown = await page.getByTestId('sentry-issue-row').locator('.ph-mono').allInnerTexts();
     expect(shown.some((shortId) => busiest.includes(shortId))).toBe(true);
     await screenshot(page, '2-project-page-sentry');
 
