@@ -4,27 +4,37 @@ import { AsyncView } from '../../shared/components/AsyncView';
 import { QualityGateLozenge } from '../../shared/components/Lozenge';
 import { connectionName } from '../../shared/components/MappedProduct';
 import { Section, Subtle, TimeAgo } from '../../shared/components/Text';
+import {
+  formatDebt,
+  formatDecimal,
+  formatMeasure,
+  formatPercent,
+  formatRating,
+  formatWhole,
+} from '../../shared/format';
 import { useResolver } from '../../shared/use-resolver';
 import { NoProductMapped } from './Overview';
 
-/** The measures shown for each project, in SonarCloud's metric keys. */
-const MEASURES: Array<{ key: string; label: string; format: (value: string) => string }> = [
-  { key: 'bugs', label: 'Bugs', format: (v) => v },
-  { key: 'vulnerabilities', label: 'Vulnerabilities', format: (v) => v },
-  { key: 'security_hotspots', label: 'Security hotspots', format: (v) => v },
-  { key: 'code_smells', label: 'Code smells', format: (v) => v },
-  { key: 'coverage', label: 'Coverage', format: (v) => `${v} %` },
-  { key: 'duplicated_lines_density', label: 'Duplications', format: (v) => `${v} %` },
-  { key: 'reliability_rating', label: 'Reliability', format: rating },
-  { key: 'security_rating', label: 'Security', format: rating },
-  { key: 'sqale_rating', label: 'Maintainability', format: rating },
-  { key: 'ncloc', label: 'Lines of code', format: (v) => v },
+/** The measures shown for each project, in SonarCloud's metric keys, with how each is read. */
+const MEASURES: Array<{ key: string; label: string; words: (value: number) => string }> = [
+  { key: 'bugs', label: 'Bugs', words: formatWhole },
+  { key: 'vulnerabilities', label: 'Vulnerabilities', words: formatWhole },
+  { key: 'security_hotspots', label: 'Security hotspots', words: formatWhole },
+  { key: 'code_smells', label: 'Code smells', words: formatWhole },
+  { key: 'coverage', label: 'Coverage', words: formatPercent },
+  { key: 'duplicated_lines_density', label: 'Duplications', words: formatPercent },
+  { key: 'sqale_index', label: 'Technical debt', words: formatDebt },
+  { key: 'reliability_rating', label: 'Reliability', words: formatRating },
+  { key: 'security_rating', label: 'Security', words: formatRating },
+  { key: 'sqale_rating', label: 'Maintainability', words: formatRating },
+  { key: 'ncloc', label: 'Lines of code', words: formatWhole },
 ];
 
-/** SonarCloud reports ratings as "1.0".."5.0"; people read them as A..E. */
-function rating(value: string): string {
-  const index = Math.round(Number(value)) - 1;
-  return 'ABCDE'[index] ?? value;
+/** A measure or threshold value in words, by its metric key; unknown keys get separators only. */
+function valueInWords(key: string, raw: string | null | undefined): string {
+  if (raw === null || raw === undefined) return '?';
+  const words = MEASURES.find((measure) => measure.key === key)?.words ?? formatDecimal;
+  return formatMeasure(raw, words);
 }
 
 export function CodeQuality() {
@@ -78,9 +88,10 @@ function SonarProject({ item, connection }: { item: SonarProjectQualityView; con
             <ul className="ph-conditions">
               {snapshot.failingConditions.map((condition) => (
                 <li key={condition.metricKey}>
-                  <span className="ph-mono">{condition.metricKey}</span> is {condition.actualValue ?? '?'} (
+                  <span className="ph-mono">{condition.metricKey}</span> is{' '}
+                  {valueInWords(condition.metricKey, condition.actualValue)} (
                   {condition.comparator === 'LT' ? 'must be at least' : 'must be at most'}{' '}
-                  {condition.errorThreshold ?? '?'})
+                  {valueInWords(condition.metricKey, condition.errorThreshold)})
                 </li>
               ))}
             </ul>
@@ -89,7 +100,7 @@ function SonarProject({ item, connection }: { item: SonarProjectQualityView; con
             {MEASURES.filter((measure) => snapshot.measures[measure.key] !== undefined).map((measure) => (
               <div key={measure.key}>
                 <dt>{measure.label}</dt>
-                <dd>{measure.format(snapshot.measures[measure.key] ?? '')}</dd>
+                <dd>{formatMeasure(snapshot.measures[measure.key] ?? '', measure.words)}</dd>
               </div>
             ))}
           </dl>
