@@ -143,6 +143,12 @@ describe('parseSentryReference: short ids and numeric ids', () => {
     expect(error).toContain('BACKEND-3F');
   });
 
+  it('repeats at most 60 characters of a long refused input', () => {
+    const error = errorOf('x'.repeat(2048));
+    expect(error).toContain(`"${'x'.repeat(60)}…" is not a Sentry issue reference`);
+    expect(error).not.toContain('x'.repeat(61));
+  });
+
   it('refuses absurdly long input without scanning it as a URL', () => {
     expect(errorOf('A'.repeat(5000))).toContain('too long');
   });

@@ -16,6 +16,13 @@ export const ACCEPTED_SENTRY_REFERENCE_FORMS =
   'or a numeric issue id such as 4509.';
 
 const MAX_INPUT_LENGTH = 2048;
+/** How much of a refused input a message repeats: enough to recognise it, never a wall of text. */
+const ECHO_LENGTH = 60;
+
+/** The input as a message repeats it, cut to ECHO_LENGTH characters with "…". */
+export function echoInput(text: string): string {
+  return text.length > ECHO_LENGTH ? `${text.slice(0, ECHO_LENGTH)}…` : text;
+}
 const NUMERIC_ID = /^\d{1,20}$/;
 // Sentry short ids are the project slug in upper case, a hyphen, then a base-32 counter.
 // Project slugs may contain hyphens and underscores but are never only digits.
@@ -93,7 +100,7 @@ function parseUrl(raw: string): SentryReferenceParseResult {
   try {
     url = new URL(withScheme);
   } catch {
-    return fail(`"${raw}" is not a valid URL.`);
+    return fail(`"${echoInput(raw)}" is not a valid URL.`);
   }
   const host = hostInfo(url.hostname);
   if (!host) {
@@ -136,13 +143,14 @@ function parseUrl(raw: string): SentryReferenceParseResult {
     return fail('This URL does not point at one Sentry issue (it may be a list or settings page).');
   }
   if (orgSlug !== undefined && !SLUG.test(orgSlug)) {
-    return fail(`"${orgSlug}" is not a valid Sentry organization slug.`);
+    return fail(`"${echoInput(orgSlug)}" is not a valid Sentry organization slug.`);
   }
   const reference = classifyIssueToken(issueToken, {
     ...(orgSlug !== undefined ? { orgSlug } : {}),
     ...(host.region !== undefined ? { region: host.region } : {}),
   });
-  if (!reference) return fail(`"${issueToken}" in this URL is neither a Sentry issue id nor a short id.`);
+  if (!reference)
+    return fail(`"${echoInput(issueToken)}" in this URL is neither a Sentry issue id nor a short id.`);
   return { ok: true, reference };
 }
 
@@ -168,10 +176,10 @@ export function parseSentryReference(input: string): SentryReferenceParseResult 
   if (raw.length > MAX_INPUT_LENGTH) return fail(`The text is too long (${raw.length} characters).`);
 
   if (/^https?:\/\//i.test(raw) || /^[a-z0-9.-]*sentry\.io(\/|$)/i.test(raw)) return parseUrl(raw);
-  if (/\s/.test(raw)) return fail(`"${raw}" contains spaces.`);
-  if (raw.includes('/')) return fail(`"${raw}" looks like a path but not a Sentry URL.`);
+  if (/\s/.test(raw)) return fail(`"${echoInput(raw)}" contains spaces.`);
+  if (raw.includes('/')) return fail(`"${echoInput(raw)}" looks like a path but not a Sentry URL.`);
 
   const reference = classifyIssueToken(raw, {});
   if (reference) return { ok: true, reference };
-  return fail(`"${raw}" is not a Sentry issue reference.`);
+  return fail(`"${echoInput(raw)}" is not a Sentry issue reference.`);
 }

@@ -1,22 +1,25 @@
+import { useState } from 'react';
 import type { IssuePanelView, LinkedSentryIssueView } from '../../../../src/domain/views';
 import { AsyncView, EmptyState } from '../../shared/components/AsyncView';
 import { LevelLozenge, QualityGateLozenge, SentryStatusLozenge } from '../../shared/components/Lozenge';
 import { ExternalLink, Subtle, TimeAgo } from '../../shared/components/Text';
 import { formatCount } from '../../shared/format';
 import { useResolver } from '../../shared/use-resolver';
-import { LinkedIssueActions, LinkForm } from './LinkActions';
+import { LinkedIssueActions, LinkForm, NoticeArea, type Notice, type Notify } from './LinkActions';
 import './issue-panel.css';
 
 /** The Sentry issues linked to the Jira issue this panel is open on (the resolver takes the issue from Jira). */
 export function IssuePanel() {
   const query = useResolver<IssuePanelView>('getIssuePanel');
+  const [notice, setNotice] = useState<Notice>(null);
   return (
     <main className="ph-panel">
-      <LinkForm onChanged={query.reload} />
+      <LinkForm onChanged={query.reload} notify={setNotice} />
+      <NoticeArea notice={notice} onDismiss={() => setNotice(null)} />
       <AsyncView query={query} what="the linked Sentry issues">
         {(view) => (
           <>
-            <LinkedIssues view={view} onChanged={query.reload} />
+            <LinkedIssues view={view} onChanged={query.reload} notify={setNotice} />
             <CodeQuality quality={view.quality} />
           </>
         )}
@@ -25,7 +28,15 @@ export function IssuePanel() {
   );
 }
 
-function LinkedIssues({ view, onChanged }: { view: IssuePanelView; onChanged: () => void }) {
+function LinkedIssues({
+  view,
+  onChanged,
+  notify,
+}: {
+  view: IssuePanelView;
+  onChanged: () => void;
+  notify: Notify;
+}) {
   return view.links.length === 0 ? (
     <EmptyState title="No Sentry issues are linked to this issue">
       <p>
@@ -36,7 +47,12 @@ function LinkedIssues({ view, onChanged }: { view: IssuePanelView; onChanged: ()
   ) : (
     <ul className="ph-list" aria-label="Linked Sentry issues">
       {view.links.map((link) => (
-        <LinkedIssue key={`${link.connectionId}:${link.sentryIssueId}`} link={link} onChanged={onChanged} />
+        <LinkedIssue
+          key={`${link.connectionId}:${link.sentryIssueId}`}
+          link={link}
+          onChanged={onChanged}
+          notify={notify}
+        />
       ))}
     </ul>
   );
@@ -109,13 +125,22 @@ function CodeQuality({ quality }: { quality: IssuePanelView['quality'] }) {
   );
 }
 
-function LinkedIssue({ link, onChanged }: { link: LinkedSentryIssueView; onChanged: () => void }) {
+function LinkedIssue({
+  link,
+  onChanged,
+  notify,
+}: {
+  link: LinkedSentryIssueView;
+  onChanged: () => void;
+  notify: Notify;
+}) {
   const issue = link.snapshot;
   const actions = (
     <LinkedIssueActions
       sentryIssueId={link.sentryIssueId}
       label={issue?.shortId ?? `Sentry issue ${link.sentryIssueId}`}
       onChanged={onChanged}
+      notify={notify}
     />
   );
   if (!issue) {
@@ -141,7 +166,7 @@ function LinkedIssue({ link, onChanged }: { link: LinkedSentryIssueView; onChang
         <Subtle>{issue.projectSlug}</Subtle>
       </div>
       <h3 className="ph-issue-title">{issue.title}</h3>
-      {issue.culprit ? <div className="ph-mono ph-subtle">{issue.culprit}</div> : null}
+      {issue.culprit ? <div className="ph-mono ph-subtle ph-wrap">{issue.culprit}</div> : null}
       <dl className="ph-facts">
         <div>
           <dt>Events 24 h / 14 d</dt>

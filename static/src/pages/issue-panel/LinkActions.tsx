@@ -2,17 +2,31 @@ import { useState, type FormEvent } from 'react';
 import { callResolver } from '../../shared/bridge';
 
 /** What the last action said: a confirmation, or an error the resolver explained. */
-type Notice = { kind: 'ok' | 'error'; text: string } | null;
+export type Notice = { kind: 'ok' | 'error'; text: string } | null;
+export type Notify = (notice: Notice) => void;
 
-function NoticeLine({ notice }: { notice: Notice }) {
+/**
+ * The panel's one message area: each action replaces the message before it (they never pile up),
+ * and the person can dismiss it.
+ */
+export function NoticeArea({ notice, onDismiss }: { notice: Notice; onDismiss: () => void }) {
   if (!notice) return null;
   return (
-    <p
-      className={notice.kind === 'error' ? 'ph-message ph-message--error' : 'ph-subtle'}
+    <div
+      className={`ph-message ph-notice ${notice.kind === 'error' ? 'ph-message--error' : 'ph-message--ok'}`}
       role={notice.kind === 'error' ? 'alert' : 'status'}
+      data-testid="panel-notice"
     >
-      {notice.text}
-    </p>
+      <span className="ph-notice-text">{notice.text}</span>
+      <button
+        type="button"
+        className="ph-button ph-notice-dismiss"
+        onClick={onDismiss}
+        aria-label="Dismiss message"
+      >
+        ×
+      </button>
+    </div>
   );
 }
 
@@ -27,24 +41,23 @@ interface LinkAnswer {
 }
 
 /** Links a Sentry issue by URL, short id or numeric id; the server takes the Jira issue from Jira. */
-export function LinkForm({ onChanged }: { onChanged: () => void }) {
+export function LinkForm({ onChanged, notify }: { onChanged: () => void; notify: Notify }) {
   const [reference, setReference] = useState('');
   const [busy, setBusy] = useState(false);
-  const [notice, setNotice] = useState<Notice>(null);
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
     if (reference.trim() === '' || busy) return;
     setBusy(true);
-    setNotice(null);
+    notify(null);
     try {
       const answer = await callResolver<LinkAnswer>('linkSentryIssue', { reference: reference.trim() });
       const done = answer.created ? `Linked ${answer.shortId}.` : `${answer.shortId} was already linked.`;
-      setNotice({ kind: 'ok', text: [done, ...answer.warnings].join(' ') });
+      notify({ kind: 'ok', text: [done, ...answer.warnings].join(' ') });
       setReference('');
       onChanged();
     } catch (error) {
-      setNotice({ kind: 'error', text: messageOf(error) });
+      notify({ kind: 'error', text: messageOf(error) });
     } finally {
       setBusy(false);
     }
@@ -68,7 +81,6 @@ export function LinkForm({ onChanged }: { onChanged: () => void }) {
       <button type="submit" className="ph-button" disabled={busy || reference.trim() === ''}>
         {busy ? 'Linking…' : 'Link'}
       </button>
-      <NoticeLine notice={notice} />
     </form>
   );
 }
@@ -83,32 +95,34 @@ export function LinkedIssueActions({
   sentryIssueId,
   label,
   onChanged,
+  notify,
 }: {
   sentryIssueId: string;
   label: string;
   onChanged: () => void;
+  notify: Notify;
 }) {
   const [busy, setBusy] = useState<'unlink' | 'create' | null>(null);
-  const [notice, setNotice] = useState<Notice>(null);
 
   const run = async (action: 'unlink' | 'create') => {
     setBusy(action);
-    setNotice(null);
+    notify(null);
     try {
       if (action === 'unlink') {
         await callResolver('unlinkSentryIssue', { sentryIssueId });
+        notify({ kind: 'ok', text: `Unlinked ${label} from this issue.` });
         onChanged();
         return;
       }
       const answer = await callResolver<CreateAnswer>('createJiraIssueFromSentry', { sentryIssueId });
-      setNotice({
+      notify({
         kind: 'ok',
         text: answer.created
           ? `Created ${answer.jiraIssueKey} for ${label}.`
           : `${label} already has its Jira issue: ${answer.jiraIssueKey}.`,
       });
     } catch (error) {
-      setNotice({ kind: 'error', text: messageOf(error) });
+      notify({ kind: 'error', text: messageOf(error) });
     } finally {
       setBusy(null);
     }
@@ -128,7 +142,6 @@ export function LinkedIssueActions({
       >
         {busy === 'unlink' ? 'Unlinking…' : 'Unlink'}
       </button>
-      <NoticeLine notice={notice} />
     </div>
   );
 }
