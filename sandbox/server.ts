@@ -192,6 +192,21 @@ export async function startSandboxServer(options: SandboxServerOptions = {}): Pr
 
   /** The project and issue a page opens on: the issue's own project, or the project's first issue. */
   function locate(query: SandboxPageQuery): DemoLocation {
+    // An unknown key is refused, not replaced by the demo project: a page on SHOP when OPS-7 was asked
+    // for looks like the app showing the wrong data.
+    if (query.project !== undefined && !world.jira.findProject(query.project)) {
+      const known = world.jira.projects.map((project) => project.key).join(', ') || 'none';
+      throw new HttpError(
+        404,
+        `No such project "${query.project}" in the sandbox's Jira (projects: ${known}). Open / to pick one.`,
+      );
+    }
+    if (query.issue !== undefined && !world.jira.findIssue(query.issue)) {
+      throw new HttpError(
+        404,
+        `No such issue "${query.issue}" in the sandbox's Jira. Open / to pick a project and one of its issues.`,
+      );
+    }
     const asked = world.jira.findIssue(query.issue);
     const project =
       world.jira.findProject(query.project) ??
@@ -250,8 +265,8 @@ export async function startSandboxServer(options: SandboxServerOptions = {}): Pr
     const method = (request.method ?? 'GET').toUpperCase();
     const segments = url.pathname.split('/').filter(Boolean).map(decodeURIComponent);
     const query: SandboxPageQuery = {
-      project: url.searchParams.get('project') ?? undefined,
-      issue: url.searchParams.get('issue') ?? undefined,
+      project: url.searchParams.get('project') || undefined,
+      issue: url.searchParams.get('issue') || undefined,
     };
 
     if (method === 'GET' && segments.length === 0) {
