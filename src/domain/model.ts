@@ -203,6 +203,8 @@ export interface SyncLogEntry {
   retry: Record<string, string> | null;
   /** What happened, in one line, for entries whose counts alone say little (a status sync, an upgrade). */
   summary?: string;
+  /** When an admin retried it from the log (the retry logs its own entry). */
+  retriedAt?: string;
 }
 
 export type SentryTargetStatus = 'resolved' | 'unresolved' | 'archived';

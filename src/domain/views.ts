@@ -133,8 +133,15 @@ export interface ProductTreeView {
   total: number;
 }
 
+/** A sync log entry with names for its ids (null where none is stored). */
+export interface SyncLogEntryView extends SyncLogEntry {
+  /** Sentry project slug, or the products that map a Jira project; SonarCloud ids are already names. */
+  projectName: string | null;
+  connectionLabel: string | null;
+}
+
 export interface SyncLogPageView {
-  entries: SyncLogEntry[];
+  entries: SyncLogEntryView[];
   /** Pass back to read the next (older) page; null on the last page. */
   nextCursor: string | null;
 }

@@ -8,9 +8,13 @@ import { z } from 'zod';
 import { isBackfillActive } from '../domain/backfill';
 import type { Connection } from '../domain/model';
 import {
+  claimKey,
+  claimOnce,
   getConnection,
   getSentryBackfill,
   getSyncLogEntry,
+  markSyncLogEntryRetried,
+  releaseClaim,
   saveConnection,
   StorageConflictError,
   StorageNotFoundError,
@@ -37,6 +41,9 @@ export interface EnqueuedSync {
   /** Queue events Forge refused for now (a limit): kept, the next scheduled sync pushes them. */
   deferred: number;
 }
+
+/** A "Sync now" of the same connection (or project) within this many seconds is answered "already queued". */
+export const SYNC_NOW_WINDOW_SECONDS = 60;
 
 async function requireConnection(connectionId: string): Promise<Connection> {
   const connection = await getConnection(connectionId);
@@ -120,7 +127,22 @@ export async function syncNow(
       'projectId',
     );
   }
-  return enqueue(plan.runId, plan.jobs, push);
+  // A second click (or a second admin) within the window would queue the same jobs again: refuse it.
+  const claim = claimKey('sync-now', target.connectionId, target.projectId ?? '*');
+  if (!(await claimOnce(claim, { ttlSeconds: SYNC_NOW_WINDOW_SECONDS, now }))) {
+    throw new StorageConflictError(
+      `Already queued: a sync of ${target.projectId === undefined ? 'this connection' : `project "${target.projectId}"`} ` +
+        `was asked for less than ${SYNC_NOW_WINDOW_SECONDS} seconds ago; its result appears in the sync log shortly.`,
+      'connectionId',
+    );
+  }
+  try {
+    return await enqueue(plan.runId, plan.jobs, push);
+  } catch (error) {
+    // Nothing was queued: let the next click try again at once.
+    await releaseClaim(claim);
+    throw error;
+  }
 }
 
 /**
@@ -218,6 +240,7 @@ export async function retrySyncLogEntry(
   if (entry.retry && isStatusOrRuleRetry(entry.retry)) {
     // Status changes and rule actions are single writes: done now, not queued.
     const outcome = await retryStatusSync(entry.retry);
+    await markSyncLogEntryRetried(entry, now);
     return { kind: 'retried', succeeded: outcome.ok, message: outcome.message };
   }
   const parsed = retrySchema.safeParse(entry.retry ?? {});
@@ -250,6 +273,8 @@ export async function retrySyncLogEntry(
           branch: retry.branch,
         };
   const enqueued = await enqueue(runId, [job], push);
+  // The log then shows the entry as retried, without its Retry button.
+  await markSyncLogEntryRetried(entry, now);
   const what =
     retry.kind === 'sentry-project'
       ? `Sentry project ${retry.projectId}`

@@ -42,6 +42,19 @@ export async function getSyncLogEntry(at: string, entryId: string): Promise<Sync
   return kvs.get<SyncLogEntry>(syncLogKey(at, entryId));
 }
 
+/**
+ * Marks an entry as retried (kept with the entry's own TTL), so the log shows when and drops its Retry
+ * button; a retry that still fails logs a new entry that can be retried again.
+ */
+export async function markSyncLogEntryRetried(
+  entry: SyncLogEntry,
+  now: Date = new Date(),
+): Promise<SyncLogEntry> {
+  const marked: SyncLogEntry = { ...entry, retriedAt: now.toISOString() };
+  await appendSyncLogEntry(marked);
+  return marked;
+}
+
 /** Newest first, one page at a time; pass the returned cursor to read older entries. */
 export async function listSyncLogPage(request: PageRequest = {}): Promise<Page<SyncLogEntry>> {
   const limit = request.limit ?? SYNC_LOG_PAGE_DEFAULT;

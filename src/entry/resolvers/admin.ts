@@ -14,6 +14,7 @@ import {
   type EnqueuedSync,
   type SyncLogRetryResult,
 } from '../../services/sync-control';
+import { nameSyncLogEntries } from '../../services/sync-log-names';
 import { getWebhookUrls, type WebhookUrlsView } from '../../services/webhook-urls';
 import { listSyncLogPage, SYNC_LOG_PAGE_DEFAULT, SYNC_LOG_PAGE_MAX } from '../../storage';
 import { defineProductResolvers } from './admin-products';
@@ -57,7 +58,7 @@ defineResolver(
   async ({ cursor, limit }, context): Promise<SyncLogPageView> => {
     await requireGlobalAdmin(context.accountId);
     const page = await listSyncLogPage({ cursor, limit });
-    return { entries: page.items, nextCursor: page.cursor };
+    return { entries: await nameSyncLogEntries(page.items), nextCursor: page.cursor };
   },
 );
 
@@ -71,7 +72,7 @@ defineResolver(resolver, 'getWebhookUrls', noPayload, async (_input, context): P
 const connectionIdSchema = z.string().min(1).max(200);
 const connectionPayload = z.strictObject({ connectionId: connectionIdSchema });
 
-/** Pauses a connection: scheduled sync and continuations skip its projects until it is resumed. */
+/** Pauses a connection: see pauseConnection for everything that stops. */
 defineResolver(
   resolver,
   'pauseConnection',
