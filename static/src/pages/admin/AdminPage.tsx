@@ -1,5 +1,6 @@
 import { useState } from 'react';
 import { Connections } from './Connections';
+import { LinkSearchScope } from './LinkSearchScope';
 import { Portfolio } from './Portfolio';
 import { ProductTree } from './ProductTree';
 import { SyncLog } from './SyncLog';
@@ -20,6 +21,7 @@ export function AdminPage() {
       </header>
       <Connections onListChanged={() => setConnectionsChanged((count) => count + 1)} />
       <WebhookUrls key={connectionsChanged} />
+      <LinkSearchScope />
       <ProductTree />
       <Portfolio />
       <SyncLog />

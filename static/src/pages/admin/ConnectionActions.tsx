@@ -11,6 +11,19 @@ function serviceName(connection: Connection): string {
   return connection.kind === 'sentry' ? 'Sentry' : 'SonarCloud';
 }
 
+/** Everything a pause stops (services/sync-control.ts, the webhook handlers, the sync consumers). */
+export function pausedInWords(connection: Connection): string {
+  const service = serviceName(connection);
+  return (
+    `Paused: scheduled syncs skip its projects; jobs already queued (continuations, webhook follow-ups, a backfill) ` +
+    `end as "skipped" and a backfill must be started again; ${service} webhooks are answered but ignored, nothing ` +
+    `is recorded, and the first sync after resuming catches up; "Sync now" and Retry are refused.` +
+    (connection.kind === 'sentry'
+      ? ' Not paused: Jira status changes still update the linked Sentry issues.'
+      : '')
+  );
+}
+
 export function jobsQueued({ jobs, deferred }: EnqueuedSyncView): string {
   const queued = `Queued ${jobs} project job${jobs === 1 ? '' : 's'}: the sync log shows ${jobs === 1 ? 'it' : 'them'} when done.`;
   return deferred > 0
@@ -50,9 +63,7 @@ export function ConnectionActions({
       onChanged(saved);
       onNotice({
         kind: 'ok',
-        text: saved.paused
-          ? 'Paused: scheduled sync and webhook follow-ups skip its projects until you resume it.'
-          : 'Resumed: each project syncs on from where it stopped.',
+        text: saved.paused ? pausedInWords(saved) : 'Resumed: each project syncs on from where it stopped.',
       });
     } catch (error) {
       onNotice({ kind: 'error', text: messageOf(error) });
