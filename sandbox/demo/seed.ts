@@ -223,10 +223,18 @@ export async function seedDemoData(runtime: LocalForgeRuntime, world: SandboxWor
             connectionId: SANDBOX_CONNECTION_IDS.sentry,
             ...ref,
           })),
-          sonarProjects: product.sonarProjectKeys.map((projectKey) => ({
-            connectionId: SANDBOX_CONNECTION_IDS.sonarcloud,
-            projectKey,
-          })),
+          // The branch SonarCloud calls main (acme_legacy-monolith's is "master"): the app's default
+          // "main" would make every sync and webhook of that project a 404.
+          sonarProjects: product.sonarProjectKeys.map((projectKey) => {
+            const main = world.simulators.sonarcloud.store
+              .project(projectKey)
+              ?.branches.find((branch) => branch.isMain)?.name;
+            return {
+              connectionId: SANDBOX_CONNECTION_IDS.sonarcloud,
+              projectKey,
+              ...(main ? { branch: main } : {}),
+            };
+          }),
         },
         {},
         now,
