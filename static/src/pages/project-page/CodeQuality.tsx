@@ -33,7 +33,9 @@ const MEASURES: Array<{ key: string; label: string; words: (value: number) => st
 /** A measure or threshold value in words, by its metric key; unknown keys get separators only. */
 function valueInWords(key: string, raw: string | null | undefined): string {
   if (raw === null || raw === undefined) return '?';
-  const words = MEASURES.find((measure) => measure.key === key)?.words ?? formatDecimal;
+  // new_coverage reads like coverage: the same unit, on new code.
+  const base = key.replace(/^new_/, '');
+  const words = MEASURES.find((measure) => measure.key === base)?.words ?? formatDecimal;
   return formatMeasure(raw, words);
 }
 
