@@ -8,19 +8,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import type { SandboxServer } from '../../sandbox/server';
+import { CHROMIUM_ARGS, CHROMIUM_PATH, describeInBrowser, SCREENSHOTS } from './browser-kit';
 
-const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
-const SCREENSHOTS = path.join(__dirname, '..', '..', 'test-results', 'browser');
-const runBrowserTests = fs.existsSync(CHROMIUM_PATH) || Boolean(process.env.CI);
-const describeInBrowser = runBrowserTests ? describe : describe.skip;
 const PROJECT_PAGE = '/modules/product-health-project-page';
 const ADMIN = '/modules/product-health-admin';
 const GRADES = ['A+', 'A', 'B', 'C', 'D', 'F'];

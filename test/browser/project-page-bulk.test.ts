@@ -9,33 +9,9 @@ import path from 'node:path';
 import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
 import type { SandboxServer } from '../../sandbox/server';
 import { JIRA_DEMO_USERS } from '../../sandbox/simulators';
+import { CHROMIUM_ARGS, CHROMIUM_PATH, contrast, describeInBrowser, SCREENSHOTS } from './browser-kit';
 
-const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
-const SCREENSHOTS = path.join(__dirname, '..', '..', 'test-results', 'browser');
-const runBrowserTests = fs.existsSync(CHROMIUM_PATH) || Boolean(process.env.CI);
-const describeInBrowser = runBrowserTests ? describe : describe.skip;
 const SENTRY_PAGE = '/modules/product-health-project-page/sentry?project=SHOP';
-
-/** WCAG contrast ratio of two CSS rgb() colours. */
-function contrast(foreground: string, background: string): number {
-  const luminance = (color: string): number => {
-    const [r, g, b] = (color.match(/[\d.]+/g) ?? []).slice(0, 3).map((part) => {
-      const channel = Number(part) / 255;
-      return channel <= 0.03928 ? channel / 12.92 : ((channel + 0.055) / 1.055) ** 2.4;
-    });
-    return 0.2126 * (r ?? 0) + 0.7152 * (g ?? 0) + 0.0722 * (b ?? 0);
-  };
-  const [light, dark] = [luminance(foreground), luminance(background)].sort((a, b) => b - a);
-  return ((light ?? 0) + 0.05) / ((dark ?? 0) + 0.05);
-}
 
 describeInBrowser('project page, Sentry impact: bulk create and backfill in Chromium', () => {
   jest.setTimeout(180_000);

@@ -9,19 +9,7 @@ import path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import type { SandboxServer } from '../../sandbox/server';
 import { SANDBOX_CONNECTION_IDS, SANDBOX_WEBHOOK_SECRETS } from '../../sandbox/demo/seed';
-
-const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
-const SCREENSHOTS = path.join(__dirname, '..', '..', 'test-results', 'browser');
-const runBrowserTests = fs.existsSync(CHROMIUM_PATH) || Boolean(process.env.CI);
-const describeInBrowser = runBrowserTests ? describe : describe.skip;
+import { CHROMIUM_ARGS, CHROMIUM_PATH, describeInBrowser, SCREENSHOTS } from './browser-kit';
 
 /** A request with node:http: the sandbox's runtime replaces global fetch with Forge's egress filter. */
 function post(
