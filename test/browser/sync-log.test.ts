@@ -103,8 +103,13 @@ describeInBrowser('global settings: the sync log and the link search scope in Ch
     return page;
   }
 
+  /** The whole page, and the sync log section alone (readable at a glance). */
   async function screenshot(page: Page, name: string): Promise<void> {
     await page.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`), fullPage: true });
+    await page
+      .locator('section')
+      .filter({ has: page.getByRole('heading', { name: 'Sync log' }) })
+      .screenshot({ path: path.join(SCREENSHOTS, `${name}-section.png`) });
   }
 
   const row = (page: Page, text: string) => page.getByTestId('sync-log-entry').filter({ hasText: text });
@@ -162,7 +167,8 @@ describeInBrowser('global settings: the sync log and the link search scope in Ch
     const mapped = scope.getByRole('radio', { name: /mapped to the Jira project's products/ });
     await mapped.waitFor();
     expect(await mapped.isChecked()).toBe(true);
-    await whole.check();
+    // click, not check(): the radio turns only once the server saved the choice.
+    await whole.click();
     await page.getByTestId('link-search-scope-description').filter({ hasText: 'every project' }).waitFor();
     await page.reload();
     await page.getByTestId('link-search-scope-description').filter({ hasText: 'every project' }).waitFor();
@@ -172,9 +178,13 @@ describeInBrowser('global settings: the sync log and the link search scope in Ch
     await page.getByTestId('sync-log-entry').first().waitFor();
     await screenshot(page, 'sync-log-3-dark');
     await page
+      .locator('section')
+      .filter({ has: page.getByRole('heading', { name: 'Linking Sentry issues' }) })
+      .screenshot({ path: path.join(SCREENSHOTS, 'sync-log-4-link-scope-dark.png') });
+    await page
       .getByTestId('link-search-scope')
       .getByRole('radio', { name: /mapped to the Jira project's products/ })
-      .check();
+      .click();
     await page
       .getByTestId('link-search-scope-description')
       .filter({ hasText: 'only in the Sentry' })

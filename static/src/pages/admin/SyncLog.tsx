@@ -193,7 +193,7 @@ function LogTable({ entries }: { entries: SyncLogEntryView[] }) {
                     <td className="ph-num">{formatCount(entry.changed)}</td>
                     <td className="ph-num">{formatCount(entry.failed)}</td>
                     <td className="ph-num">{formatDuration(entry.durationMs)}</td>
-                    <td>
+                    <td className="ph-sync-log__what">
                       {entry.summary ? <div>{entry.summary}</div> : null}
                       {errors.length > 0 ? (
                         <ul className="ph-list">
