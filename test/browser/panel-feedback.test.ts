@@ -6,18 +6,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import type { SandboxServer } from '../../sandbox/server';
+import { CHROMIUM_ARGS, CHROMIUM_PATH, describeInBrowser, SCREENSHOTS } from './browser-kit';
 
-const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
-const SCREENSHOTS = path.join(__dirname, '..', '..', 'test-results', 'browser');
-const describeInBrowser = fs.existsSync(CHROMIUM_PATH) || Boolean(process.env.CI) ? describe : describe.skip;
 const WIDTH = 720;
 
 describeInBrowser('issue panel feedback in Chromium', () => {
