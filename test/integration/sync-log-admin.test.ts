@@ -1,5 +1,6 @@
 // The global settings page's sync log and "Sync now", through the admin resolvers on the local Forge
 // runtime: "Sync now" twice in a row queues once, and the log names projects instead of numeric ids.
+import type { SyncLogEntry } from '../../src/domain/model';
 import type { SyncLogPageView } from '../../src/domain/views';
 import { appendSyncLogEntry, createProduct, setProductMapping } from '../../src/storage';
 import {
@@ -129,5 +130,32 @@ describe('the sync log page', () => {
       ok: false,
       error: { code: 'forbidden' },
     });
+  });
+
+  it('records when a failed entry was retried, so the page drops its Retry', async () => {
+    const world = startSyncWorld();
+    await addSentryConnection();
+    await mapSentryProjects([backend]);
+    const failed: SyncLogEntry = {
+      ...base,
+      id: 'sentry-failed',
+      at: '2026-01-02T00:00:00.000Z',
+      trigger: 'schedule',
+      source: 'sentry',
+      projectId: backend.projectId,
+      outcome: 'failed',
+      errors: ['Sentry answered 503'],
+      retry: { kind: 'sentry-project', connectionId: SENTRY_CONNECTION_ID, projectId: backend.projectId },
+    };
+    await appendSyncLogEntry(failed);
+    expect(await callAdmin(world, 'retrySyncLogEntry', { at: failed.at, id: failed.id })).toMatchObject({
+      ok: true,
+      data: { kind: 'enqueued', jobs: 1 },
+    });
+    const answer = await callAdmin<SyncLogPageView>(world, 'getSyncLog', {});
+    if (!answer.ok) throw new Error(answer.error.message);
+    expect(answer.data.entries.find((entry) => entry.id === failed.id)?.retriedAt).toEqual(
+      expect.any(String),
+    );
   });
 });
