@@ -9,19 +9,8 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import type { SyncLogEntry } from '../../src/domain/model';
 import type { SandboxServer } from '../../sandbox/server';
 import { SANDBOX_CONNECTION_IDS } from '../../sandbox/demo/seed';
+import { CHROMIUM_ARGS, CHROMIUM_PATH, describeInBrowser, SCREENSHOTS } from './browser-kit';
 
-const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
-const SCREENSHOTS = path.join(__dirname, '..', '..', 'test-results', 'browser');
-const runBrowserTests = fs.existsSync(CHROMIUM_PATH) || Boolean(process.env.CI);
-const describeInBrowser = runBrowserTests ? describe : describe.skip;
 const ADMIN = '/modules/product-health-admin';
 const FAILED_SUMMARY = 'Sentry project sync stopped at page 3';
 const JIRA_MESSAGE = 'Could not move SHOP-1: the transition needs a resolution';
