@@ -268,14 +268,15 @@ describeInBrowser('global settings: products, mappings and bulk assignment in Ch
       .waitFor();
     await screenshot(page, 'products-5-bulk-done');
 
-    // SonarCloud: languages and main branches come from the API; legacy-monolith's main branch is master.
+    // SonarCloud: languages and main branches come from the API; legacy-monolith's main branch is master,
+    // the branch the demo maps it on.
     await bulk.getByRole('radio', { name: 'SonarCloud' }).click();
     await bulk
       .getByTestId('bulk-counts')
-      .getByText(/5 SonarCloud projects: 4 mapped, 1 unmapped/)
+      .getByText(/5 SonarCloud projects: 5 mapped, 0 unmapped/)
       .waitFor();
     await expect(rows.filter({ hasText: 'acme_legacy-monolith' }).innerText()).resolves.toMatch(
-      /branch master[\s\S]*java[\s\S]*Unassigned/,
+      /branch master[\s\S]*java[\s\S]*Legacy monolith/,
     );
     await page.close();
   });
