@@ -294,9 +294,48 @@ export class KvsEmulator {
     this.persist();
   }
 
+  /** While countRoundTrips runs: the round trip calls join until it is answered, and how many there were. */
+  private roundTrips: { count: number; open: Promise<void> | null } | null = null;
+
+  /**
+   * Runs `work` and counts its sequential KVS round trips without timing anything: every call waits for
+   * the current round trip, which closes once the event loop has nothing else to run (setImmediate), so
+   * calls sent side by side (Promise.all, batchGet of 25) share one and a call that waits for another's
+   * answer starts the next. Latency is not added meanwhile. Other code using this store at the same
+   * time is counted too: measure one thing at a time.
+   */
+  async countRoundTrips<T>(
+    work: () => Promise<T>,
+  ): Promise<{ result: T; roundTrips: number; calls: number }> {
+    if (this.roundTrips) throw new Error('countRoundTrips is already running: measure one thing at a time.');
+    const counting = { count: 0, open: null as Promise<void> | null };
+    const callsBefore = this.counters.operations;
+    this.roundTrips = counting;
+    try {
+      const result = await work();
+      return { result, roundTrips: counting.count, calls: this.counters.operations - callsBefore };
+    } finally {
+      this.roundTrips = null;
+    }
+  }
+
+  private joinRoundTrip(counting: { count: number; open: Promise<void> | null }): Promise<void> {
+    if (!counting.open) {
+      counting.count += 1;
+      counting.open = new Promise((resolve) =>
+        setImmediate(() => {
+          counting.open = null;
+          resolve();
+        }),
+      );
+    }
+    return counting.open;
+  }
+
   /** The `__forge_fetch__` entry point: a KVS HTTP request in, a Response out. */
   async fetch(path: string, init: RequestInit | undefined): Promise<Response> {
-    if (this.latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, this.latencyMs));
+    if (this.roundTrips) await this.joinRoundTrip(this.roundTrips);
+    else if (this.latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, this.latencyMs));
     const requestText = typeof init?.body === 'string' ? init.body : '';
     const method = (init?.method ?? 'GET').toUpperCase();
     let result: KvsResult;
