@@ -176,6 +176,13 @@ export interface JiraGetIssueOptions {
   fields?: readonly string[];
 }
 
+/** A priority of the Jira site. */
+export interface JiraPriority {
+  id: string;
+  name: string;
+  isDefault: boolean;
+}
+
 export interface JiraIssueTypeStatuses {
   issueTypeId: string;
   issueTypeName: string;
@@ -534,6 +541,30 @@ export class JiraClient {
       nextStartAt: isLast ? null : page.startAt + page.values.length,
       total: page.total ?? null,
     };
+  }
+
+  /**
+   * getPriorities (`/rest/api/3/priority`): every priority of the site, in Jira's order (highest first),
+   * with the default marked. Deprecated in the v3 spec in favour of /priority/search, which needs the
+   * manage:jira-configuration scope this app does not ask for; this one needs only read:jira-work.
+   */
+  async getPriorities(): Promise<JiraPriority[]> {
+    const priorities = await this.request({
+      method: 'GET',
+      path: route`/rest/api/3/priority`,
+      schema: z.array(
+        z
+          .object({ id: z.string().min(1), name: z.string().min(1), isDefault: z.boolean().optional() })
+          .loose(),
+      ),
+      resource: 'priorities',
+      permissions: [],
+    });
+    return priorities.map((priority) => ({
+      id: priority.id,
+      name: priority.name,
+      isDefault: priority.isDefault === true,
+    }));
   }
 
   /** getStatusCategories: every status category (To Do, In Progress, Done...). */

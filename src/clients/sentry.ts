@@ -37,6 +37,13 @@ export const SENTRY_SCOPES = {
 } as const;
 export const SENTRY_REQUIRED_SCOPES: readonly string[] = Object.values(SENTRY_SCOPES);
 
+/**
+ * Scopes of the integration-platform external issues (the Jira issue shown on the Sentry issue): creating
+ * needs event:write, deleting event:admin (the spec's `security` of each operation). Only the Jira link in
+ * Sentry needs them, so the connection test does not require them.
+ */
+export const SENTRY_EXTERNAL_ISSUE_SCOPES = { create: 'event:write', remove: 'event:admin' } as const;
+
 const sentryWording: ErrorWording = {
   system: 'Sentry',
   unauthorized: (detail) =>
@@ -51,6 +58,9 @@ const sentryWording: ErrorWording = {
 
 // ---------------------------------------------------------------------------------------------------
 // Response schemas: only what the app reads is validated; the rest is dropped.
+
+/** The activity Sentry answers for a new comment (a note). */
+const noteSchema = z.object({ id: z.union([z.string().min(1), z.number().int()]).transform(String) }).loose();
 
 const organizationSchema = z.object({
   id: z.string().min(1),
@@ -216,13 +226,15 @@ export class SentryClient {
   }
 
   private request<T>(args: {
-    method: 'GET' | 'PUT';
+    method: 'GET' | 'PUT' | 'POST' | 'DELETE';
     path: string;
     query?: URLSearchParams;
     body?: unknown;
-    schema: z.ZodType<T>;
+    schema: z.ZodType<T> | null;
     resource: string;
     scope: string;
+    /** Default true (GET, and PUTs that set a status); false for a POST that must not be repeated. */
+    idempotent?: boolean;
   }): Promise<RemoteResponse<T>> {
     const search = args.query && [...args.query.keys()].length > 0 ? `?${args.query.toString()}` : '';
     const url = `${this.baseUrl}${args.path}${search}`;
@@ -242,7 +254,7 @@ export class SentryClient {
           signal,
         }),
       schema: args.schema,
-      idempotent: true, // GET, and PUTs that set a status: repeating them is harmless
+      idempotent: args.idempotent ?? true, // GET, and PUTs that set a status: repeating them is harmless
       resource: args.resource,
       requiredScopes: [args.scope],
     });
@@ -576,6 +588,94 @@ export class SentryClient {
       scope: SENTRY_SCOPES.writeIssues,
     });
   }
+  /**
+   * Adds a comment (a "note") to the issue's activity: POST .../issues/{id}/comments/ with {"text"}.
+   * Not in Sentry's published OpenAPI description: this follows Sentry's own GroupNotesEndpoint
+   * (src/sentry/issues/endpoints/group_notes.py, routes `(?:notes|comments)/` in src/sentry/api/urls.py),
+   * which answers 201 with the new activity and refuses a token without a user (organization auth
+   * tokens) with 403. Not retried: a repeat would post the comment twice.
+   */
+  async addIssueComment(issueId: string, text: string): Promise<{ id: string }> {
+    const { data } = await this.request({
+      method: 'POST',
+      path: this.orgPath(`issues/${encodeURIComponent(issueId)}/comments/`),
+      body: { text },
+      schema: noteSchema,
+      resource: `issue ${issueId} in ${this.orgResource}`,
+      scope: SENTRY_SCOPES.writeIssues,
+      idempotent: false,
+    });
+    return { id: data.id };
+  }
+
+  /**
+   * Create or update an External Issue (integration platform): shows `webUrl` on Sentry issue `issueId`
+   * as "<project>#<identifier>". Sentry keeps one external issue per Sentry issue and integration, so
+   * posting again for the same issue updates it (repeating it is harmless). `installationUuid` is the
+   * integration's installation.
+   */
+  async upsertExternalIssue(
+    installationUuid: string,
+    input: { issueId: string; webUrl: string; project: string; identifier: string },
+  ): Promise<SentryExternalIssue> {
+    if (!/^\d{1,20}$/.test(input.issueId)) throw new Error(`"${input.issueId}" is not a numeric Sentry issue id.`);
+    const { data } = await this.request({
+      method: 'POST',
+      path: installationPath(installationUuid, 'external-issues/'),
+      body: {
+        issueId: Number(input.issueId),
+        webUrl: input.webUrl,
+        project: input.project,
+        identifier: input.identifier,
+      },
+      schema: externalIssueSchema,
+      resource: `issue ${input.issueId} of the Sentry integration installation ${installationUuid}`,
+      scope: SENTRY_EXTERNAL_ISSUE_SCOPES.create,
+    });
+    return data;
+  }
+
+  /** Delete an External Issue; Sentry answers 404 (NotFoundError) when it is already gone. */
+  async deleteExternalIssue(installationUuid: string, externalIssueId: string): Promise<void> {
+    await this.request({
+      method: 'DELETE',
+      path: installationPath(installationUuid, `external-issues/${encodeURIComponent(externalIssueId)}/`),
+      schema: null,
+      resource: `external issue ${externalIssueId} of the Sentry integration installation ${installationUuid}`,
+      scope: SENTRY_EXTERNAL_ISSUE_SCOPES.remove,
+    });
+  }
+
+  /** listOrganizationIssueExternalIssues: the external issues (of every integration) on a Sentry issue. */
+  async listExternalIssues(issueId: string): Promise<SentryExternalIssue[]> {
+    const { data } = await this.request({
+      method: 'GET',
+      path: this.orgPath(`issues/${encodeURIComponent(issueId)}/external-issues/`),
+      schema: z.array(externalIssueSchema),
+      resource: `issue ${issueId} in ${this.orgResource}`,
+      scope: SENTRY_SCOPES.readIssues,
+    });
+    return data;
+  }
+}
+
+const externalIssueSchema = z.object({
+  id: z.coerce.string().min(1),
+  issueId: z.coerce.string(),
+  serviceType: z.string(),
+  displayName: z.string(),
+  webUrl: z.string(),
+});
+export type SentryExternalIssue = z.output<typeof externalIssueSchema>;
+
+function installationPath(installationUuid: string, suffix: string): string {
+  if (!/^[0-9a-f-]{8,64}$/i.test(installationUuid)) {
+    throw new Error(
+      `"${installationUuid}" is not a Sentry integration installation uuid (hex digits and dashes); ` +
+        "it comes with the integration's webhooks, or copy it from the integration's settings in Sentry.",
+    );
+  }
+  return `/api/0/sentry-app-installations/${installationUuid}/${suffix}`;
 }
 
 function statusBody(

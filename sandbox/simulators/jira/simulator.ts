@@ -836,6 +836,19 @@ export class JiraSimulator extends SimulatedService {
       if (method !== 'GET') notAllowed();
       return this.projectStatuses(caller, decodeURIComponent(match[1] ?? ''));
     }
+    if (rest === '/priority') {
+      if (method !== 'GET') notAllowed();
+      // Every priority of the site, highest first, the default marked (Priority in the v3 spec).
+      return jsonResponse(
+        PRIORITIES.map((p) => ({
+          self: `${this.siteUrl}/rest/api/3/priority/${p.id}`,
+          iconUrl: `${this.siteUrl}/images/icons/priorities/${p.icon}.svg`,
+          name: p.name,
+          id: p.id,
+          isDefault: p.id === '3',
+        })),
+      );
+    }
     if (rest === '/status') {
       if (method !== 'GET') notAllowed();
       return jsonResponse(STATUSES.map((s) => this.statusJson(s)));

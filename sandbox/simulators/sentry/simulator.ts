@@ -250,6 +250,52 @@ export class SentrySimulator extends SimulatedService {
     });
   }
 
+  /** The comments (notes) on an issue, oldest first, as the test API reads them. */
+  notes(idOrShortId: string, organization = 'acme'): Array<{ id: string; text: string }> {
+    const issue = this.requireIssue(idOrShortId, organization);
+    return (issue.activity ?? [])
+      .filter((activity) => activity.type === 'note')
+      .map((activity) => ({ id: activity.id, text: String(activity.data.text ?? '') }));
+  }
+
+  private noteJson(issue: SentryIssue): unknown[] {
+    return (issue.activity ?? [])
+      .filter((activity) => activity.type === 'note')
+      .reverse()
+      .map((activity) => ({
+        id: activity.id,
+        type: 'note',
+        data: { ...activity.data },
+        dateCreated: new Date(activity.dateCreated).toISOString(),
+        user: null,
+      }));
+  }
+
+  /** POST a note: {"text"} required; the same text again within an hour is refused, as Sentry does. */
+  private addNote(req: SimRequest, issue: SentryIssue): Response {
+    let body: unknown;
+    try {
+      body = JSON.parse(req.body ?? '');
+    } catch {
+      throw detail(400, 'JSON parse error');
+    }
+    const text = typeof body === 'object' && body !== null ? (body as { text?: unknown }).text : undefined;
+    if (typeof text !== 'string' || text.trim() === '') {
+      return jsonResponse({ text: ['This field is required.'] }, 400);
+    }
+    const hourAgo = this.now() - HOUR_MS;
+    const repeated = (issue.activity ?? []).some(
+      (activity) =>
+        activity.type === 'note' && activity.data.text === text && activity.dateCreated >= hourAgo,
+    );
+    if (repeated) throw detail(400, 'You have already posted that comment.');
+    this.recordActivity(issue, 'note', { text });
+    issue.numComments += 1;
+    this.store.version += 1;
+    const [created] = this.noteJson(issue);
+    return jsonResponse(created, 201);
+  }
+
   private requireIssue(idOrShortId: string, organization: string): SentryIssue {
     const issue = this.store.issues.get(idOrShortId) ?? this.store.findByShortId(organization, idOrShortId);
     if (!issue)
@@ -323,6 +369,19 @@ export class SentrySimulator extends SimulatedService {
       const issue = this.store.findByShortId(org.slug, decodeURIComponent(shortIdMatch[1] ?? ''));
       if (!issue) throw NOT_FOUND();
       return jsonResponse(serializeShortIdResult(this.store, issue, org, this.now()));
+    }
+    // Comments ("notes"): not in Sentry's OpenAPI description; shaped after Sentry's GroupNotesEndpoint
+    // (both `comments/` and `notes/` route there).
+    const notesMatch = /^issues\/([^/]+)\/(?:comments|notes)\/$/.exec(rest);
+    if (notesMatch) {
+      const issue = this.issueInOrg(org, decodeURIComponent(notesMatch[1] ?? ''));
+      allow('GET', 'POST');
+      if (req.method === 'GET') {
+        need(SCOPES_EVENT_READ);
+        return jsonResponse(this.noteJson(issue));
+      }
+      need(SCOPES_EVENT_WRITE);
+      return this.addNote(req, issue);
     }
     const issueMatch = /^issues\/([^/]+)\/(events\/(?:([^/]+)\/)?)?$/.exec(rest);
     if (issueMatch) {
