@@ -152,6 +152,7 @@ export const connectionDataPrefixes = (connectionId: string) => {
     sonarMappingIndex: buildPrefix('mapidx:sonar', id),
     sentryHealthTallies: buildPrefix('health:sentry', id),
     jiraWorkTallies: buildPrefix('health:jira', id),
+    sentryTopIssues: buildPrefix('top:sentry-project', id),
   } as const;
 };
 
@@ -204,6 +205,17 @@ export const sentryLinkedMarkerKey = (sentryIssueId: string): string =>
  */
 export const jiraLinkIndexKey = (jiraIssueId: string): string =>
   buildKey('linkidx:jira', ['Jira issue id', jiraIssueId]);
+
+// ---------------------------------------------------------------- read models (views kept current on write)
+/** What the issue panel shows of one Jira issue's links, read with get in the panel's one round trip. */
+export const issuePanelViewKey = (jiraIssueId: string): string =>
+  buildKey('panelview:jira', ['Jira issue id', jiraIssueId]);
+/** The quality section the issue panel shows for every issue of one Jira project. */
+export const jiraProjectQualityViewKey = (jiraProjectId: string): string =>
+  buildKey('panelquality:jira-project', ['Jira project id', jiraProjectId]);
+/** A Sentry project's unresolved issues that hurt most (bounded), kept current on every snapshot write. */
+export const sentryTopIssuesKey = (connectionId: string, projectId: string): string =>
+  buildKey('top:sentry-project', ['connection id', connectionId], ['Sentry project id', projectId]);
 
 // ---------------------------------------------------------------- snapshots
 export const sentrySnapshotKey = (connectionId: string, issueId: string): string =>
@@ -286,6 +298,10 @@ export const jiraWorkTallyKey = (connectionId: string, sentryProjectId: string):
 export const productHealthKey = (productId: string): string =>
   buildKey('health:product', ['product id', productId]);
 export const productHealthPrefix = (): string => 'health:product:';
+/** What the issue context shows of a Jira project (grade, quality gate), kept by the health pass. */
+export const jiraProjectContextKey = (jiraProjectId: string): string =>
+  buildKey('health:jira-project', ['Jira project id', jiraProjectId]);
+export const jiraProjectContextPrefix = (): string => 'health:jira-project:';
 /** The weights of the health parts a Jira admin chose. */
 export const healthWeightsKey = (): string => 'setting:health-weights';
 
@@ -334,6 +350,9 @@ export const deferredPushPrefix = (): string => 'deferred-push:';
 export const statusMappingKey = (jiraProjectId: string): string =>
   buildKey('statusmap', ['Jira project id', jiraProjectId]);
 export const statusMappingPrefix = (): string => 'statusmap:';
+/** Per Jira project: comments to Sentry and the priority of created issues. */
+export const issueSyncSettingsKey = (jiraProjectId: string): string =>
+  buildKey('issuesync', ['Jira project id', jiraProjectId]);
 export const ruleKey = (ruleId: string): string => buildKey('rule', ['rule id', ruleId]);
 export const rulePrefix = (): string => 'rule:';
 /** How widely linking from a Jira issue searches Sentry (one record per installation). */
