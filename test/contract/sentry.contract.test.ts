@@ -5,8 +5,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 
 import { createTestRuntime } from '../../sandbox/runtime';
-import { PermissionError } from '../../src/clients/http';
-import { SENTRY_SCOPES, SentryClient } from '../../src/clients/sentry';
+import { NotFoundError, PermissionError } from '../../src/clients/http';
+import { SENTRY_EXTERNAL_ISSUE_SCOPES, SENTRY_SCOPES, SentryClient } from '../../src/clients/sentry';
 import {
   jsonResponse,
   lowerCaseHeaders,
@@ -353,5 +353,69 @@ describe('Sentry client against the OpenAPI spec', () => {
       checked += 1;
     }
     expect(checked).toBe(Object.keys(byOperation).length);
+  });
+});
+
+describe('Sentry client: integration-platform external issues against the OpenAPI spec', () => {
+  const INSTALLATION = '7ad3c2e1-5b4f-4e1a-9c2d-ac3e00000001';
+  const CREATE = '/api/0/sentry-app-installations/{uuid}/external-issues/';
+  const DELETE = '/api/0/sentry-app-installations/{uuid}/external-issues/{external_issue_id}/';
+
+  it('upsertExternalIssue -> "Create or update an External Issue" with an integer issueId, and reads the example answer', async () => {
+    const external = await client().upsertExternalIssue(INSTALLATION, {
+      issueId: '4711',
+      webUrl: 'https://acme.atlassian.net/browse/SHOP-12',
+      project: 'SHOP',
+      identifier: 'SHOP-12',
+    });
+    expect(expectConforming()).toEqual(['Create or update an External Issue']);
+    expect(JSON.parse(recorded[0]?.body ?? '{}')).toEqual({
+      issueId: 4711,
+      webUrl: 'https://acme.atlassian.net/browse/SHOP-12',
+      project: 'SHOP',
+      identifier: 'SHOP-12',
+    });
+    const example = contract.exampleResponse('POST', CREATE);
+    expect(external).toEqual(example?.body);
+  });
+
+  it('deleteExternalIssue -> "Delete an External Issue" (204), and 404 is a NotFoundError', async () => {
+    await client().deleteExternalIssue(INSTALLATION, '17');
+    expect(expectConforming()).toEqual(['Delete an External Issue']);
+    expect(recorded[0]?.target).toBe(`/api/0/sentry-app-installations/${INSTALLATION}/external-issues/17/`);
+    override = () => jsonResponse(404, { detail: 'External issue not found' });
+    await expect(client().deleteExternalIssue(INSTALLATION, '17')).rejects.toBeInstanceOf(NotFoundError);
+  });
+
+  it('listExternalIssues -> listOrganizationIssueExternalIssues', async () => {
+    const listed = await client().listExternalIssues('1234567890');
+    expect(expectConforming()).toEqual(['listOrganizationIssueExternalIssues']);
+    expect(listed[0]).toMatchObject({ id: '123456', serviceType: 'example-app' });
+  });
+
+  it('asks for the scopes the spec names: event:write to create, event:admin to delete', async () => {
+    override = () => jsonResponse(403, { detail: 'You do not have permission to perform this action.' });
+    const create = await client()
+      .upsertExternalIssue(INSTALLATION, {
+        issueId: '1',
+        webUrl: 'https://x.test/1',
+        project: 'P',
+        identifier: 'P-1',
+      })
+      .catch((e: unknown) => e);
+    const remove = await client()
+      .deleteExternalIssue(INSTALLATION, '1')
+      .catch((e: unknown) => e);
+    expect((create as PermissionError).requiredScopes).toEqual([SENTRY_EXTERNAL_ISSUE_SCOPES.create]);
+    expect((remove as PermissionError).requiredScopes).toEqual([SENTRY_EXTERNAL_ISSUE_SCOPES.remove]);
+    expect(contract.security('POST', CREATE)).toContain(SENTRY_EXTERNAL_ISSUE_SCOPES.create);
+    expect(contract.security('DELETE', DELETE)).toContain(SENTRY_EXTERNAL_ISSUE_SCOPES.remove);
+  });
+
+  it('refuses an installation uuid that is not one before sending anything', async () => {
+    await expect(client().deleteExternalIssue('../../organizations', '1')).rejects.toThrow(
+      'is not a Sentry integration installation uuid',
+    );
+    expect(recorded).toHaveLength(0);
   });
 });

@@ -8,7 +8,7 @@ const MIN_MS = 60_000;
 
 /** Tokens the demo simulator accepts. Org tokens (`sntrys_`) as Sentry issues them for internal integrations. */
 export const SENTRY_DEMO_TOKENS = {
-  /** org:read project:read event:read event:write for acme and acme-eu. */
+  /** org:read project:read event:read event:write event:admin for acme and acme-eu (event:admin deletes external issues). */
   full: 'sntrys_demo_acme_full_0f9d2c7b41e84a6b',
   /** org:read project:read event:read: can read, cannot change issue status (403 on PUT). */
   readOnly: 'sntrys_demo_acme_readonly_6a1e03d9',
@@ -24,7 +24,7 @@ export interface SentryTokenGrant {
 export const DEMO_TOKEN_GRANTS: Record<string, SentryTokenGrant> = {
   [SENTRY_DEMO_TOKENS.full]: {
     organizations: ['acme', 'acme-eu'],
-    scopes: ['org:read', 'project:read', 'event:read', 'event:write'],
+    scopes: ['org:read', 'project:read', 'event:read', 'event:write', 'event:admin'],
   },
   [SENTRY_DEMO_TOKENS.readOnly]: {
     organizations: ['acme'],

@@ -5,6 +5,7 @@
 import { fromFetchRequest, jsonResponse, type SimRequest } from '../shared/sim-request';
 import { HttpError, SimulatedService } from '../shared/simulated-service';
 import { DEMO_TOKEN_GRANTS, seedDemoSentry, type SentryTokenGrant } from './demo';
+import { SENTRY_DEMO_INSTALLATIONS, SentryExternalIssues } from './external-issues';
 import { compileSearchQuery, SearchQueryError } from './search-query';
 import {
   type ListContext,
@@ -126,6 +127,8 @@ interface SortedList {
 
 export class SentrySimulator extends SimulatedService {
   readonly store = new SentryStore();
+  /** Integration installations and the external issues (Jira links) they put on Sentry issues. */
+  readonly externalIssues = new SentryExternalIssues(this.store);
   private readonly tokens = new Map<string, SentryTokenGrant>();
   private listCache: { key: string; version: number; list: SortedList } | null = null;
 
@@ -134,6 +137,7 @@ export class SentrySimulator extends SimulatedService {
     if (options.demo !== false) {
       seedDemoSentry(this.store, this.now());
       for (const [token, grant] of Object.entries(DEMO_TOKEN_GRANTS)) this.tokens.set(token, grant);
+      for (const installation of SENTRY_DEMO_INSTALLATIONS) this.externalIssues.addInstallation(installation);
     }
     for (const [token, grant] of Object.entries(options.tokens ?? {})) this.tokens.set(token, grant);
   }
@@ -327,6 +331,9 @@ export class SentrySimulator extends SimulatedService {
 
   protected override route(req: SimRequest): Response {
     const path = req.path.endsWith('/') ? req.path : `${req.path}/`;
+    if (path.startsWith('/api/0/sentry-app-installations/')) {
+      return this.externalIssues.route(req, path, this.authenticate(req));
+    }
     const m = /^\/api\/0\/organizations\/([^/]+)\/(.*)$/.exec(path);
     if (!m) throw NOT_FOUND();
     const org = this.organizationFor(req, decodeURIComponent(m[1] ?? ''));
@@ -382,6 +389,13 @@ export class SentrySimulator extends SimulatedService {
       }
       need(SCOPES_EVENT_WRITE);
       return this.addNote(req, issue);
+    }
+    const externalMatch = /^issues\/([^/]+)\/external-issues\/$/.exec(rest);
+    if (externalMatch) {
+      const issue = this.issueInOrg(org, decodeURIComponent(externalMatch[1] ?? ''));
+      allow('GET');
+      need(SCOPES_EVENT_READ);
+      return jsonResponse(this.externalIssues.ofIssue(issue.id));
     }
     const issueMatch = /^issues\/([^/]+)\/(events\/(?:([^/]+)\/)?)?$/.exec(rest);
     if (issueMatch) {
