@@ -618,7 +618,8 @@ export class SentryClient {
     installationUuid: string,
     input: { issueId: string; webUrl: string; project: string; identifier: string },
   ): Promise<SentryExternalIssue> {
-    if (!/^\d{1,20}$/.test(input.issueId)) throw new Error(`"${input.issueId}" is not a numeric Sentry issue id.`);
+    if (!/^\d{1,20}$/.test(input.issueId))
+      throw new Error(`"${input.issueId}" is not a numeric Sentry issue id.`);
     const { data } = await this.request({
       method: 'POST',
       path: installationPath(installationUuid, 'external-issues/'),
