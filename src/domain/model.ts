@@ -38,6 +38,12 @@ export interface SentryConnection {
   lastTest?: ConnectionTestOutcome;
   /** Set while the connection and its data are being removed (see services/connections/remove-connection). */
   removingSince?: string;
+  /**
+   * The uuid of the Sentry integration's installation in this organization: Sentry's external-issues API
+   * (the Jira issue shown on a Sentry issue) is addressed by it. Learnt from the integration's verified
+   * webhooks (every delivery carries `installation.uuid`); absent until the first one arrives.
+   */
+  sentryAppInstallationUuid?: string;
 }
 
 export interface SonarCloudConnection {
