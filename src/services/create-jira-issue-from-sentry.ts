@@ -52,6 +52,7 @@ import { sentryClientForConnection } from './link-find-sentry-issue';
 import { recordLinkedJiraWork } from './health/jira-work';
 import { recordSentryIssues } from './record-sentry-snapshot';
 import { noteIssuePropertyWritten, refreshIssueProperty } from './refresh-issue-property';
+import { priorityForNewIssue } from './priority/priority-for-new-issue';
 
 export interface CreateJiraIssueFromSentryInput {
   connectionId: string;
@@ -336,7 +337,11 @@ class Creation {
     summaryProperty: ReturnType<typeof computeSentryIssueProperty>;
   }> {
     const { snapshot, client } = await this.snapshotAndClient();
-    const [frames, productName] = await Promise.all([this.latestFrames(client), this.productName(snapshot)]);
+    const [frames, productName, priorityId] = await Promise.all([
+      this.latestFrames(client),
+      this.productName(snapshot),
+      this.priorityId(snapshot),
+    ]);
     const summaryProperty = computeSentryIssueProperty([snapshot], { linkedCount: 1 });
     const labels = [
       ...buildSentryLabels(snapshot.level, productName, this.input.labels ?? []),
@@ -349,7 +354,7 @@ class Creation {
         issueTypeId: this.input.issueTypeId,
         summary: sentryIssueSummary(snapshot),
         description: buildSentryIssueDescription({ issue: snapshot, frames }),
-        priorityId: this.input.priorityId ?? null,
+        priorityId,
         labels: [...new Set(labels)],
         componentIds: this.input.componentIds ?? [],
         properties: [
@@ -359,6 +364,12 @@ class Creation {
         ],
       },
     };
+  }
+
+  /** A priority given with the request (a rule's own) wins; otherwise the project's impact mapping picks it. */
+  private async priorityId(snapshot: SentryIssueSnapshot): Promise<string | null> {
+    if (this.input.priorityId) return this.input.priorityId;
+    return (await priorityForNewIssue({ snapshot, jiraProjectId: this.input.jiraProjectId })).priorityId;
   }
 
   private async productName(snapshot: SentryIssueSnapshot): Promise<string | null> {
