@@ -229,8 +229,21 @@ export interface StatusMapping {
   /** A Sentry regression on a closed Jira issue: reopen it, create a new linked issue, or leave Jira alone. */
   regressionPolicy: 'reopen' | 'create-new' | 'none';
   commentOnSentryChange: boolean;
+  /**
+   * A Jira issue with several linked Sentry issues moves to done when all of them are resolved (default),
+   * or when any one is.
+   */
+  jiraDoneWhen: LinkQuorum;
+  /**
+   * A Sentry issue linked to several Jira issues is resolved (or archived) when all of those Jira issues
+   * are closed (default), or as soon as any one of them is.
+   */
+  sentryResolvedWhen: LinkQuorum;
   updatedAt: string;
 }
+
+/** How many linked issues on the other side must agree before a closing status change is synced. */
+export type LinkQuorum = 'all' | 'any';
 
 export type RuleTrigger =
   | { source: 'sentry'; kind: 'new-issue' }

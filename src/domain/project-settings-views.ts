@@ -32,6 +32,8 @@ export interface StatusMappingInput {
   reopenStatusId?: string | null;
   regressionPolicy?: StatusMapping['regressionPolicy'];
   commentOnSentryChange?: boolean;
+  jiraDoneWhen?: StatusMapping['jiraDoneWhen'];
+  sentryResolvedWhen?: StatusMapping['sentryResolvedWhen'];
 }
 
 // ---------------------------------------------------------------------------------------------

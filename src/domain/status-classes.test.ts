@@ -2,6 +2,7 @@ import type { StatusMapping } from './model';
 import {
   describeStatusMapping,
   looksNotFixed,
+  sentryIssuesBlockingDone,
   statusMappingWarnings,
   type JiraStatusRef,
 } from './status-classes';
@@ -23,6 +24,8 @@ function mapping(overrides: Partial<StatusMapping> = {}): StatusMapping {
     reopenStatusId: null,
     regressionPolicy: 'reopen',
     commentOnSentryChange: true,
+    jiraDoneWhen: 'all',
+    sentryResolvedWhen: 'all',
     updatedAt: '2026-01-01T00:00:00.000Z',
     ...overrides,
   };
@@ -56,8 +59,15 @@ describe('looksNotFixed', () => {
 });
 
 describe('statusMappingWarnings', () => {
-  it('warns that the defaults resolve Sentry issues for Won’t Do and Duplicate', () => {
-    const warnings = statusMappingWarnings(mapping(), STATUSES);
+  it('is quiet for the defaults: statuses that read as not fixed archive instead of resolving', () => {
+    expect(statusMappingWarnings(mapping(), STATUSES)).toEqual([]);
+  });
+
+  it('warns when a saved resolved list names Won’t Do or Duplicate', () => {
+    const warnings = statusMappingWarnings(
+      mapping({ resolvedStatusIds: [DONE.id, WONT_DO.id, DUPLICATE.id] }),
+      STATUSES,
+    );
     expect(warnings.map((warning) => [warning.field, warning.statusId])).toEqual([
       ['resolvedStatusIds', WONT_DO.id],
       ['resolvedStatusIds', DUPLICATE.id],
@@ -84,13 +94,20 @@ describe('statusMappingWarnings', () => {
 describe('describeStatusMapping', () => {
   it('says what the defaults do, with status names', () => {
     expect(describeStatusMapping(mapping(), STATUSES)).toEqual([
-      "Moving a Jira issue to 'Done', 'Won’t Do' and 'Duplicate' resolves its Sentry issues (every status in the Done category).",
-      'No Jira status archives the Sentry issue, and archiving in Sentry leaves Jira as it is.',
+      'Moving a Jira issue to \'Done\' resolves its Sentry issues (every Done status whose name does not read as "not fixed").',
+      "Moving a Jira issue to 'Won’t Do' and 'Duplicate' archives its Sentry issues (Done statuses whose names read as \"not fixed\": the work was not done, so Sentry should not call a comeback a regression); archiving in Sentry moves the Jira issue to the first of them Jira offers.",
       'Moving a Jira issue from a closing status back to open work unresolves its Sentry issues.',
-      'When Sentry resolves an issue, the Jira issue moves to the first status Jira offers that resolves the Sentry issue.',
+      "When Sentry resolves an issue, the Jira issue moves to the first status Jira offers that means fixed ('Done'), never to one that reads as \"not fixed\" such as Won't Do or Duplicate; when the workflow offers none from where the issue is, it stays and the sync log says why.",
+      'A Jira issue with several linked Sentry issues moves only when all of them are resolved; the issue panel names those still blocking it.',
+      'A Sentry issue linked to several Jira issues is resolved or archived only when all of them are closed.',
       'When Sentry reports a regression on a closed Jira issue, the Jira issue reopens to the first To Do or In Progress status Jira offers.',
       'Each change Sentry makes is explained in a comment on the Jira issue.',
     ]);
+    const any = describeStatusMapping(mapping({ jiraDoneWhen: 'any', sentryResolvedWhen: 'any' }), STATUSES);
+    expect(any).toContain(
+      'A Jira issue with several linked Sentry issues moves as soon as any one of them is resolved.',
+    );
+    expect(any).toContain('A Sentry issue linked to several Jira issues follows the first of them to close.');
   });
 
   it('names the chosen statuses and each regression policy', () => {
@@ -114,5 +131,25 @@ describe('describeStatusMapping', () => {
       'When Sentry reports a regression on a closed Jira issue, nothing happens in Jira.',
     );
     expect(lines.join(' ')).not.toMatch(/\d{4,}/);
+  });
+});
+
+describe('sentryIssuesBlockingDone', () => {
+  const linked = [
+    { shortId: 'BACKEND-1', status: 'resolved' },
+    { shortId: 'BACKEND-2', status: 'unresolved' },
+    { shortId: 'BACKEND-3', status: 'ignored' },
+    { shortId: 'BACKEND-4', status: null },
+  ];
+  it('under "all", names every linked issue still open or not synced yet; archived ones do not block', () => {
+    expect(sentryIssuesBlockingDone('all', linked).map((issue) => issue.shortId)).toEqual([
+      'BACKEND-2',
+      'BACKEND-4',
+    ]);
+    expect(sentryIssuesBlockingDone('all', [{ shortId: 'BACKEND-1', status: 'resolved' }])).toEqual([]);
+  });
+  it('under "any", one resolved issue is enough', () => {
+    expect(sentryIssuesBlockingDone('any', linked)).toEqual([]);
+    expect(sentryIssuesBlockingDone('any', [{ shortId: 'BACKEND-2', status: 'unresolved' }])).toHaveLength(1);
   });
 });

@@ -1,7 +1,7 @@
 // What a Jira status means on the Sentry side under a StatusMapping, and what a mapping says in words.
 // No zod and no Node import: the project settings page runs this in the browser while the admin edits.
 
-import type { StatusMapping } from './model';
+import type { LinkQuorum, StatusMapping } from './model';
 
 /** Jira's status category keys: 'new' (To Do), 'indeterminate' (In Progress), 'done', 'undefined'. */
 export type JiraStatusCategoryKey = string;
@@ -28,16 +28,37 @@ export type JiraStatusClass =
   | 'open';
 
 /**
- * Classifies a Jira status. Archived wins over resolved when a status is in both lists.
- * An empty `resolvedStatusIds` means "every Done-category status that is not archived".
+ * Classifies a Jira status. Archived wins over resolved when a status is in both lists. A Done-category
+ * status neither list names is classified by its name: one that reads "not fixed" (Won't Do, Duplicate,
+ * Cancelled... see looksNotFixed) archives while no archived list is saved, and never resolves by default;
+ * any other resolves while no resolved list is saved. A saved list means "exactly these".
  */
 export function classifyJiraStatus(mapping: StatusMapping, status: JiraStatusRef): JiraStatusClass {
   if (mapping.archivedStatusIds.includes(status.id)) return 'archived';
-  if (mapping.resolvedStatusIds.length > 0) {
-    if (mapping.resolvedStatusIds.includes(status.id)) return 'resolved';
-    return status.categoryKey === DONE_CATEGORY ? 'other-done' : 'open';
-  }
-  return status.categoryKey === DONE_CATEGORY ? 'resolved' : 'open';
+  if (mapping.resolvedStatusIds.includes(status.id)) return 'resolved';
+  if (status.categoryKey !== DONE_CATEGORY) return 'open';
+  if (looksNotFixed(status.name)) return mapping.archivedStatusIds.length === 0 ? 'archived' : 'other-done';
+  return mapping.resolvedStatusIds.length === 0 ? 'resolved' : 'other-done';
+}
+
+/** One linked Sentry issue as the done check sees it: its status, or null before its first sync. */
+export interface LinkedSentryIssueState {
+  shortId: string;
+  status: string | null;
+}
+
+/**
+ * Sentry -> Jira with several Sentry issues on one Jira issue: the linked Sentry issues that keep it
+ * from moving to done. Under 'all' every issue Sentry still shows open (unresolved, reprocessing, or not
+ * synced yet) blocks; an archived one does not (the team chose not to fix it). Under 'any' nothing blocks
+ * once one of them is resolved.
+ */
+export function sentryIssuesBlockingDone(
+  quorum: LinkQuorum,
+  linked: readonly LinkedSentryIssueState[],
+): LinkedSentryIssueState[] {
+  if (quorum === 'any' && linked.some((issue) => issue.status === 'resolved')) return [];
+  return linked.filter((issue) => issue.status !== 'resolved' && issue.status !== 'ignored');
 }
 
 // Names teams give to closing statuses where the work was not done. Matched on words, any case.
@@ -106,23 +127,48 @@ export function describeStatusMapping(mapping: StatusMapping, statuses: readonly
     statuses.find((status) => status.id === id)?.name ?? 'a status no longer in this project';
   const resolved = byClass('resolved');
   const archived = byClass('archived');
+  const byName = (list: readonly JiraStatusRef[], saved: readonly string[]) =>
+    list.some((status) => !saved.includes(status.id));
   const lines: string[] = [];
   lines.push(
     resolved.length === 0
       ? 'No Jira status resolves the Sentry issue.'
       : `Moving a Jira issue to ${names(resolved)} resolves its Sentry issues` +
-          (mapping.resolvedStatusIds.length === 0 ? ' (every status in the Done category).' : '.'),
+          (mapping.resolvedStatusIds.length === 0
+            ? ' (every Done status whose name does not read as "not fixed").'
+            : '.'),
   );
   lines.push(
     archived.length === 0
       ? 'No Jira status archives the Sentry issue, and archiving in Sentry leaves Jira as it is.'
-      : `Moving a Jira issue to ${names(archived)} archives its Sentry issues; archiving in Sentry moves the Jira issue to the first of them Jira offers.`,
+      : `Moving a Jira issue to ${names(archived)} archives its Sentry issues` +
+          (byName(archived, mapping.archivedStatusIds)
+            ? ' (Done statuses whose names read as "not fixed": the work was not done, so Sentry should not call a comeback a regression)'
+            : '') +
+          '; archiving in Sentry moves the Jira issue to the first of them Jira offers.',
   );
   lines.push('Moving a Jira issue from a closing status back to open work unresolves its Sentry issues.');
+  if (mapping.doneStatusId === null) {
+    const fixed = resolved.filter(
+      (status) => status.categoryKey === DONE_CATEGORY && !looksNotFixed(status.name),
+    );
+    lines.push(
+      `When Sentry resolves an issue, the Jira issue moves to the first status Jira offers that means fixed${
+        fixed.length > 0 ? ` (${names(fixed)})` : ''
+      }, never to one that reads as "not fixed" such as Won't Do or Duplicate; when the workflow offers none from where the issue is, it stays and the sync log says why.`,
+    );
+  } else {
+    lines.push(`When Sentry resolves an issue, the Jira issue moves to '${nameOf(mapping.doneStatusId)}'.`);
+  }
   lines.push(
-    mapping.doneStatusId === null
-      ? 'When Sentry resolves an issue, the Jira issue moves to the first status Jira offers that resolves the Sentry issue.'
-      : `When Sentry resolves an issue, the Jira issue moves to '${nameOf(mapping.doneStatusId)}'.`,
+    mapping.jiraDoneWhen === 'any'
+      ? 'A Jira issue with several linked Sentry issues moves as soon as any one of them is resolved.'
+      : 'A Jira issue with several linked Sentry issues moves only when all of them are resolved; the issue panel names those still blocking it.',
+  );
+  lines.push(
+    mapping.sentryResolvedWhen === 'any'
+      ? 'A Sentry issue linked to several Jira issues follows the first of them to close.'
+      : 'A Sentry issue linked to several Jira issues is resolved or archived only when all of them are closed.',
   );
   const reopenTo =
     mapping.reopenStatusId === null

@@ -33,6 +33,8 @@ function mapping(overrides: Partial<StatusMapping> = {}): StatusMapping {
     reopenStatusId: null,
     regressionPolicy: 'reopen',
     commentOnSentryChange: false,
+    jiraDoneWhen: 'all',
+    sentryResolvedWhen: 'all',
     updatedAt: '2026-01-01T00:00:00.000Z',
     ...overrides,
   };
@@ -240,7 +242,53 @@ describe('jiraActionForSentryChange (Sentry -> Jira)', () => {
     });
     expect(decision).toEqual({
       action: 'blocked',
-      reason: "no transition from 'In Review' to a Done status; add one to the workflow or map a done status",
+      reason:
+        "no transition from 'In Review' to a Done status that means fixed (only to 'Won't Do', which read as \"not fixed\" and are never picked); " +
+        'the Jira issue stays where it is. Add a transition to a Done status to the workflow, or map a done status',
+    });
+  });
+
+  it('resolved: with the default mapping, never closes as Won’t Do, Duplicate or through a transition named so', () => {
+    const defaults = mapping({ archivedStatusIds: [] });
+    const fromToDo = jiraActionForSentryChange({
+      mapping: defaults,
+      change: 'resolved',
+      current: TODO,
+      transitions: [transition('41', "Won't do", WONT_DO), transition('51', 'Mark as duplicate', DUPLICATE)],
+    });
+    expect(fromToDo.action).toBe('blocked');
+    // Even a saved resolved list naming Won't Do does not make a Sentry resolve pick it.
+    const listed = jiraActionForSentryChange({
+      mapping: mapping({ archivedStatusIds: [], resolvedStatusIds: [WONT_DO.id, DONE.id] }),
+      change: 'resolved',
+      current: IN_PROGRESS,
+      transitions: [transition('41', "Won't do", WONT_DO), transition('31', 'Done', DONE)],
+    });
+    expect(listed).toMatchObject({ action: 'transition', transitionId: '31' });
+    const closeAsDuplicate = jiraActionForSentryChange({
+      mapping: defaults,
+      change: 'resolved',
+      current: IN_PROGRESS,
+      transitions: [transition('91', 'Close as duplicate', DONE), transition('92', 'Close', RELEASED)],
+    });
+    expect(closeAsDuplicate).toMatchObject({ action: 'transition', transitionId: '92' });
+  });
+
+  it('classifies by name while no list is saved: not-fixed Done statuses archive, never resolve', () => {
+    const defaults = mapping({ archivedStatusIds: [] });
+    expect(classifyJiraStatus(defaults, WONT_DO)).toBe('archived');
+    expect(classifyJiraStatus(defaults, DUPLICATE)).toBe('archived');
+    expect(classifyJiraStatus(defaults, DONE)).toBe('resolved');
+    expect(classifyJiraStatus(defaults, CANCELLED)).toBe('open');
+    // A saved archived list is exact: an unlisted not-fixed Done status is left alone, not resolved.
+    const saved = mapping({ archivedStatusIds: [WONT_DO.id] });
+    expect(classifyJiraStatus(saved, DUPLICATE)).toBe('other-done');
+    expect(
+      classifyJiraStatus(mapping({ archivedStatusIds: [], resolvedStatusIds: [DUPLICATE.id] }), DUPLICATE),
+    ).toBe('resolved');
+    expect(sentryTargetForJiraChange(defaults, { from: IN_PROGRESS, to: WONT_DO })).toMatchObject({
+      action: 'set-sentry-status',
+      status: 'archived',
     });
   });
 

@@ -5,7 +5,9 @@ import { z } from 'zod';
 import type { SentryStatus, SentryTargetStatus, StatusMapping } from './model';
 import {
   classifyJiraStatus,
+  DONE_CATEGORY,
   IN_PROGRESS_CATEGORY,
+  looksNotFixed,
   TODO_CATEGORY,
   type JiraStatusRef,
 } from './status-classes';
@@ -246,15 +248,35 @@ export function jiraActionForSentryChange(input: SentryToJiraInput): SentryToJir
             'add one to the workflow or map another done status',
         );
       }
-      const resolved = pickTransition(transitions.filter((transition) => classOf(transition) === 'resolved'));
+      // A fix was released: never close the Jira issue as Won't Do, Duplicate and the like, whatever the
+      // mapping calls them (a saved resolved list may name them), nor through a transition named so.
+      const meansFixed = (transition: JiraTransition) =>
+        !looksNotFixed(transition.to.name) && !looksNotFixed(transition.name);
+      const resolved = pickTransition(
+        transitions.filter((transition) => classOf(transition) === 'resolved' && meansFixed(transition)),
+      );
       const candidates =
         resolved === null
-          ? pickTransition(transitions.filter((transition) => classOf(transition) === 'other-done'))
+          ? pickTransition(
+              transitions.filter(
+                (transition) =>
+                  classOf(transition) === 'other-done' &&
+                  transition.to.statusCategory.key === DONE_CATEGORY &&
+                  meansFixed(transition),
+              ),
+            )
           : resolved;
+      const notFixed = transitions
+        .filter((transition) => transition.to.statusCategory.key === DONE_CATEGORY && !meansFixed(transition))
+        .map((transition) => `'${transition.to.name}'`);
       return transitionDecision(
         candidates,
-        'Sentry resolved the issue; moving to a Done status',
-        `no transition from ${from} to a Done status; add one to the workflow or map a done status`,
+        'Sentry resolved the issue; moving to a Done status that means fixed',
+        `no transition from ${from} to a Done status that means fixed` +
+          (notFixed.length > 0
+            ? ` (only to ${[...new Set(notFixed)].join(', ')}, which read as "not fixed" and are never picked)`
+            : '') +
+          '; the Jira issue stays where it is. Add a transition to a Done status to the workflow, or map a done status',
       );
     }
     case 'regression':

@@ -107,6 +107,10 @@ export const statusMappingInputSchema: z.ZodType<StatusMappingInput> = z.strictO
     })
     .optional(),
   commentOnSentryChange: z.boolean({ error: 'commentOnSentryChange must be true or false' }).optional(),
+  jiraDoneWhen: z.enum(['all', 'any'], { error: "jiraDoneWhen must be 'all' or 'any'" }).optional(),
+  sentryResolvedWhen: z
+    .enum(['all', 'any'], { error: "sentryResolvedWhen must be 'all' or 'any'" })
+    .optional(),
 });
 
 export type { StatusMappingInput };

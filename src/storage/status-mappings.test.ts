@@ -1,4 +1,6 @@
+import { kvs } from '@forge/kvs';
 import { createTestRuntime } from '../../sandbox/runtime';
+import { statusMappingKey } from './keys';
 import {
   defaultStatusMapping,
   deleteStatusMapping,
@@ -31,5 +33,19 @@ describe('status mappings', () => {
     expect((await listStatusMappings()).map((saved) => saved.jiraProjectId)).toEqual(['10000', '10001']);
     await deleteStatusMapping('10000');
     expect(await getStatusMapping('10000')).toBeUndefined();
+  });
+
+  it('reads a mapping saved before the link quorums existed with the default quorums', async () => {
+    const { jiraDoneWhen: _done, sentryResolvedWhen: _resolved, ...older } = {
+      ...defaultStatusMapping('10000'),
+      regressionPolicy: 'none' as const,
+    };
+    await kvs.set(statusMappingKey('10000'), older);
+    expect(await getStatusMapping('10000')).toMatchObject({
+      regressionPolicy: 'none',
+      jiraDoneWhen: 'all',
+      sentryResolvedWhen: 'all',
+    });
+    expect((await listStatusMappings())[0]).toMatchObject({ jiraDoneWhen: 'all' });
   });
 });

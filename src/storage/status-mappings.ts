@@ -17,12 +17,20 @@ export function defaultStatusMapping(jiraProjectId: string, now: Date = new Date
     reopenStatusId: null,
     regressionPolicy: 'reopen',
     commentOnSentryChange: true,
+    jiraDoneWhen: 'all',
+    sentryResolvedWhen: 'all',
     updatedAt: now.toISOString(),
   };
 }
 
+/** A saved mapping with the fields added since it was saved filled from the defaults. */
+export function withMappingDefaults(saved: StatusMapping): StatusMapping {
+  return { ...defaultStatusMapping(saved.jiraProjectId), ...saved };
+}
+
 export async function getStatusMapping(jiraProjectId: string): Promise<StatusMapping | undefined> {
-  return kvs.get<StatusMapping>(statusMappingKey(jiraProjectId));
+  const saved = await kvs.get<StatusMapping>(statusMappingKey(jiraProjectId));
+  return saved === undefined ? undefined : withMappingDefaults(saved);
 }
 
 /** The saved mapping, or the defaults when there is none. */
@@ -39,5 +47,5 @@ export async function deleteStatusMapping(jiraProjectId: string): Promise<void> 
 }
 
 export async function listStatusMappings(): Promise<StatusMapping[]> {
-  return listAllValues<StatusMapping>(statusMappingPrefix());
+  return (await listAllValues<StatusMapping>(statusMappingPrefix())).map(withMappingDefaults);
 }

@@ -111,10 +111,11 @@ describe('status mapping', () => {
       'In Progress': 'unresolved',
       'In Review': 'unresolved',
       Done: 'resolved',
-      "Won't Do": 'resolved',
-      Duplicate: 'resolved',
+      "Won't Do": 'archived',
+      Duplicate: 'archived',
       Reopened: 'unresolved',
     });
+    expect(view.mapping).toMatchObject({ jiraDoneWhen: 'all', sentryResolvedWhen: 'all' });
   });
 
   it('saves several archived statuses, the regression policy and the comment option', async () => {
@@ -145,18 +146,41 @@ describe('status mapping', () => {
     });
   });
 
-  it('warns in words that the defaults resolve Sentry issues for Won’t Do and Duplicate', async () => {
+  it('says in words, before anything is saved, that Won’t Do and Duplicate archive and a Sentry resolve picks Done', async () => {
     const view = data(await invoke<StatusMappingSettingsView>('getStatusMapping', {}));
-    expect(view.warnings.map((warning) => warning.statusId)).toEqual([STATUS.wontDo, STATUS.duplicate]);
+    expect(view.warnings).toEqual([]);
     expect(view.inWords[0]).toBe(
-      "Moving a Jira issue to 'Done', 'Won't Do' and 'Duplicate' resolves its Sentry issues (every status in the Done category).",
+      'Moving a Jira issue to \'Done\' resolves its Sentry issues (every Done status whose name does not read as "not fixed").',
     );
-    const archived = data(
+    expect(view.inWords[1]).toMatch(
+      /^Moving a Jira issue to 'Won't Do' and 'Duplicate' archives its Sentry issues/,
+    );
+    expect(view.inWords[3]).toMatch(
+      /first status Jira offers that means fixed \('Done'\), never to one that reads as "not fixed"/,
+    );
+    // A saved list naming Won't Do as resolved is warned about.
+    const listed = data(
       await invoke<StatusMappingSettingsView>('saveStatusMapping', {
-        archivedStatusIds: [STATUS.wontDo, STATUS.duplicate],
+        resolvedStatusIds: [STATUS.done, STATUS.wontDo],
       }),
     );
-    expect(archived.warnings).toEqual([]);
+    expect(listed.warnings.map((warning) => warning.statusId)).toEqual([STATUS.wontDo]);
+  });
+
+  it('saves the link quorums of both directions', async () => {
+    const view = data(
+      await invoke<StatusMappingSettingsView>('saveStatusMapping', {
+        jiraDoneWhen: 'any',
+        sentryResolvedWhen: 'any',
+      }),
+    );
+    expect(view.mapping).toMatchObject({ jiraDoneWhen: 'any', sentryResolvedWhen: 'any' });
+    expect(view.inWords).toContain(
+      'A Jira issue with several linked Sentry issues moves as soon as any one of them is resolved.',
+    );
+    const refused = await invoke('saveStatusMapping', { jiraDoneWhen: 'most' });
+    expect(JSON.stringify(refused)).toMatch(/jiraDoneWhen/);
+    expect(await getStatusMapping(SHOP_PROJECT_ID)).toMatchObject({ jiraDoneWhen: 'any' });
   });
 
   it('saves the regression policy "do nothing", and a reset brings the defaults back', async () => {
