@@ -134,6 +134,8 @@ export type JiraSearchIssue = z.output<typeof searchResultsSchema>['issues'][num
 const issueSchema = z.object({
   id: z.string().min(1),
   key: z.string().min(1),
+  /** The issue's REST address on the site (`https://<site>/rest/api/3/issue/<id>`). */
+  self: z.string().optional(),
   fields: z
     .object({
       status: z
@@ -161,6 +163,17 @@ export interface JiraStatusWithCategory {
 }
 
 /** One issue as getIssue reads it: where it is (project, type) and its current status. */
+/** `https://<site>/browse/<key>` from an issue's REST address, or null when it is not an https address. */
+export function browseUrlOf(self: string | undefined, key: string): string | null {
+  if (!self) return null;
+  try {
+    const url = new URL(self);
+    return url.protocol === 'https:' ? `${url.origin}/browse/${encodeURIComponent(key)}` : null;
+  } catch {
+    return null;
+  }
+}
+
 export interface JiraIssue {
   id: string;
   key: string;
@@ -169,6 +182,8 @@ export interface JiraIssue {
   status: JiraStatusWithCategory;
   /** Every field Jira returned, status, project and issuetype included, as Jira sent them. */
   fields: Record<string, unknown>;
+  /** The issue's page on the site (`https://<site>/browse/<key>`), from Jira's `self`; null when Jira sent none. */
+  browseUrl?: string | null;
 }
 
 export interface JiraGetIssueOptions {
@@ -340,6 +355,7 @@ export class JiraClient {
       issueTypeId: issuetype.id,
       status: { id: status.id, name: status.name, categoryKey: status.statusCategory?.key ?? null },
       fields: issue.fields,
+      browseUrl: browseUrlOf(issue.self, issue.key),
     };
   }
 

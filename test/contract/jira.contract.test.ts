@@ -140,6 +140,8 @@ describe('Jira client against the OpenAPI spec', () => {
       issueTypeId: '10004',
       status: { id: '10002', name: 'Done', categoryKey: 'done' },
       fields: answer.fields,
+      // The issue's page, from the spec example's `self` (https://your-domain.atlassian.net/rest/api/3/issue/...).
+      browseUrl: 'https://your-domain.atlassian.net/browse/ED-24',
     });
   });
 
