@@ -206,6 +206,20 @@ export const sentryLinkedMarkerKey = (sentryIssueId: string): string =>
 export const jiraLinkIndexKey = (jiraIssueId: string): string =>
   buildKey('linkidx:jira', ['Jira issue id', jiraIssueId]);
 
+/**
+ * What the last reaction to one Sentry issue or SonarCloud branch saw (services/reactions): reactions run
+ * once per change and in order per subject. `ids`: connection id, then issue id (or project key, branch).
+ */
+export const reactionStateKey = (kind: 'sentry-issue' | 'sonar-project', ...ids: string[]): string =>
+  buildKey(
+    `reaction:${kind}`,
+    ...ids.map((id, index): Component => [`reaction subject id #${index + 1}`, id]),
+  );
+
+/** The external issue the app put on a Sentry issue (the Jira issue Sentry shows), to update or delete it. */
+export const sentryExternalIssueKey = (connectionId: string, sentryIssueId: string): string =>
+  buildKey('extissue:sentry', ['connection id', connectionId], ['Sentry issue id', sentryIssueId]);
+
 // ---------------------------------------------------------------- read models (views kept current on write)
 /** What the issue panel shows of one Jira issue's links, read with get in the panel's one round trip. */
 export const issuePanelViewKey = (jiraIssueId: string): string =>
