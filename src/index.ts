@@ -10,4 +10,5 @@ export { runScheduledSync } from './entry/scheduled/sync-schedule';
 export { syncConsumer } from './entry/consumers/sync-consumer';
 export { bulkCreateConsumer } from './entry/consumers/bulk-create-consumer';
 export { handleJiraIssueUpdated } from './entry/triggers/jira-issue-updated';
+export { handleJiraIssueCommented } from './entry/triggers/jira-issue-commented';
 export { handleAppLifecycle } from './entry/triggers/app-lifecycle';
