@@ -14,6 +14,10 @@ import {
 } from '../../services/rule-settings';
 import { getRuleOptions } from '../../services/rules/rule-options';
 import {
+  getIssueSyncSettingsView,
+  saveIssueSyncSettingsView,
+} from '../../services/settings/issue-sync-settings';
+import {
   getStatusMappingSettings,
   resetStatusMappingSettings,
   saveStatusMappingSettings,
@@ -87,6 +91,19 @@ const dryRunSchema = z
 
 defineResolver(resolver, 'dryRunRule', dryRunSchema, async (input, context) =>
   dryRunProjectRule(await adminProject(context), input),
+);
+
+/** Comments to Sentry and the priority of created issues, with the site's priorities. */
+defineResolver(resolver, 'getIssueSyncSettings', noPayload, async (_input, context) =>
+  getIssueSyncSettingsView(await adminProject(context)),
+);
+
+/** Checked in full in the service (zod, then the site's priorities), which names every field to fix. */
+defineResolver(
+  resolver,
+  'saveIssueSyncSettings',
+  z.strictObject({ settings: z.unknown() }),
+  async ({ settings }, context) => saveIssueSyncSettingsView(await adminProject(context), settings),
 );
 
 export const projectSettingsResolverDefinitions = resolver.getDefinitions();
