@@ -3,6 +3,10 @@
  * the Jira project's StatusMapping: into a status mapped to resolved (default: any Done status) resolves
  * them, into an archived status (Won't Do, Duplicate...) archives them, leaving done unresolves them.
  *
+ * A Sentry issue that several Jira issues carry follows the project's sentryResolvedWhen ('all' by default).
+ * Several issues are written with Sentry's bulk update; a paused connection writes nothing (logged with
+ * retry data, like a paused sync).
+ *
  * No echo loops: the trigger's ignoreSelf drops events for the app's own Jira writes; a Jira status the
  * link says the app set itself is skipped too, and a Sentry issue already in the target status is not
  * written. Every write and every failure leaves a sync log entry; failures carry retry data.
@@ -14,9 +18,11 @@ import type {
   SentryConnection,
   SentryIssueSnapshot,
   SentryTargetStatus,
+  StatusMapping,
   SyncTrigger,
 } from '../domain/model';
 import {
+  classifyJiraStatus,
   DONE_CATEGORY,
   isJiraEcho,
   isSentryChangeInEffect,
@@ -30,6 +36,7 @@ import {
   getSentrySnapshot,
   getStatusMappingOrDefault,
   listLinksOfJiraIssue,
+  listLinksOfSentryIssue,
   updateLinkSyncState,
 } from '../storage';
 import { recordJiraStatusOfLinks } from './health/jira-work';
@@ -39,6 +46,7 @@ import { errorInWords } from './sync-log-writer';
 import {
   logStatusWork,
   PRODUCT_HEALTH_SENTRY_ACTOR,
+  readJiraIssueState,
   STATUS_TO_SENTRY,
   type RetryOutcome,
   type StatusToSentryRetry,
@@ -60,6 +68,8 @@ export type SentryStatusSyncResult =
   | 'unchanged'
   /** The app made this Jira change itself. */
   | 'echo'
+  /** The connection is paused: nothing was written; logged with retry data. */
+  | 'paused'
   | 'failed';
 
 export interface SentryStatusSyncOutcome {
@@ -86,6 +96,9 @@ function targetWords(target: SentryTargetStatus): string {
   return target === 'archived' ? 'archived' : target;
 }
 
+/** Sentry's bulk status update takes at most this many issue ids per call (updateOrganizationIssues). */
+const BULK_MAX = 100;
+
 interface ApplyInput {
   link: IssueLink;
   target: SentryTargetStatus;
@@ -97,10 +110,27 @@ interface ApplyInput {
   options: SyncStatusToSentryOptions;
 }
 
-/** Sets one linked Sentry issue's status unless it is already in effect; records link state, snapshot and log. */
-async function applyToSentry(input: ApplyInput): Promise<SentryStatusSyncOutcome> {
-  const { link, target, options } = input;
-  const startedAt = Date.now();
+/** A write the app is about to make: the link, what Sentry shows now and what to set. */
+interface PlannedWrite extends ApplyInput {
+  snapshot: SentryIssueSnapshot | undefined;
+  label: string;
+  startedAt: number;
+}
+
+function retryOf(input: ApplyInput): StatusToSentryRetry {
+  return {
+    kind: STATUS_TO_SENTRY,
+    connectionId: input.link.connectionId,
+    sentryIssueId: input.link.sentryIssueId,
+    jiraIssueId: input.link.jiraIssueId,
+    target: input.target,
+    jiraStatusId: input.jiraStatusId,
+  };
+}
+
+/** Reads what Sentry shows; a change already in effect is recorded on the link and needs no write. */
+async function planWrite(input: ApplyInput): Promise<PlannedWrite | SentryStatusSyncOutcome> {
+  const { link, target } = input;
   const sentryIssueId = link.sentryIssueId;
   const snapshot = await getSentrySnapshot(link.connectionId, sentryIssueId);
   const label = snapshot ? snapshot.shortId : `Sentry issue ${sentryIssueId}`;
@@ -112,45 +142,35 @@ async function applyToSentry(input: ApplyInput): Promise<SentryStatusSyncOutcome
     });
     return { sentryIssueId, result: 'unchanged', message: `${label} is already ${targetWords(target)}` };
   }
+  return { ...input, snapshot, label, startedAt: Date.now() };
+}
 
-  const retry: StatusToSentryRetry = {
-    kind: STATUS_TO_SENTRY,
-    connectionId: link.connectionId,
-    sentryIssueId,
-    jiraIssueId: link.jiraIssueId,
-    target,
-    jiraStatusId: input.jiraStatusId,
-  };
-  try {
-    const connection = await getConnection(link.connectionId);
-    if (!connection || connection.kind !== 'sentry') {
-      throw new Error(
-        `the Sentry connection "${link.connectionId}" of this link no longer exists; add the organization again ` +
-          'on the Product health admin page, then retry',
-      );
-    }
-    const client = await (options.clientFor ?? sentryClientFor)(connection);
-    await client.updateIssueStatus(sentryIssueId, target);
-  } catch (error) {
-    const message = `Could not set ${label} to ${targetWords(target)} after ${input.jiraIssueLabel} ${input.reason}: ${errorInWords(error)}`;
-    await logStatusWork({
-      trigger: input.trigger,
-      source: 'sentry',
-      connectionId: link.connectionId,
-      projectId: snapshot?.projectId ?? null,
-      startedAt,
-      ok: false,
-      summary: message,
-      error: message,
-      retry: { ...retry },
-    });
-    return { sentryIssueId, result: 'failed', message };
-  }
+async function recordFailure(
+  write: PlannedWrite,
+  message: string,
+  result: 'failed' | 'paused' = 'failed',
+): Promise<SentryStatusSyncOutcome> {
+  await logStatusWork({
+    trigger: write.trigger,
+    source: 'sentry',
+    connectionId: write.link.connectionId,
+    projectId: write.snapshot?.projectId ?? null,
+    startedAt: write.startedAt,
+    ok: false,
+    summary: message,
+    error: message,
+    retry: { ...retryOf(write) },
+  });
+  return { sentryIssueId: write.link.sentryIssueId, result, message };
+}
 
+/** After Sentry accepted the write: the link's state, the snapshot pages read, and the sync log. */
+async function recordWritten(write: PlannedWrite): Promise<SentryStatusSyncOutcome> {
+  const { link, target, snapshot, options } = write;
   const status = sentryStatusForTarget(target);
-  await updateLinkSyncState(sentryIssueId, link.jiraIssueId, {
+  await updateLinkSyncState(link.sentryIssueId, link.jiraIssueId, {
     lastSyncedSentryStatus: status,
-    lastSyncedJiraStatusId: input.jiraStatusId,
+    lastSyncedJiraStatusId: write.jiraStatusId,
   });
   if (snapshot) {
     // Pages show the new status at once; the app's own actor keeps the reaction from echoing it back.
@@ -160,28 +180,144 @@ async function applyToSentry(input: ApplyInput): Promise<SentryStatusSyncOutcome
       substatus: substatusAfter(target),
       updatedAt: (options.now?.() ?? new Date()).toISOString(),
     };
-    await recordSentryIssue(next, { trigger: input.trigger, actor: { ...PRODUCT_HEALTH_SENTRY_ACTOR } });
+    await recordSentryIssue(next, { trigger: write.trigger, actor: { ...PRODUCT_HEALTH_SENTRY_ACTOR } });
   }
-  const message = `Set ${label} to ${targetWords(target)}: ${input.jiraIssueLabel} ${input.reason}`;
+  const message = `Set ${write.label} to ${targetWords(target)}: ${write.jiraIssueLabel} ${write.reason}`;
   await logStatusWork({
-    trigger: input.trigger,
+    trigger: write.trigger,
     source: 'sentry',
     connectionId: link.connectionId,
     projectId: snapshot?.projectId ?? null,
-    startedAt,
+    startedAt: write.startedAt,
     ok: true,
     summary: message,
   });
-  return { sentryIssueId, result: 'updated', message };
+  return { sentryIssueId: link.sentryIssueId, result: 'updated', message };
+}
+
+function failureMessage(write: PlannedWrite, error: unknown): string {
+  return `Could not set ${write.label} to ${targetWords(write.target)} after ${write.jiraIssueLabel} ${write.reason}: ${errorInWords(error)}`;
 }
 
 /**
- * Applies a Jira status change to every Sentry issue linked to the Jira issue. One failing Sentry issue
- * never stops the others; each failure is in the sync log with retry data.
+ * Makes the planned writes of one connection and one target: a paused connection writes nothing (each
+ * write is logged with retry data, as a paused sync leaves its work for later); several issues go in
+ * Sentry's bulk update (one request per 100 issues, so a Jira issue with many links stays inside the
+ * trigger's time and request budget); a refused bulk call falls back to one write per issue, so one
+ * issue Sentry refuses does not stop the others.
+ */
+async function writeGroup(writes: PlannedWrite[]): Promise<SentryStatusSyncOutcome[]> {
+  const first = writes[0];
+  if (!first) return [];
+  const { link, target, options } = first;
+  let client: SentryClient;
+  try {
+    const connection = await getConnection(link.connectionId);
+    if (!connection || connection.kind !== 'sentry') {
+      throw new Error(
+        `the Sentry connection "${link.connectionId}" of this link no longer exists; add the organization again ` +
+          'on the Product health admin page, then retry',
+      );
+    }
+    if (connection.paused) {
+      const outcomes: SentryStatusSyncOutcome[] = [];
+      for (const write of writes) {
+        outcomes.push(
+          await recordFailure(
+            write,
+            `${write.label} was not set to ${targetWords(write.target)} after ${write.jiraIssueLabel} ${write.reason}: ` +
+              `the connection "${connection.label || connection.organizationSlug}" is paused. Resume it, then retry this entry.`,
+            'paused',
+          ),
+        );
+      }
+      return outcomes;
+    }
+    client = await (options.clientFor ?? sentryClientFor)(connection);
+  } catch (error) {
+    const outcomes: SentryStatusSyncOutcome[] = [];
+    for (const write of writes) outcomes.push(await recordFailure(write, failureMessage(write, error)));
+    return outcomes;
+  }
+
+  const outcomes: SentryStatusSyncOutcome[] = [];
+  const writeOne = async (write: PlannedWrite) => {
+    try {
+      await client.updateIssueStatus(write.link.sentryIssueId, target);
+    } catch (error) {
+      outcomes.push(await recordFailure(write, failureMessage(write, error)));
+      return;
+    }
+    outcomes.push(await recordWritten(write));
+  };
+  for (let start = 0; start < writes.length; start += BULK_MAX) {
+    const chunk = writes.slice(start, start + BULK_MAX);
+    if (chunk.length === 1 && chunk[0]) {
+      await writeOne(chunk[0]);
+      continue;
+    }
+    try {
+      await client.bulkUpdateIssueStatus(
+        chunk.map((write) => write.link.sentryIssueId),
+        target,
+      );
+    } catch {
+      for (const write of chunk) await writeOne(write);
+      continue;
+    }
+    for (const write of chunk) outcomes.push(await recordWritten(write));
+  }
+  return outcomes;
+}
+
+/** Sets one linked Sentry issue's status unless it is already in effect; records link state, snapshot and log. */
+async function applyToSentry(input: ApplyInput): Promise<SentryStatusSyncOutcome> {
+  const planned = await planWrite(input);
+  if (!('startedAt' in planned)) return planned;
+  const [outcome] = await writeGroup([planned]);
+  return (
+    outcome ?? { sentryIssueId: input.link.sentryIssueId, result: 'failed', message: 'nothing was written' }
+  );
+}
+
+type IssueReader = Pick<JiraClient, 'getIssue'>;
+
+/**
+ * Several Jira issues on one Sentry issue: what the other Jira issues linked to it say about closing it.
+ * `open` names those still open work (under 'all' they keep the Sentry issue open); `fixed` is true when
+ * one of them is closed in a status that resolves (then a "not fixed" close elsewhere must not archive
+ * what was fixed). Jira issues that are gone are left out.
+ */
+async function otherJiraIssuesOf(
+  link: IssueLink,
+  jira: IssueReader,
+  mappingOf: (jiraProjectId: string) => Promise<StatusMapping>,
+): Promise<{ open: string[]; fixed: boolean }> {
+  const others = (await listLinksOfSentryIssue(link.sentryIssueId)).filter(
+    (other) => other.jiraIssueId !== link.jiraIssueId && other.connectionId === link.connectionId,
+  );
+  const open: string[] = [];
+  let fixed = false;
+  for (const other of others) {
+    const issue = await readJiraIssueState(jira, other.jiraIssueId);
+    if (!issue) continue;
+    const cls = classifyJiraStatus(await mappingOf(issue.projectId), issue.status);
+    if (cls === 'open') open.push(issue.key);
+    if (cls === 'resolved') fixed = true;
+  }
+  return { open, fixed };
+}
+
+/**
+ * Applies a Jira status change to every Sentry issue linked to the Jira issue. A Sentry issue that other
+ * Jira issues are linked to as well follows the project's `sentryResolvedWhen`: under 'all' it is resolved
+ * or archived only once none of them is open work; a "not fixed" close never archives a Sentry issue
+ * another linked Jira issue closed as fixed. One failing Sentry issue never stops the others; each
+ * failure is in the sync log with retry data.
  */
 export async function syncStatusToSentry(
   change: JiraIssueStatusChange,
-  options: SyncStatusToSentryOptions = {},
+  options: SyncStatusToSentryOptions & { jira?: IssueReader } = {},
 ): Promise<SentryStatusSyncOutcome[]> {
   const links = await listLinksOfJiraIssue(change.jiraIssueId);
   if (links.length === 0) return [];
@@ -193,11 +329,48 @@ export async function syncStatusToSentry(
     { jiraIssueId: change.jiraIssueId, done: change.to.categoryKey === DONE_CATEGORY, observedOnly: false },
     options.now?.() ?? new Date(),
   );
-  const mapping = await getStatusMappingOrDefault(change.jiraProjectId);
+  const mappings = new Map<string, Promise<StatusMapping>>();
+  const mappingOf = (jiraProjectId: string) => {
+    let mapping = mappings.get(jiraProjectId);
+    if (!mapping) {
+      mapping = getStatusMappingOrDefault(jiraProjectId);
+      mappings.set(jiraProjectId, mapping);
+    }
+    return mapping;
+  };
+  const mapping = await mappingOf(change.jiraProjectId);
   const decision = sentryTargetForJiraChange(mapping, change);
   const jiraIssueLabel = change.jiraIssueKey ?? `Jira issue ${change.jiraIssueId}`;
 
   const outcomes: SentryStatusSyncOutcome[] = [];
+  const groups = new Map<string, PlannedWrite[]>();
+  const remember = (link: IssueLink) =>
+    // Remember what the app saw, so a later echo of this status is recognised.
+    updateLinkSyncState(link.sentryIssueId, link.jiraIssueId, { lastSyncedJiraStatusId: change.to.id });
+  const failed = async (link: IssueLink, target: SentryTargetStatus, reason: string, error: unknown) => {
+    // Storage (or Jira) failed around the Sentry write: still log it, and go on with the other links.
+    const message = `Status sync of Sentry issue ${link.sentryIssueId} after ${jiraIssueLabel} ${reason} failed: ${errorInWords(error)}`;
+    await logStatusWork({
+      trigger,
+      source: 'sentry',
+      connectionId: link.connectionId,
+      projectId: null,
+      startedAt: Date.now(),
+      ok: false,
+      summary: message,
+      error: message,
+      retry: {
+        kind: STATUS_TO_SENTRY,
+        connectionId: link.connectionId,
+        sentryIssueId: link.sentryIssueId,
+        jiraIssueId: link.jiraIssueId,
+        target,
+        jiraStatusId: change.to.id,
+      },
+    }).catch(() => undefined);
+    outcomes.push({ sentryIssueId: link.sentryIssueId, result: 'failed', message });
+  };
+
   for (const link of links) {
     if (isJiraEcho(link.lastSyncedJiraStatusId, change.to.id)) {
       outcomes.push({
@@ -208,48 +381,56 @@ export async function syncStatusToSentry(
       continue;
     }
     if (decision.action === 'none') {
-      // Remember what the app saw, so a later echo of this status is recognised.
-      await updateLinkSyncState(link.sentryIssueId, link.jiraIssueId, {
-        lastSyncedJiraStatusId: change.to.id,
-      });
+      await remember(link);
       outcomes.push({ sentryIssueId: link.sentryIssueId, result: 'unchanged', message: decision.reason });
       continue;
     }
+    let target = decision.status;
+    let reason = decision.reason;
     try {
-      outcomes.push(
-        await applyToSentry({
-          link,
-          target: decision.status,
-          jiraStatusId: change.to.id,
-          jiraIssueLabel,
-          jiraProjectId: change.jiraProjectId,
-          reason: decision.reason,
-          trigger,
-          options,
-        }),
-      );
-    } catch (error) {
-      // Storage failed around the Sentry write: still log it, and go on with the other links.
-      const message = `Status sync of Sentry issue ${link.sentryIssueId} after ${jiraIssueLabel} ${decision.reason} failed: ${errorInWords(error)}`;
-      await logStatusWork({
+      if (target !== 'unresolved') {
+        const others = await otherJiraIssuesOf(link, options.jira ?? jiraAsApp(), mappingOf);
+        if (mapping.sentryResolvedWhen === 'all' && others.open.length > 0) {
+          await remember(link);
+          outcomes.push({
+            sentryIssueId: link.sentryIssueId,
+            result: 'unchanged',
+            message:
+              `${jiraIssueLabel} ${decision.reason}, but the Sentry issue stays open while ${others.open.join(', ')} ` +
+              '(also linked to it) is open work: the project resolves it when all its Jira issues are closed',
+          });
+          continue;
+        }
+        if (target === 'archived' && others.fixed) {
+          target = 'resolved';
+          reason = `${decision.reason}, and another Jira issue linked to it was closed as fixed`;
+        }
+      }
+      const planned = await planWrite({
+        link,
+        target,
+        jiraStatusId: change.to.id,
+        jiraIssueLabel,
+        jiraProjectId: change.jiraProjectId,
+        reason,
         trigger,
-        source: 'sentry',
-        connectionId: link.connectionId,
-        projectId: null,
-        startedAt: Date.now(),
-        ok: false,
-        summary: message,
-        error: message,
-        retry: {
-          kind: STATUS_TO_SENTRY,
-          connectionId: link.connectionId,
-          sentryIssueId: link.sentryIssueId,
-          jiraIssueId: link.jiraIssueId,
-          target: decision.status,
-          jiraStatusId: change.to.id,
-        },
-      }).catch(() => undefined);
-      outcomes.push({ sentryIssueId: link.sentryIssueId, result: 'failed', message });
+        options,
+      });
+      if (!('startedAt' in planned)) {
+        outcomes.push(planned);
+        continue;
+      }
+      const key = `${link.connectionId}\u0000${target}`;
+      groups.set(key, [...(groups.get(key) ?? []), planned]);
+    } catch (error) {
+      await failed(link, target, reason, error);
+    }
+  }
+  for (const writes of groups.values()) {
+    try {
+      outcomes.push(...(await writeGroup(writes)));
+    } catch (error) {
+      for (const write of writes) await failed(write.link, write.target, write.reason, error);
     }
   }
   return outcomes;
@@ -277,7 +458,7 @@ export async function retryStatusToSentry(
     trigger: 'retry',
     options,
   });
-  return { ok: outcome.result !== 'failed', message: outcome.message };
+  return { ok: outcome.result === 'updated' || outcome.result === 'unchanged', message: outcome.message };
 }
 
 /** A status change as a Jira event reports it: ids and names, and the new status's category when known. */
@@ -295,7 +476,7 @@ export interface ReportedJiraStatusChange {
  */
 export async function onJiraStatusChanged(
   reported: ReportedJiraStatusChange,
-  options: SyncStatusToSentryOptions & { jira?: Pick<JiraClient, 'getProjectStatuses'> } = {},
+  options: SyncStatusToSentryOptions & { jira?: Pick<JiraClient, 'getProjectStatuses' | 'getIssue'> } = {},
 ): Promise<SentryStatusSyncOutcome[]> {
   const links = await listLinksOfJiraIssue(reported.jiraIssueId);
   if (links.length === 0) return [];

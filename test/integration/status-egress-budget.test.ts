@@ -1,13 +1,19 @@
 // Jira -> Sentry status sync against Forge's per-invocation limits: the issue-updated trigger has 25 s
-// and 100 external requests. A Jira issue with more linked Sentry issues than one invocation may write
-// loses none of them: each write Forge refuses is in the sync log with retry data, and the retry sets it.
+// and 100 external requests. The linked Sentry issues of one Jira issue are set in one bulk request per
+// 100 issues; when Sentry refuses the bulk call, the app falls back to one write per issue, and a write
+// Forge refuses for the budget is in the sync log with retry data, and the retry sets it.
 import { retryStatusSync } from '../../src/services/sync-status-to-jira';
 import { linkSentryIssue } from '../../src/services/link-sentry-issue';
-import { linkedPair, mapShopStatuses, moveInJira, startStatusWorld, syncLog } from './status-kit';
+import {
+  linkedPair,
+  mapShopStatuses,
+  moveInJira,
+  startStatusWorld,
+  syncLog,
+  type StatusWorld,
+} from './status-kit';
 
-it('a status change that outgrows the egress budget logs the rest with retry data, and the retry sets them', async () => {
-  // One request per runtime minute: the trigger (25 s) may make one external request.
-  const world = await startStatusWorld({ egressRequestsPerRuntimeMinute: 1 });
+async function threeLinked(world: StatusWorld) {
   await mapShopStatuses();
   const first = await linkedPair(world, 'In Progress', 0);
   const others = world.sentry
@@ -22,13 +28,38 @@ it('a status change that outgrows the egress budget logs the rest with retry dat
       accountId: null,
     });
   }
+  return { first, ids: [first.sentryIssueId, ...others.map((issue) => issue.id)] };
+}
+
+const puts = (world: StatusWorld) => world.sentry.requestLog.entries.filter((entry) => entry.method === 'PUT');
+
+it('sets every linked Sentry issue of a Jira issue in one bulk request', async () => {
+  // One request per runtime minute: the trigger (25 s) may make one external request.
+  const world = await startStatusWorld({ egressRequestsPerRuntimeMinute: 1 });
+  const { first, ids } = await threeLinked(world);
 
   await moveInJira(world, first.jiraKey, 'Done');
 
-  const ids = [first.sentryIssueId, ...others.map((issue) => issue.id)];
-  expect(ids.filter((id) => world.sentry.issue(id).status === 'resolved')).toHaveLength(1);
+  expect(ids.map((id) => world.sentry.issue(id).status)).toEqual(['resolved', 'resolved', 'resolved']);
+  expect(puts(world)).toHaveLength(1);
+  expect((await syncLog()).filter((entry) => entry.outcome === 'failed')).toEqual([]);
+});
+
+it('a refused bulk call falls back to one write per issue; writes over the egress budget are logged with retry data, and the retry sets them', async () => {
+  const world = await startStatusWorld({ egressRequestsPerRuntimeMinute: 1 });
+  const { first, ids } = await threeLinked(world);
+  world.sentry.injectFault({
+    kind: 'status',
+    status: 503,
+    times: 1,
+    match: (request) => request.method === 'PUT' && request.query.getAll('id').length > 1,
+  });
+
+  await moveInJira(world, first.jiraKey, 'Done');
+
+  expect(ids.filter((id) => world.sentry.issue(id).status === 'resolved')).toHaveLength(0);
   const refused = (await syncLog()).filter((entry) => entry.outcome === 'failed');
-  expect(refused).toHaveLength(2);
+  expect(refused).toHaveLength(3);
   for (const entry of refused) {
     expect(entry.errors[0]).toMatch(/FETCH_LIMIT_EXCEEDED/);
     expect(entry.retry).toMatchObject({ kind: 'status-to-sentry', target: 'resolved' });
