@@ -78,33 +78,51 @@ interface PageFetch {
   countsPeriod: SentryApiMappingContext['countsPeriod'];
 }
 
+/** A watermark younger than this is asked for with a 24 h period (an hour's margin for slow runs). */
+const DAY_PERIOD_MAX_AGE_MS = 23 * 60 * 60 * 1000;
+
 /**
- * Which query a page uses. Counts in the last 14 days are exact when Sentry is asked for that
- * period, but such a query also only returns issues seen in it; a watermark older than that (or
- * none: a full sync, a backfill) asks for the last 90 days (Sentry's maximum), where the 24 h counts
- * come from the hourly stats and older windows from first / last seen.
+ * Which query a page uses. The list's `count` / `userCount` cover its `statsPeriod`, and the list only
+ * holds issues with events in that period; `stats` follows `groupStatsPeriod` on its own, and
+ * `lifetime` holds the all-time totals. So:
+ * - changes since under a day ago (the watermark or the last completed run; every hourly run): 24 h, with daily stats: events and users in 24 h
+ *   and events in 14 d are exact in one request; users in 14 d are exact when the issue is under 14 days
+ *   old, else kept from the last refresh (the daily counts refresh states them);
+ * - under 13 days old: 14 d with hourly stats: everything but users in 24 h exact;
+ * - older, or none (a full sync, a backfill): 90 days (Sentry's maximum); windows from the stats and
+ *   first / last seen.
+ * One request per page either way, so a sync stays within ceil(changed / 100) + 1 requests.
  */
-function pageQuery(
+export function pageQuery(
   projectId: string,
   query: string,
   watermark: string | null,
   pageCursor: string | null,
   now: Date,
+  lastSuccessAt: string | null = null,
 ): PageFetch {
-  const recent = watermark !== null && timestampMs(watermark) > now.getTime() - 13 * DAY_MS;
+  // What was last seen before the last completed run was synced by it: a quiet project's old
+  // watermark does not widen the period.
+  const since = Math.max(
+    watermark === null ? Number.NEGATIVE_INFINITY : timestampMs(watermark),
+    watermark === null || lastSuccessAt === null ? Number.NEGATIVE_INFINITY : timestampMs(lastSuccessAt),
+  );
+  const age = now.getTime() - since;
+  const period: SentryApiMappingContext['countsPeriod'] =
+    age < DAY_PERIOD_MAX_AGE_MS ? '24h' : age < 13 * DAY_MS ? '14d' : 'lifetime';
   return {
     query: {
       projects: [projectId],
       query,
       sort: 'date',
-      statsPeriod: recent ? '14d' : '90d',
-      groupStatsPeriod: '24h',
+      statsPeriod: period === 'lifetime' ? '90d' : period,
+      groupStatsPeriod: period === '24h' ? '14d' : '24h',
       limit: SENTRY_PAGE_SIZE,
       ...(pageCursor ? { cursor: pageCursor } : {}),
     },
     // With 90 days, the top-level counts match no window the mapper knows; the list's `lifetime`
     // carries the totals, so the counts are read as totals only where `lifetime` is missing.
-    countsPeriod: recent ? '14d' : 'lifetime',
+    countsPeriod: period,
   };
 }
 
@@ -262,6 +280,7 @@ export async function syncSentryProject(
           cursor.watermark?.lastSeen ?? null,
           request.pageCursor,
           now,
+          state.lastSuccessAt,
         );
       }
 
