@@ -1,14 +1,15 @@
 // The issue panel: the Sentry issues linked to one Jira issue, with their last known state, and the
 // quality gate and key measures of the SonarCloud branches mapped to the issue's Jira project.
-import { branchQuality, type BranchQualityView } from '../domain/health/quality-summary';
-import type { ProductMapping, SentryStatus, SonarProjectRef } from '../domain/model';
+import type { SentryStatus } from '../domain/model';
 import type { IssuePanelView, LinkedSentryIssueView } from '../domain/views';
 import {
-  findProductIdsForJiraProject,
-  getSonarSnapshots,
-  listLinksOfJiraIssueWithSnapshotsAnd,
-  mappingKey,
+  listLinksOfJiraIssueKeepingPanelView,
+  QUALITY_VIEW_MAX_AGE_MS,
+  readIssuePanelRecords,
+  ISSUE_PANEL_VIEW_SCHEMA,
+  type IssuePanelRead,
 } from '../storage';
+import { rebuildJiraProjectQualityView } from './issue-panel/jira-project-quality';
 
 const statusOrder: Record<SentryStatus, number> = { unresolved: 0, reprocessing: 1, ignored: 2, resolved: 3 };
 
@@ -22,50 +23,63 @@ function byRelevance(a: LinkedSentryIssueView, b: LinkedSentryIssueView): number
   );
 }
 
-/** Failing gates first, then by project name. */
-function byGate(a: BranchQualityView, b: BranchQualityView): number {
-  const rank = (view: BranchQualityView) =>
-    view.qualityGate === 'ERROR' ? 0 : view.qualityGate === 'WARN' ? 1 : view.qualityGate === null ? 3 : 2;
-  return rank(a) - rank(b) || a.projectName.localeCompare(b.projectName);
+/**
+ * The links from the stored view, when it can be shown as it is: only links the Jira issue's link index
+ * names (the index changes in the same transaction as the links, so a link removed a moment ago never
+ * shows), and only if the view holds every link the index names. Null: rebuild it.
+ */
+export function issuePanelLinksFromRecord(read: IssuePanelRead): LinkedSentryIssueView[] | null {
+  const { view, indexed } = read;
+  if (!view) return indexed.size === 0 ? [] : null;
+  if (view.schema !== ISSUE_PANEL_VIEW_SCHEMA || view.overflow) return null;
+  const entries = view.links.filter((entry) => indexed.has(entry.sentryIssueId));
+  if (entries.length !== indexed.size) return null;
+  return entries.map((entry) => ({
+    sentryIssueId: entry.sentryIssueId,
+    connectionId: entry.connectionId,
+    origin: entry.origin,
+    linkedAt: entry.linkedAt,
+    snapshot: entry.snapshot,
+  }));
 }
 
 /**
- * Round 1, side by side: the links' index (get), their prefix query, and the query for the products
- * the Jira project maps. Round 2: ONE batched read of the link records, their snapshots and those
- * products' mappings (25 keys per batchGet). Round 3, only when SonarCloud branches are mapped: one
- * batched read of their snapshots. The index makes a link or unlink show at once, though KVS queries
- * are eventually consistent: the panel right after a change is built from known keys.
+ * One KVS round trip: the Jira issue's panel view, its link index and its Jira project's quality view
+ * in one batchGet (storage/issue-panel-view.ts). Only a missing or outdated record costs more: the
+ * links are then read and the view rewritten (listLinksOfJiraIssueKeepingPanelView), the quality view
+ * rebuilt, side by side. No remote call.
  */
 export async function getIssuePanel(
   jiraIssueId: string,
   jiraProjectId: string | null,
+  now: Date = new Date(),
 ): Promise<IssuePanelView> {
-  const mappingKeys =
+  const read = await readIssuePanelRecords(jiraIssueId, jiraProjectId);
+  const stored = issuePanelLinksFromRecord(read);
+  const qualityFresh =
+    read.quality !== undefined &&
+    read.quality.schema === 1 &&
+    now.getTime() - Date.parse(read.quality.builtAt) < QUALITY_VIEW_MAX_AGE_MS;
+  const [links, quality] = await Promise.all([
+    stored ??
+      listLinksOfJiraIssueKeepingPanelView(jiraIssueId, now).then((linked) =>
+        linked.map(({ link, snapshot }): LinkedSentryIssueView => ({
+          sentryIssueId: link.sentryIssueId,
+          connectionId: link.connectionId,
+          origin: link.origin,
+          linkedAt: link.createdAt,
+          snapshot: snapshot ?? null,
+        })),
+      ),
     jiraProjectId === null
-      ? Promise.resolve([])
-      : findProductIdsForJiraProject(jiraProjectId).then((ids) => ids.map(mappingKey));
-  const { linked, extra } = await listLinksOfJiraIssueWithSnapshotsAnd(jiraIssueId, mappingKeys);
-  const views = linked.map(({ link, snapshot }): LinkedSentryIssueView => ({
-    sentryIssueId: link.sentryIssueId,
-    connectionId: link.connectionId,
-    origin: link.origin,
-    linkedAt: link.createdAt,
-    snapshot: snapshot ?? null,
-  }));
-  let quality: IssuePanelView['quality'] = null;
-  if (jiraProjectId !== null) {
-    const refs = new Map<string, SonarProjectRef>();
-    for (const value of extra.values()) {
-      const mapping = value as ProductMapping;
-      for (const ref of mapping.sonarProjects) {
-        refs.set(`${ref.connectionId}\u0000${ref.projectKey}\u0000${ref.branch}`, ref);
-      }
-    }
-    const branches = [...refs.values()];
-    const snapshots = branches.length > 0 ? await getSonarSnapshots(branches) : [];
-    quality = {
-      branches: branches.map((ref, index) => branchQuality(ref, snapshots[index] ?? null)).sort(byGate),
-    };
-  }
-  return { issueId: jiraIssueId, links: views.sort(byRelevance), quality };
+      ? null
+      : qualityFresh && read.quality
+        ? read.quality
+        : rebuildJiraProjectQualityView(jiraProjectId, now),
+  ]);
+  return {
+    issueId: jiraIssueId,
+    links: [...links].sort(byRelevance),
+    quality: quality === null ? null : { branches: quality.branches },
+  };
 }

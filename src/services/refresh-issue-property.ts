@@ -22,7 +22,7 @@ import {
 } from '../domain/issue-property';
 import {
   getWrittenIssueProperty,
-  listLinksOfJiraIssueWithSnapshots,
+  listLinksOfJiraIssueKeepingPanelView,
   recordWrittenIssueProperty,
 } from '../storage';
 
@@ -37,12 +37,16 @@ export interface RefreshIssuePropertyOptions {
 /** Writes after which the summary still moved on are retried this many times in all. */
 const MAX_WRITES_PER_REFRESH = 3;
 
-/** The summary of what is linked to the Jira issue now: links and snapshots in one batched read. */
+/**
+ * The summary of what is linked to the Jira issue now: links and snapshots in one batched read. The
+ * same read keeps the issue panel's view of the Jira issue current (storage/issue-panel-view.ts), so
+ * every change that reaches the JQL property reaches the panel too, from one computation.
+ */
 export async function computeLinkedSentrySummary(
   jiraIssueId: string,
   ignoreLinksOf?: string,
 ): Promise<SentryIssuePropertyValue> {
-  const linked = (await listLinksOfJiraIssueWithSnapshots(jiraIssueId)).filter(
+  const linked = (await listLinksOfJiraIssueKeepingPanelView(jiraIssueId)).filter(
     ({ link }) => ignoreLinksOf === undefined || link.connectionId !== ignoreLinksOf,
   );
   return computeSentryIssueProperty(

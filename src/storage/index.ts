@@ -21,6 +21,7 @@ export * from './connection-data';
 export * from './products';
 export * from './mappings';
 export * from './links';
+export * from './issue-panel-view';
 export * from './snapshots';
 export * from './history';
 export * from './health';

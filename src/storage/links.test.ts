@@ -51,6 +51,30 @@ describe('linking', () => {
       'linkidx:jira:10001': { links: [{ sentryIssueId: '500', connectionId: 'sentry-us' }] },
       // Marks issue 500 as linked, so sync can skip the links query for issues without one.
       'linked:sentry:500': { linkedAt: '2026-02-01T10:00:00.000Z' },
+      // What the issue panel shows, written in the same transaction: the panel reads it in one round trip.
+      'panelview:jira:10001': {
+        schema: 1,
+        jiraIssueId: '10001',
+        links: [
+          {
+            sentryIssueId: '500',
+            connectionId: 'sentry-us',
+            origin: 'manual',
+            linkedAt: at.toISOString(),
+            snapshot: null,
+          },
+        ],
+        summary: {
+          linkedCount: 1,
+          worstLevel: 'none',
+          status: 'none',
+          events14d: 0,
+          users14d: 0,
+          lastSeen: null,
+        },
+        overflow: false,
+        builtAt: at.toISOString(),
+      },
     });
   });
 
@@ -58,13 +82,13 @@ describe('linking', () => {
     const first = await linkIssues(link('500', '10001'), at);
     const second = await linkIssues(link('500', '10001', 'rule-7'), new Date('2026-03-01T00:00:00.000Z'));
     expect(second).toEqual({ link: first.link, created: false });
-    expect(runtime.kvs.size).toBe(4);
+    expect(runtime.kvs.size).toBe(5);
   });
 
   it('reports created exactly once among concurrent attempts on one pair', async () => {
     const results = await Promise.all([...Array(8).keys()].map(() => linkIssues(link('500', '10001'))));
     expect(results.filter((result) => result.created)).toHaveLength(1);
-    expect(runtime.kvs.size).toBe(4);
+    expect(runtime.kvs.size).toBe(5);
   });
 
   it('refuses bad ids before writing', async () => {

@@ -18,8 +18,10 @@
  */
 import { kvs } from '@forge/kvs';
 import type { IssueLink, SentryIssueSnapshot } from '../domain/model';
+import { buildIssuePanelView, samePanelView, type IssuePanelViewRecord } from './issue-panel-view';
 import {
   idAfterPrefix,
+  issuePanelViewKey,
   jiraLinkIndexKey,
   jiraLinkKey,
   jiraLinkPrefix,
@@ -92,7 +94,13 @@ async function readLinksOfJiraIssueAnd<T>(
   jiraIssueId: string,
   alsoRead?: (ref: LinkRef) => string,
   extraKeys: Promise<readonly string[]> = Promise.resolve([]),
-): Promise<{ links: Array<{ link: IssueLink; also: T | undefined }>; extra: Map<string, unknown> }> {
+  /** Links to confirm even if neither the index nor the (lagging) query names them yet. */
+  alsoConfirm: readonly LinkRef[] = [],
+): Promise<{
+  links: Array<{ link: IssueLink; also: T | undefined }>;
+  extra: Map<string, unknown>;
+  index: JiraLinkIndex | undefined;
+}> {
   const prefix = jiraLinkPrefix(jiraIssueId);
   const [index, listed, extra] = await Promise.all([
     kvs.get<JiraLinkIndex>(jiraLinkIndexKey(jiraIssueId)),
@@ -100,7 +108,7 @@ async function readLinksOfJiraIssueAnd<T>(
     extraKeys,
   ]);
   const candidates = new Map<string, LinkRef>();
-  for (const ref of index?.links ?? []) candidates.set(ref.sentryIssueId, ref);
+  for (const ref of [...(index?.links ?? []), ...alsoConfirm]) candidates.set(ref.sentryIssueId, ref);
   for (const { key, value } of listed) {
     const sentryIssueId = idAfterPrefix(key, prefix);
     if (!candidates.has(sentryIssueId))
@@ -117,7 +125,11 @@ async function readLinksOfJiraIssueAnd<T>(
     const link = found.get(key) as IssueLink | undefined;
     return link ? [{ link, also: alsoRead ? (found.get(alsoRead(ref)) as T | undefined) : undefined }] : [];
   });
-  return { links, extra: new Map(extra.flatMap((key) => (found.has(key) ? [[key, found.get(key)]] : []))) };
+  return {
+    links,
+    extra: new Map(extra.flatMap((key) => (found.has(key) ? [[key, found.get(key)]] : []))),
+    index: index ?? undefined,
+  };
 }
 
 /** The index record naming `links` (by Sentry issue id, without duplicates). */
@@ -128,25 +140,90 @@ function indexOf(links: Iterable<LinkRef>): JiraLinkIndex {
   return { links: [...byId.values()].sort((a, b) => a.sentryIssueId.localeCompare(b.sentryIssueId)) };
 }
 
-/** Rounds of write-and-check before a lost index update is left to the prefix query to heal. */
+/** Rounds of check-and-write before a lost index update is left to the prefix query to heal. */
 const INDEX_WRITE_ROUNDS = 3;
 
+type LinkedWithSnapshot = { link: IssueLink; snapshot: SentryIssueSnapshot | undefined };
+
+const snapshotKeyOf = (ref: LinkRef): string => sentrySnapshotKey(ref.connectionId, ref.sentryIssueId);
+
 /**
- * Writes the Jira-side record and adds it to the Jira issue's index, in one transaction. The index is
- * read-modify-write: a concurrent link on the same Jira issue may overwrite it, so it is read back and
- * written again until it names this link.
+ * The Jira issue's links as strictly consistent reads see them (with their snapshots), after making its
+ * index and its issue panel view (storage/issue-panel-view.ts) say the same: both are rewritten, in one
+ * transaction, whenever they differ. Writers of the same Jira issue may overwrite each other's index or
+ * view (read-modify-write), so each one checks again after its write until what is stored matches what
+ * it reads; the last writer to check leaves them right. `alsoConfirm` names links the caller just wrote,
+ * so a lagging prefix query cannot hide them.
  */
-async function writeJiraSide(link: IssueLink): Promise<void> {
-  const indexKey = jiraLinkIndexKey(link.jiraIssueId);
+async function settleJiraIssueViews(
+  jiraIssueId: string,
+  alsoConfirm: readonly LinkRef[] = [],
+  now: Date = new Date(),
+): Promise<LinkedWithSnapshot[]> {
+  const viewKey = issuePanelViewKey(jiraIssueId);
+  let linked: LinkedWithSnapshot[] = [];
   for (let round = 0; round < INDEX_WRITE_ROUNDS; round++) {
-    const linked = await readLinksOfJiraIssue(link.jiraIssueId);
-    await writeInTransactions([
-      { kind: 'set', key: jiraLinkKey(link.jiraIssueId, link.sentryIssueId), value: link },
-      { kind: 'set', key: indexKey, value: indexOf([...linked.map((item) => item.link), link]) },
-    ]);
-    const index = await kvs.get<JiraLinkIndex>(indexKey);
-    if (index?.links.some((ref) => ref.sentryIssueId === link.sentryIssueId)) return;
+    const read = await readLinksOfJiraIssueAnd<SentryIssueSnapshot>(
+      jiraIssueId,
+      snapshotKeyOf,
+      Promise.resolve([viewKey]),
+      alsoConfirm,
+    );
+    linked = read.links.map(({ link, also }) => ({ link, snapshot: also }));
+    const view = buildIssuePanelView(jiraIssueId, linked, now);
+    const index = indexOf(linked.map(({ link }) => link));
+    const indexRight =
+      JSON.stringify(read.index?.links ?? []) === JSON.stringify(index.links) &&
+      (read.index !== undefined || index.links.length === 0);
+    const stored = read.extra.get(viewKey) as IssuePanelViewRecord | undefined;
+    const viewRight = linked.length === 0 ? stored === undefined : samePanelView(stored, view);
+    if (indexRight && viewRight) return linked;
+    // No links: neither record (the panel reads two missing records as "nothing linked").
+    await writeInTransactions(
+      index.links.length > 0
+        ? [
+            { kind: 'set', key: jiraLinkIndexKey(jiraIssueId), value: index },
+            { kind: 'set', key: viewKey, value: view },
+          ]
+        : [
+            { kind: 'delete', key: jiraLinkIndexKey(jiraIssueId) },
+            { kind: 'delete', key: viewKey },
+          ],
+    );
   }
+  return linked;
+}
+
+/**
+ * Writes the Jira-side record and adds it to the Jira issue's index and panel view, in one transaction,
+ * then settles index and view against concurrent writers (see settleJiraIssueViews).
+ */
+async function writeJiraSide(link: IssueLink, now: Date = new Date()): Promise<void> {
+  const ref = { sentryIssueId: link.sentryIssueId, connectionId: link.connectionId };
+  const read = await readLinksOfJiraIssueAnd<SentryIssueSnapshot>(
+    link.jiraIssueId,
+    snapshotKeyOf,
+    Promise.resolve([snapshotKeyOf(ref)]),
+  );
+  const others = read.links.filter((item) => item.link.sentryIssueId !== link.sentryIssueId);
+  const linked = [
+    ...others.map(({ link: other, also }) => ({ link: other, snapshot: also })),
+    { link, snapshot: read.extra.get(snapshotKeyOf(ref)) as SentryIssueSnapshot | undefined },
+  ];
+  await writeInTransactions([
+    { kind: 'set', key: jiraLinkKey(link.jiraIssueId, link.sentryIssueId), value: link },
+    {
+      kind: 'set',
+      key: jiraLinkIndexKey(link.jiraIssueId),
+      value: indexOf(linked.map((item) => item.link)),
+    },
+    {
+      kind: 'set',
+      key: issuePanelViewKey(link.jiraIssueId),
+      value: buildIssuePanelView(link.jiraIssueId, linked, now),
+    },
+  ]);
+  await settleJiraIssueViews(link.jiraIssueId, [ref], now);
 }
 
 /** Writes the Jira-side copy and index entry if missing or different (after an interrupted creation). */
@@ -178,7 +255,7 @@ export async function linkIssues(input: NewIssueLink, now: Date = new Date()): P
   for (let attempt = 0; attempt < 3; attempt++) {
     if (await setIfAbsent(sentryKey, link)) {
       try {
-        await writeJiraSide(link);
+        await writeJiraSide(link, now);
       } catch (error) {
         // Undo the half-made link so a retry starts clean and still reports created: true.
         await kvs.delete(sentryKey).catch(() => undefined);
@@ -228,16 +305,32 @@ export async function unlinkIssues(sentryIssueId: string, jiraIssueId: string): 
   const jiraKey = jiraLinkKey(jiraIssueId, sentryIssueId);
   const [sentrySide, jiraSide] = await Promise.all([kvs.get(sentryKey), kvs.get(jiraKey)]);
   if (sentrySide === undefined && jiraSide === undefined) return false;
-  const remaining = (await readLinksOfJiraIssue(jiraIssueId))
-    .map((item) => item.link)
-    .filter((link) => link.sentryIssueId !== sentryIssueId);
+  const remaining = (await readLinksOfJiraIssue<SentryIssueSnapshot>(jiraIssueId, snapshotKeyOf))
+    .filter(({ link }) => link.sentryIssueId !== sentryIssueId)
+    .map(({ link, also }) => ({ link, snapshot: also }));
   await writeInTransactions([
     { kind: 'delete', key: sentryKey },
     { kind: 'delete', key: jiraKey },
-    remaining.length > 0
-      ? { kind: 'set', key: jiraLinkIndexKey(jiraIssueId), value: indexOf(remaining) }
-      : { kind: 'delete', key: jiraLinkIndexKey(jiraIssueId) },
+    ...(remaining.length > 0
+      ? ([
+          {
+            kind: 'set',
+            key: jiraLinkIndexKey(jiraIssueId),
+            value: indexOf(remaining.map(({ link }) => link)),
+          },
+          {
+            kind: 'set',
+            key: issuePanelViewKey(jiraIssueId),
+            value: buildIssuePanelView(jiraIssueId, remaining, new Date()),
+          },
+        ] as const)
+      : ([
+          { kind: 'delete', key: jiraLinkIndexKey(jiraIssueId) },
+          { kind: 'delete', key: issuePanelViewKey(jiraIssueId) },
+        ] as const)),
   ]);
+  // A concurrent link or unlink of the same Jira issue may have written the index from older reads.
+  await settleJiraIssueViews(jiraIssueId);
   return true;
 }
 
@@ -276,6 +369,18 @@ export async function listLinksOfJiraIssueWithSnapshotsAnd(
     extraKeys,
   );
   return { linked: read.links.map(({ link, also }) => ({ link, snapshot: also })), extra: read.extra };
+}
+
+/**
+ * The Jira issue's links with their snapshots (as listLinksOfJiraIssueWithSnapshots), after rewriting
+ * its issue panel view and link index where they differ from them: call it wherever the linked issues'
+ * summary is computed, so the panel's one-read view stays current.
+ */
+export async function listLinksOfJiraIssueKeepingPanelView(
+  jiraIssueId: string,
+  now: Date = new Date(),
+): Promise<Array<{ link: IssueLink; snapshot: SentryIssueSnapshot | undefined }>> {
+  return settleJiraIssueViews(jiraIssueId, [], now);
 }
 
 export async function listLinksOfJiraIssuePage(

@@ -19,6 +19,7 @@ import { StorageConflictError, StorageNotFoundError, StorageValidationError } fr
 import {
   idAfterPrefix,
   jiraProjectIndexKey,
+  jiraProjectQualityViewKey,
   jiraProjectIndexPrefix,
   mappingKey,
   mappingPrefix,
@@ -244,6 +245,14 @@ export async function setProductMapping(
     // Another product may have taken the project since; its entry is not ours to delete.
     if (stillOurs.get(indexKey)?.productId === productId) operations.push({ kind: 'delete', key: indexKey });
   }
+  // The issue panel's quality views of every Jira project whose branches may change: rebuilt on next view.
+  const affectedJiraProjects = new Set([
+    ...previous.jiraProjectIds,
+    ...mapping.jiraProjectIds,
+    ...[...movedFrom].flatMap((owner) => mappings.get(owner)?.jiraProjectIds ?? []),
+  ]);
+  for (const jiraId of affectedJiraProjects)
+    operations.push({ kind: 'delete', key: jiraProjectQualityViewKey(jiraId) });
   await writeInTransactions(operations);
   return mapping;
 }
@@ -264,6 +273,10 @@ export async function deleteProductMapping(productId: string): Promise<void> {
     ...exclusive
       .filter((indexKey) => entries.get(indexKey)?.productId === productId)
       .map((indexKey): WriteOperation => ({ kind: 'delete', key: indexKey })),
+    ...mapping.jiraProjectIds.map((jiraId): WriteOperation => ({
+      kind: 'delete',
+      key: jiraProjectQualityViewKey(jiraId),
+    })),
   ]);
 }
 
