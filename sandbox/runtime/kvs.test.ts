@@ -47,6 +47,9 @@ describe('basic operations', () => {
   });
 
   it('returns metadata when asked, and the previous value with returnValue PREVIOUS', async () => {
+    // A clock that only moves when told, so the metadata times are exact however slow the machine.
+    const fixed = Date.parse('2026-03-01T12:00:00Z');
+    runtime = createTestRuntime({ clock: new RuntimeClock(() => fixed) });
     await kvs.set('meta', 1);
     runtime.clock.advance(5000);
     const previous = await kvs.set('meta', 2, {
@@ -60,8 +63,7 @@ describe('basic operations', () => {
     });
     expect(result).toMatchObject({ key: 'meta', value: 2 });
     const { createdAt, updatedAt } = result as { createdAt: number; updatedAt: number };
-    expect(updatedAt - createdAt).toBeGreaterThanOrEqual(5000);
-    expect(updatedAt - createdAt).toBeLessThan(6000);
+    expect(updatedAt - createdAt).toBe(5000);
   });
 });
 
@@ -387,9 +389,23 @@ describe('persistence', () => {
 describe('latency and counters', () => {
   it('adds the configured latency to every KVS call', async () => {
     createTestRuntime({ kvs: { latencyMs: 20 } });
-    const started = performance.now();
-    for (let i = 0; i < 5; i += 1) await kvs.get(`l:${i}`);
-    expect(performance.now() - started).toBeGreaterThanOrEqual(5 * 19);
+    // On Jest's fake timers: five calls in a row take 100 ms of emulated time, and not a millisecond less.
+    jest.useFakeTimers();
+    try {
+      let done = false;
+      const calls = (async () => {
+        for (let i = 0; i < 5; i += 1) await kvs.get(`l:${i}`);
+      })().finally(() => {
+        done = true;
+      });
+      await jest.advanceTimersByTimeAsync(99);
+      expect(done).toBe(false);
+      await jest.advanceTimersByTimeAsync(1);
+      expect(done).toBe(true);
+      await calls;
+    } finally {
+      jest.useRealTimers();
+    }
   });
 
   it('counts operations, reads, writes, 10 KB units and a sliding per-minute rate', async () => {

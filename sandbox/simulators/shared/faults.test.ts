@@ -53,23 +53,42 @@ describe('fault injection', () => {
     expect((await sim.handle(request(ISSUES))).status).toBe(200);
   });
 
-  it('delays a slow answer past a client timeout, honouring the abort signal', async () => {
-    sim.injectFault({ kind: 'slow', delayMs: 5_000 });
-    const started = Date.now();
-    await expect(sim.handle(request(ISSUES, AbortSignal.timeout(30)))).rejects.toMatchObject({
-      name: 'TimeoutError',
+  // Slow answers run on Jest's fake timers: the tests move time and say what is settled when.
+  describe('slow answers', () => {
+    beforeEach(() => {
+      jest.useFakeTimers();
     });
-    expect(Date.now() - started).toBeLessThan(1_000);
-    expect(sim.requestLog.entries[0]).toMatchObject({ status: 0, fault: 'slow' });
-  });
+    afterEach(() => {
+      jest.useRealTimers();
+    });
 
-  it('answers normally after a slow delay when nobody aborts', async () => {
-    sim.injectFault({ kind: 'slow', delayMs: 40 });
-    const started = Date.now();
-    const r = await sim.handle(request(ISSUES));
-    expect(Date.now() - started).toBeGreaterThanOrEqual(35);
-    expect(r.status).toBe(200);
-    expect(await r.json()).toHaveLength(3);
+    it('delays a slow answer past a client timeout, honouring the abort signal', async () => {
+      sim.injectFault({ kind: 'slow', delayMs: 5_000 });
+      const controller = new AbortController();
+      const answer = sim.handle(request(ISSUES, controller.signal));
+      const outcome = answer.catch((error: unknown) => error);
+      await jest.advanceTimersByTimeAsync(30);
+      controller.abort(new DOMException('The client gave up', 'TimeoutError'));
+      // Rejected when the client aborted, 30 ms in, not when the 5 s delay would have ended.
+      expect(await outcome).toMatchObject({ name: 'TimeoutError' });
+      expect(jest.getTimerCount()).toBe(0);
+      expect(sim.requestLog.entries[0]).toMatchObject({ status: 0, fault: 'slow' });
+    });
+
+    it('answers normally after a slow delay when nobody aborts', async () => {
+      sim.injectFault({ kind: 'slow', delayMs: 40 });
+      let settled = false;
+      const answer = sim.handle(request(ISSUES)).finally(() => {
+        settled = true;
+      });
+      await jest.advanceTimersByTimeAsync(39);
+      expect(settled).toBe(false);
+      await jest.advanceTimersByTimeAsync(1);
+      expect(settled).toBe(true);
+      const r = await answer;
+      expect(r.status).toBe(200);
+      expect(await r.json()).toHaveLength(3);
+    });
   });
 
   it('truncates the body of the real answer', async () => {
