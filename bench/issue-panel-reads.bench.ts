@@ -1,14 +1,16 @@
-// What the issue panel's one read costs with the emulator's Forge-like KVS latency (20 ms per call):
-// KVS calls, sequential round trips (wall time ÷ latency, rounded down) and time, for an issue with 5 linked Sentry
-// issues whose Jira project maps 0, 1, 3 or 12 SonarCloud branches (through 1 to 4 products), and with
-// no project in context (the panel without its quality section).
+// What one issue panel view costs with the emulator's Forge-like KVS latency (20 ms per call): KVS calls,
+// sequential round trips (counted by the local KVS, not derived from time), remote calls and time, for a
+// Jira issue with 1, 21, 26 and 100 linked Sentry issues in a Jira project that maps 3 SonarCloud branches,
+// and, for comparison, the first view after the project's quality view was removed (a mapping changed).
 // Run: npx tsx bench/issue-panel-reads.bench.ts (or npm run bench for all benchmarks).
 import './support/forge-env';
+import { kvs } from '@forge/kvs';
 import { LocalForgeRuntime, useRuntime } from '../sandbox/runtime';
 import type { SentryIssueSnapshot, SonarProjectSnapshot } from '../src/domain/model';
 import { getIssuePanel } from '../src/services/get-issue-panel';
 import {
   createProduct,
+  jiraProjectQualityViewKey,
   linkIssues,
   saveSentrySnapshots,
   saveSonarSnapshot,
@@ -17,6 +19,7 @@ import {
 import { printTable } from './support/table';
 
 const KVS_LATENCY_MS = 20;
+const LINK_COUNTS = [1, 21, 26, 100];
 const runtime = new LocalForgeRuntime({ kvs: { latencyMs: 0 } });
 useRuntime(runtime);
 const at = new Date().toISOString();
@@ -28,8 +31,8 @@ function sentryIssue(id: string): SentryIssueSnapshot {
     shortId: `WEB-${id}`,
     projectId: '1',
     projectSlug: 'web',
-    title: 'TypeError',
-    culprit: null,
+    title: 'TypeError: Cannot read properties of undefined (reading "id")',
+    culprit: 'app/components/Checkout.tsx in submit',
     level: 'error',
     status: 'unresolved',
     substatus: null,
@@ -41,8 +44,8 @@ function sentryIssue(id: string): SentryIssueSnapshot {
     usersTotal: 20,
     firstSeen: at,
     lastSeen: at,
-    firstRelease: null,
-    lastRelease: null,
+    firstRelease: 'web@1.2.0',
+    lastRelease: 'web@1.4.1',
     permalink: `https://acme.sentry.io/issues/${id}/`,
     updatedAt: at,
   };
@@ -64,80 +67,88 @@ function sonar(projectKey: string): SonarProjectSnapshot {
   };
 }
 
-/** Jira project `p<n>` maps `products` products of `perProduct` SonarCloud branches each. */
-async function setUp(): Promise<Array<{ project: string; branches: number }>> {
-  const layouts = [
-    { products: 1, perProduct: 0 },
-    { products: 1, perProduct: 1 },
-    { products: 1, perProduct: 3 },
-    { products: 4, perProduct: 3 },
-  ];
-  const ids = ['1', '2', '3', '4', '5'];
-  await saveSentrySnapshots(ids.map(sentryIssue));
-  for (const id of ids) {
-    await linkIssues({
-      sentryIssueId: id,
-      jiraIssueId: '500',
-      connectionId: 'sentry',
-      origin: 'manual',
-      createdBy: null,
-    });
-  }
-  let key = 0;
-  const projects: Array<{ project: string; branches: number }> = [];
-  for (const [index, layout] of layouts.entries()) {
-    const project = `p${index}`;
-    for (let p = 0; p < layout.products; p++) {
-      const productId = `${project}-product-${p}`;
-      await createProduct({ id: productId, name: productId, priority: 'medium' });
-      const keys = Array.from({ length: layout.perProduct }, () => `key_${(key += 1)}`);
-      for (const projectKey of keys) await saveSonarSnapshot(sonar(projectKey));
-      await setProductMapping(productId, {
-        jiraProjectIds: [project],
-        sentryProjects: [],
-        sonarProjects: keys.map((projectKey) => ({ connectionId: 'sonar', projectKey })),
+async function setUp(): Promise<void> {
+  await createProduct({ id: 'shop', name: 'Shop', priority: 'medium' });
+  const keys = ['web', 'api', 'mobile'];
+  for (const projectKey of keys) await saveSonarSnapshot(sonar(projectKey));
+  await setProductMapping('shop', {
+    jiraProjectIds: ['10000'],
+    sentryProjects: [],
+    sonarProjects: keys.map((projectKey) => ({ connectionId: 'sonar', projectKey })),
+  });
+  let next = 1;
+  for (const count of LINK_COUNTS) {
+    const ids = Array.from({ length: count }, () => String((next += 1)));
+    await saveSentrySnapshots(ids.map(sentryIssue));
+    for (const id of ids) {
+      await linkIssues({
+        sentryIssueId: id,
+        jiraIssueId: `issue-${count}`,
+        connectionId: 'sentry',
+        origin: 'manual',
+        createdBy: null,
       });
     }
-    projects.push({ project, branches: layout.products * layout.perProduct });
   }
-  return projects;
 }
 
-async function measure(project: string | null): Promise<{ calls: number; ms: number; bytes: number }> {
-  const runs: Array<{ calls: number; ms: number; bytes: number }> = [];
+interface Figures {
+  calls: number;
+  roundTrips: number;
+  remote: number;
+  ms: number;
+  bytes: number;
+}
+
+async function measure(jiraIssueId: string, before?: () => Promise<void>): Promise<Figures> {
+  runtime.kvs.latencyMs = 0;
+  await before?.();
+  runtime.metrics.reset();
+  const counted = await runtime.kvs.countRoundTrips(() => getIssuePanel(jiraIssueId, '10000'));
+  const remote = runtime.metrics.jiraRequests + runtime.metrics.externalRequests;
+  const times: number[] = [];
   for (let run = 0; run < 5; run++) {
-    runtime.kvs.resetCounters();
+    runtime.kvs.latencyMs = 0;
+    await before?.();
+    runtime.kvs.latencyMs = KVS_LATENCY_MS;
     const started = performance.now();
-    const view = await getIssuePanel('500', project);
-    runs.push({
-      calls: runtime.kvs.counters.operations,
-      ms: performance.now() - started,
-      bytes: Buffer.byteLength(JSON.stringify(view)),
-    });
+    await getIssuePanel(jiraIssueId, '10000');
+    times.push(performance.now() - started);
   }
-  runs.sort((a, b) => a.ms - b.ms);
-  return runs[2] ?? runs[0]!;
+  runtime.kvs.latencyMs = 0;
+  times.sort((a, b) => a - b);
+  return {
+    calls: counted.calls,
+    roundTrips: counted.roundTrips,
+    remote,
+    ms: times[2] ?? 0,
+    bytes: Buffer.byteLength(JSON.stringify(counted.result)),
+  };
 }
 
 async function main(): Promise<void> {
-  const projects = await setUp();
-  runtime.kvs.latencyMs = KVS_LATENCY_MS;
+  await setUp();
+  await getIssuePanel('issue-1', '10000'); // builds the project's quality view
   const rows: Array<Array<string | number>> = [];
-  const row = (label: string, result: { calls: number; ms: number; bytes: number }) =>
+  const row = (label: string, figures: Figures) =>
     rows.push([
       label,
-      result.calls,
-      Math.floor(result.ms / KVS_LATENCY_MS),
-      Math.round(result.ms),
-      result.bytes,
+      figures.calls,
+      figures.roundTrips,
+      figures.remote,
+      Math.round(figures.ms),
+      figures.bytes,
     ]);
-  row('no project in context (links only)', await measure(null));
-  for (const { project, branches } of projects) {
-    row(`project mapping ${branches} SonarCloud branch${branches === 1 ? '' : 'es'}`, await measure(project));
+  for (const count of LINK_COUNTS) {
+    row(`${count} linked Sentry issue${count === 1 ? '' : 's'}`, await measure(`issue-${count}`));
   }
+  row(
+    '21 links, first view after a mapping change (quality view rebuilt)',
+    await measure('issue-21', () => kvs.delete(jiraProjectQualityViewKey('10000'))),
+  );
   printTable(
-    `Issue panel read, 5 linked Sentry issues, KVS latency ${KVS_LATENCY_MS} ms (median of 5)`,
-    ['case', 'KVS calls', 'round trips', 'ms', 'answer bytes'],
+    `Issue panel view, project mapping 3 SonarCloud branches, KVS latency ${KVS_LATENCY_MS} ms (median of 5)`,
+    ['case', 'KVS calls', 'round trips', 'remote calls', 'ms', 'answer bytes'],
     rows,
   );
 }
