@@ -1,5 +1,7 @@
 export {
   type ChangeOrigin,
+  type JiraCommentEvent,
+  type JiraCommentListener,
   type JiraHandler,
   type JiraIssueEvent,
   type JiraIssueListener,

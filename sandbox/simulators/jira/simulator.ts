@@ -79,6 +79,18 @@ export interface JiraIssueEvent {
 
 export type JiraIssueListener = (event: JiraIssueEvent, origin: ChangeOrigin) => void;
 
+/** The payload Forge delivers for avi:jira:commented:issue (a comment created or edited). */
+export interface JiraCommentEvent {
+  eventType: 'avi:jira:commented:issue';
+  /** True when the app's own API call wrote the comment (what `ignoreSelf` filters out). */
+  selfGenerated: boolean;
+  atlassianId: string;
+  issue: JiraIssueEvent['issue'];
+  comment: Record<string, unknown>;
+}
+
+export type JiraCommentListener = (event: JiraCommentEvent, origin: ChangeOrigin) => void;
+
 export interface JiraSimulatorOptions {
   now?: () => number;
   siteUrl?: string;
@@ -134,6 +146,7 @@ export class JiraSimulator extends SimulatedService {
   private readonly issueIdsByKey = new Map<string, string>();
   private readonly updatedListeners = new Set<JiraIssueListener>();
   private readonly createdListeners = new Set<JiraIssueListener>();
+  private readonly commentListeners = new Set<JiraCommentListener>();
   private nextIssueId = 10_001;
   private nextCommentId = 10_100;
   private nextChangelogId = 20_000;
@@ -171,6 +184,31 @@ export class JiraSimulator extends SimulatedService {
   onIssueCreated(listener: JiraIssueListener): () => void {
     this.createdListeners.add(listener);
     return () => this.createdListeners.delete(listener);
+  }
+
+  /** Listens for avi:jira:commented:issue (people's comments and the app's); returns a function that stops. */
+  onIssueCommented(listener: JiraCommentListener): () => void {
+    this.commentListeners.add(listener);
+    return () => this.commentListeners.delete(listener);
+  }
+
+  /** A person comments in Jira's UI (emits avi:jira:commented:issue); returns the comment id. */
+  commentAs(accountId: string, keyOrId: string, body: string | AdfDoc): string {
+    const issue = this.findIssue(keyOrId);
+    if (!issue) throw new Error(`Jira simulator: no issue ${keyOrId}`);
+    const doc = typeof body === 'string' ? (adfParagraph(body) as AdfDoc) : body;
+    const comment = this.pushComment(issue, { provider: 'none', user: null, accountId }, doc);
+    this.emitComment(issue, comment, { via: 'jira-ui', provider: null, accountId });
+    return comment.id;
+  }
+
+  /** A person edits their comment in Jira's UI: Forge sends avi:jira:commented:issue again. */
+  editCommentAs(accountId: string, keyOrId: string, commentId: string, body: string): void {
+    const issue = this.findIssue(keyOrId);
+    const comment = issue?.comments.find((candidate) => candidate.id === commentId);
+    if (!issue || !comment) throw new Error(`Jira simulator: no comment ${commentId} on ${keyOrId}`);
+    comment.body = adfParagraph(body) as AdfDoc;
+    this.emitComment(issue, comment, { via: 'jira-ui', provider: null, accountId });
   }
 
   /** The JQL aliases read from the manifest. */
@@ -509,6 +547,32 @@ export class JiraSimulator extends SimulatedService {
     this.events.push({ event, origin });
     const listeners = eventType === 'avi:jira:updated:issue' ? this.updatedListeners : this.createdListeners;
     for (const listener of listeners) listener(event, origin);
+  }
+
+  private emitComment(issue: Issue, comment: Issue['comments'][number], origin: ChangeOrigin): void {
+    const project = this.projectOf(issue);
+    const event: JiraCommentEvent = {
+      eventType: 'avi:jira:commented:issue',
+      selfGenerated: origin.via === 'api',
+      atlassianId: origin.accountId,
+      issue: {
+        id: issue.id,
+        key: issue.key,
+        fields: {
+          summary: issue.summary,
+          issuetype: this.issueTypeJson(this.issueTypes.get(issue.issueTypeId)),
+          project: this.projectJson(project),
+          status: this.statusJson(this.status(issue.statusId)),
+          creator: { accountId: issue.creatorAccountId },
+          reporter: { accountId: issue.reporterAccountId },
+          assignee: issue.assigneeAccountId ? { accountId: issue.assigneeAccountId } : null,
+          created: jiraDate(issue.created),
+          updated: jiraDate(issue.updated),
+        },
+      },
+      comment: this.commentJson(issue, comment),
+    };
+    for (const listener of this.commentListeners) listener(event, origin);
   }
 
   private status(id: string): Status {
@@ -1056,6 +1120,7 @@ export class JiraSimulator extends SimulatedService {
     if (!this.can(caller, 'ADD_COMMENTS', this.projectOf(issue)))
       throw jiraError(403, ['You do not have the permission to comment on this issue.']);
     const comment = this.pushComment(issue, caller, body.body as AdfDoc);
+    this.emitComment(issue, comment, this.origin(caller));
     return jsonResponse(this.commentJson(issue, comment), 201);
   }
 
