@@ -20,6 +20,8 @@ export {
   type JiraStatusCategoryKey,
   type JiraStatusClass,
   type JiraStatusRef,
+  type LinkedSentryIssueState,
+  sentryIssuesBlockingDone,
 } from './status-classes';
 
 // ---------------------------------------------------------------------------------------------

@@ -1,6 +1,8 @@
 /**
  * Sentry -> Jira status sync, for one link at a time. When a linked Sentry issue changes status:
- * - resolved moves the Jira issue to the mapped done status through a transition Jira offers;
+ * - resolved moves the Jira issue to the mapped done status through a transition Jira offers (by default
+ *   a Done status that means fixed, never Won't Do or Duplicate), once all its linked Sentry issues are
+ *   resolved (the project's jiraDoneWhen: 'all', or 'any');
  * - a regression reopens it, or creates a new linked Jira issue, as the project's regression policy says;
  * - unresolved by a person reopens a done Jira issue; archived moves it to a status mapped to archived;
  * - optionally, a comment on the Jira issue says what changed in Sentry.
@@ -20,6 +22,7 @@ import {
   isEcho,
   jiraActionForSentryChange,
   sentryChangeKind,
+  sentryIssuesBlockingDone,
   type SentryStatusChangeKind,
   type SentryToJiraDecision,
 } from '../domain/status-mapping';
@@ -29,6 +32,8 @@ import {
   getLink,
   getSentrySnapshot,
   getStatusMappingOrDefault,
+  listLinksOfJiraIssue,
+  listLinksOfJiraIssueWithSnapshots,
   releaseClaim,
   updateLinkSyncState,
 } from '../storage';
@@ -195,6 +200,30 @@ async function applyToJira(input: ApplyInput): Promise<JiraStatusSyncOutcome> {
   const what = `${snapshot.shortId} ${change === 'regression' ? 'regressed' : `became ${snapshot.status}`}`;
 
   let decision = decide(mapping, change, issue, []);
+  if (change === 'resolved' && decision.action !== 'none') {
+    // Several Sentry issues on this Jira issue: it moves to done when all of them (or any, per project)
+    // are resolved. This change's own snapshot is the newest word on its issue.
+    const linked = await listLinksOfJiraIssueWithSnapshots(jiraIssueId);
+    const blocking = sentryIssuesBlockingDone(
+      mapping.jiraDoneWhen,
+      linked.map((other) =>
+        other.link.sentryIssueId === link.sentryIssueId
+          ? { shortId: snapshot.shortId, status: snapshot.status }
+          : {
+              shortId: other.snapshot?.shortId ?? `Sentry issue ${other.link.sentryIssueId}`,
+              status: other.snapshot?.status ?? null,
+            },
+      ),
+    );
+    if (blocking.length > 0) {
+      decision = {
+        action: 'none',
+        reason:
+          `${snapshot.shortId} is resolved, but the issue moves to done only when all its linked Sentry issues are; ` +
+          `still blocked by ${blocking.map((other) => other.shortId).join(', ')}`,
+      };
+    }
+  }
   if (decision.action !== 'none' && decision.action !== 'create-linked-issue') {
     try {
       decision = decide(mapping, change, issue, await jira.getTransitions(jiraIssueId));
@@ -279,6 +308,13 @@ async function applyToJira(input: ApplyInput): Promise<JiraStatusSyncOutcome> {
     lastSyncedSentryStatus: snapshot.status,
     lastSyncedJiraStatusId: jiraStatusId,
   });
+  if (jiraStatusId !== issue.status.id) {
+    // The app moved the Jira issue: every link on it knows, so an echo of the move is never synced back.
+    for (const other of await listLinksOfJiraIssue(jiraIssueId)) {
+      if (other.sentryIssueId === link.sentryIssueId) continue;
+      await updateLinkSyncState(other.sentryIssueId, jiraIssueId, { lastSyncedJiraStatusId: jiraStatusId });
+    }
+  }
   // Jira sends no event for the app's own transitions (ignoreSelf): record the state here.
   await recordJiraStatusOfLinks([link], { jiraIssueId, ...seenStatus });
   if (mapping.commentOnSentryChange && outcome.result !== 'echo') {
