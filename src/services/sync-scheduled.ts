@@ -4,10 +4,11 @@
  * daily history up, computes every product's health (and its daily point), and keeps the sync log
  * bounded. The projects sync in their own queue invocations; this run does no remote call itself.
  */
-import { pruneSyncLog } from '../storage';
+import { timestampMs } from '../domain/timestamps';
+import { getSyncRunPacing, pruneSyncLog, saveSyncRunPacing } from '../storage';
 import { refreshProductHealth, type HealthPassSummary } from './health/refresh-product-health';
 import { repushDeferred, type RepushSummary } from './queue-push';
-import { FIRST_SYNC_WEIGHT, paceProjectJobs, pushSyncJobs } from './sync-jobs';
+import { FIRST_SYNC_WEIGHT, paceProjectJobs, pushSyncJobs, sharesLastSeconds } from './sync-jobs';
 import { planProjectJobs } from './sync-planner';
 import { rollUpProductHistory } from './sync-product-history';
 
@@ -29,20 +30,37 @@ export interface ScheduledSyncSummary {
   productsWithHistory: number;
   health: HealthPassSummary;
   prunedLogEntries: number;
+  /** The earlier run still pushing its shares, when this run left the projects to it. */
+  waitedForRun: string | null;
 }
 
-/** Events the run itself pushes in its minute: under Forge's 500, with room for the rest of the app. */
-const EVENTS_PER_RUN_MINUTE = 450;
+/** Events the run itself pushes in its minute: 70 % of Forge's 500, with room for the rest of the app. */
+const EVENTS_PER_RUN_MINUTE = 350;
 
 export async function runScheduledSyncNow(
   now: Date = new Date(),
   push: typeof pushSyncJobs = pushSyncJobs,
 ): Promise<ScheduledSyncSummary> {
-  const plan = await planProjectJobs({ trigger: 'schedule', respectBackoff: true }, now);
-  const scheduled = paceProjectJobs(plan.runId, plan.jobs, {
-    weightOf: (job) => (plan.firstSyncs.has(job) ? FIRST_SYNC_WEIGHT : 1),
-  });
+  const [plan, pacing] = await Promise.all([
+    planProjectJobs({ trigger: 'schedule', respectBackoff: true }, now),
+    getSyncRunPacing(),
+  ]);
+  // A run whose shares outlast the hour (many first syncs) is left to finish: pushing this run's
+  // shares on top would double the events of those minutes. Its projects sync again next hour.
+  const waitedForRun = pacing && timestampMs(pacing.sharesUntil) > now.getTime() ? pacing.runId : null;
+  const scheduled = waitedForRun
+    ? []
+    : paceProjectJobs(plan.runId, plan.jobs, {
+        weightOf: (job) => (plan.firstSyncs.has(job) ? FIRST_SYNC_WEIGHT : 1),
+      });
+  const lastShare = sharesLastSeconds(scheduled);
   const outcome = await push(scheduled);
+  if (lastShare > 0) {
+    await saveSyncRunPacing({
+      runId: plan.runId,
+      sharesUntil: new Date(now.getTime() + lastShare * 1000).toISOString(),
+    });
+  }
   // What earlier runs could not push goes now, within what is left of this minute's events.
   const repushed = await repushDeferred(
     outcome.deferredEvents > 0 ? 0 : EVENTS_PER_RUN_MINUTE - outcome.pushedEvents,
@@ -54,9 +72,10 @@ export async function runScheduledSyncNow(
   ]);
   return {
     runId: plan.runId,
-    sentryJobs: plan.jobs.filter((job) => job.kind === 'sentry-project').length,
-    sonarJobs: plan.jobs.filter((job) => job.kind === 'sonar-project').length,
-    firstSyncs: plan.firstSyncs.size,
+    waitedForRun,
+    sentryJobs: waitedForRun ? 0 : plan.jobs.filter((job) => job.kind === 'sentry-project').length,
+    sonarJobs: waitedForRun ? 0 : plan.jobs.filter((job) => job.kind === 'sonar-project').length,
+    firstSyncs: waitedForRun ? 0 : plan.firstSyncs.size,
     pushedNow: scheduled.filter((entry) => entry.job.kind !== 'fan-out').length,
     fanOutJobs: scheduled.filter((entry) => entry.job.kind === 'fan-out').length,
     pushes: outcome.pushes,
