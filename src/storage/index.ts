@@ -29,6 +29,7 @@ export * from './sync-state';
 export * from './sync-log';
 export * from './backfill-runs';
 export * from './deferred-pushes';
+export * from './sync-run-pacing';
 export * from './status-mappings';
 export * from './link-search-settings';
 export * from './rules';

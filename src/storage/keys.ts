@@ -329,6 +329,9 @@ export const syncStatePrefix = (source: SyncSource, connectionId?: string): stri
     ? `syncstate:${source}:`
     : buildPrefix(`syncstate:${source}`, ['connection id', connectionId]);
 
+/** Until when the last scheduled run's shares are still being pushed (a later run waits for them). */
+export const syncRunPacingKey = (): string => 'syncrun:pacing';
+
 /** The latest full backfill of a Sentry project: its progress as the request and each part recorded it. */
 export const sentryBackfillKey = (connectionId: string, sentryProjectId: string): string =>
   buildKey('backfill:sentry', ['connection id', connectionId], ['Sentry project id', sentryProjectId]);
