@@ -3,6 +3,7 @@
 // snapshot and quality changes once they are recorded. Round trips are counted, not timed.
 import { kvs } from '@forge/kvs';
 import { createTestRuntime, type LocalForgeRuntime } from '../../sandbox/runtime';
+import type { JiraClient } from '../clients/jira';
 import type { SentryIssueSnapshot, SonarProjectSnapshot } from '../domain/model';
 import {
   createProduct,
@@ -71,8 +72,8 @@ const shown = async (jiraIssueId = '500') =>
   (await getIssuePanel(jiraIssueId, null)).links.map((entry) => entry.sentryIssueId).sort();
 
 /** A Jira client that accepts every property write (the panel needs none). */
-const jira = {
-  getIssueProperty: () => Promise.resolve(undefined),
+const jira: Pick<JiraClient, 'getIssueProperty' | 'setIssueProperty'> = {
+  getIssueProperty: () => Promise.resolve(null),
   setIssueProperty: () => Promise.resolve(),
 };
 
