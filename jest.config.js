@@ -4,6 +4,18 @@ module.exports = {
   roots: ['<rootDir>/src', '<rootDir>/sandbox', '<rootDir>/test'],
   testMatch: ['**/*.test.ts'],
   transform: {
+    // UI Kit sources (static/ui-kit) are TSX with React's automatic runtime, as their tsconfig says.
+    '^.+\\.tsx$': [
+      '@swc/jest',
+      {
+        jsc: {
+          target: 'es2022',
+          parser: { syntax: 'typescript', tsx: true },
+          transform: { react: { runtime: 'automatic' } },
+        },
+        module: { type: 'commonjs' },
+      },
+    ],
     '^.+\\.(t|j)sx?$': [
       '@swc/jest',
       { jsc: { target: 'es2022', parser: { syntax: 'typescript' } }, module: { type: 'commonjs' } },

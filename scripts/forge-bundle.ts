@@ -9,6 +9,7 @@ import * as zlib from 'node:zlib';
 import { getEntryPoints, getNodeBundler, NODE_RUNTIME_CODE_FILE } from '@forge/bundler';
 import { ConfigFile, FileSystemReader, FileSystemWriter } from '@forge/cli-shared';
 import { installForgeGlobals, LocalForgeRuntime } from '../sandbox/runtime';
+import { bundleUiKitResources, describeBundles, nativeResources } from './ui-kit-bundle';
 
 const APP_DIRECTORY = path.join(__dirname, '..');
 
@@ -97,6 +98,14 @@ async function main(): Promise<void> {
   }
 
   fs.rmSync(output.outputDir, { recursive: true, force: true });
+  // The UI Kit resources (render: native), bundled as forge deploy bundles them.
+  const uiKit = await bundleUiKitResources(APP_DIRECTORY);
+  for (const resource of await nativeResources(APP_DIRECTORY)) {
+    if (!uiKit.some((bundle) => bundle.key === resource.key && bundle.raw > 0)) {
+      problems.push(`the native UI bundler wrote nothing for resource ${resource.key}`);
+    }
+  }
+  if (uiKit.length > 0) rows.push(describeBundles(uiKit));
   if (problems.length > 0) {
     for (const problem of problems) console.error(`forge bundle: ${problem}`);
     process.exit(1);

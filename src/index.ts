@@ -1,5 +1,6 @@
 // Every handler that manifest.yml names, and nothing else.
 export { issuePanelResolverDefinitions as issuePanelResolver } from './entry/resolvers/issue-panel';
+export { issueContextResolverDefinitions as issueContextResolver } from './entry/resolvers/issue-context';
 export { projectPageResolverDefinitions as projectPageResolver } from './entry/resolvers/project-page';
 export { projectSettingsResolverDefinitions as projectSettingsResolver } from './entry/resolvers/project-settings';
 export { adminResolverDefinitions as adminResolver } from './entry/resolvers/admin';

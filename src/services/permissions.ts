@@ -125,6 +125,21 @@ export async function requireIssueCreate(
   );
 }
 
+/** The caller may see the Jira issue (BROWSE_PROJECTS on that issue): who may read what the app shows on it. */
+export async function requireIssueBrowse(
+  accountId: string | null | undefined,
+  issueId: string,
+  client: PermissionClientFactory = defaultClient,
+): Promise<void> {
+  await requireJiraPermission(
+    accountId,
+    'BROWSE_PROJECTS',
+    { issueId },
+    `see Product Health of Jira issue ${issueId}`,
+    client,
+  );
+}
+
 /** The caller may edit the Jira issue (EDIT_ISSUES on that issue). */
 export async function requireIssueEdit(
   accountId: string | null | undefined,

@@ -36,4 +36,5 @@ export * from './rules';
 export * from './claims';
 export * from './bulk-create-jobs';
 export * from './issue-properties';
+export * from './jira-project-context';
 export * from './setup-progress';

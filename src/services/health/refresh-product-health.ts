@@ -48,6 +48,7 @@ import {
   sonarSnapshotKey,
   syncStateKey,
 } from '../../storage';
+import { refreshJiraProjectContexts } from './refresh-jira-project-contexts';
 
 export interface HealthPassOptions {
   /** Snapshot query pages the pass may read to build or rebuild tallies (20 snapshots a page). */
@@ -274,6 +275,15 @@ export async function refreshProductHealth(
   }
   await saveProductHealthRecords(changed);
   await recordProductHealthPoints(points);
+  await refreshJiraProjectContexts({
+    mappings,
+    records,
+    sonarSnapshot: (ref) =>
+      stored.get(sonarSnapshotKey(ref.connectionId, ref.projectKey, ref.branch)) as
+        SonarProjectSnapshot | undefined,
+    weights,
+    now,
+  });
   return {
     products: products.length,
     recordsWritten: changed.length,
