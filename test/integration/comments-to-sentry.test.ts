@@ -199,7 +199,8 @@ describe('no loops between Jira comments and Sentry notes', () => {
     await resolveInSentry();
     const [event] = cw.delivered;
     if (!event) throw new Error('the status comment event was not delivered');
-    const unmarked = structuredClone(event) as JiraCommentEvent & { selfGenerated?: boolean };
+    const unmarked: Omit<JiraCommentEvent, 'selfGenerated'> & { selfGenerated?: boolean } =
+      structuredClone(event);
     delete unmarked.selfGenerated;
     (unmarked.comment.author as Record<string, unknown>).accountType = 'atlassian';
     await cw.world.runtime.invokeFunction('issue-commented-fn', unmarked);
