@@ -19,6 +19,7 @@ import {
   setProductMapping,
 } from '../../src/storage';
 import type { LocalForgeRuntime, WebTriggerRequest } from '../runtime';
+import { SENTRY_DEMO_INSTALLATIONS } from '../simulators/sentry';
 import { writeDemoHistory } from './history';
 import type { SandboxWorld } from './world';
 
@@ -135,7 +136,8 @@ function demoConnections(now: string): { sentry: Connection; sonarcloud: Connect
 
 /** Sentry's installation.created delivery for the demo organization, signed as Sentry signs it. */
 function installationDelivery(): WebTriggerRequest {
-  const uuid = randomUUID();
+  // The simulator's installation: the external issues (the Jira issue shown in Sentry) are addressed by it.
+  const { uuid, appSlug } = SENTRY_DEMO_INSTALLATIONS[0] ?? { uuid: randomUUID(), appSlug: 'product-health' };
   const body = JSON.stringify({
     action: 'created',
     actor: { type: 'user', id: 1, name: 'Demo admin' },
@@ -145,7 +147,7 @@ function installationDelivery(): WebTriggerRequest {
         uuid,
         status: 'installed',
         organization: { slug: 'acme' },
-        app: { slug: 'product-health' },
+        app: { slug: appSlug },
       },
     },
   });

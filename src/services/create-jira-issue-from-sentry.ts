@@ -53,6 +53,7 @@ import { recordLinkedJiraWork } from './health/jira-work';
 import { recordSentryIssues } from './record-sentry-snapshot';
 import { noteIssuePropertyWritten, refreshIssueProperty } from './refresh-issue-property';
 import { priorityForNewIssue } from './priority/priority-for-new-issue';
+import { showJiraIssueInSentry } from './sentry-external-issues/show-jira-issue-in-sentry';
 
 export interface CreateJiraIssueFromSentryInput {
   connectionId: string;
@@ -379,7 +380,7 @@ class Creation {
   }
 
   private async linkAndRefresh(jiraIssueId: string, jiraIssueKey: string): Promise<void> {
-    const { link } = await linkIssues(
+    const { link, created: linked } = await linkIssues(
       {
         sentryIssueId: this.input.sentryIssueId,
         jiraIssueId,
@@ -390,6 +391,16 @@ class Creation {
       this.now(),
     );
     await completeClaim(this.key, { jiraIssueId, jiraIssueKey, linked: 'true' });
+    if (linked) {
+      // Sentry shows the new Jira issue on the Sentry issue; a failure is in the sync log with a Retry.
+      const shown = await showJiraIssueInSentry({
+        change: 'linked',
+        connectionId: this.input.connectionId,
+        sentryIssueId: this.input.sentryIssueId,
+        jiraIssueId,
+      });
+      if (!shown.ok) console.warn(shown.message);
+    }
     const snapshot = await getSentrySnapshot(this.input.connectionId, this.input.sentryIssueId);
     if (snapshot) {
       // A rule or a regression created it: "created automatically" in product health; a person's click is not.

@@ -12,6 +12,7 @@ import { findSentryIssue, parseReferenceOrThrow, sentryClientForConnection } fro
 import { recordLinkedJiraWork } from './health/jira-work';
 import { recordSentryIssues } from './record-sentry-snapshot';
 import { refreshIssueProperty } from './refresh-issue-property';
+import { showJiraIssueInSentry } from './sentry-external-issues/show-jira-issue-in-sentry';
 
 export interface LinkSentryIssueInput {
   /** A Sentry issue URL, short id or numeric id, as typed. */
@@ -34,6 +35,8 @@ export interface LinkSentryIssueResult {
   propertyWritten: boolean;
   /** Things that went wrong after the link was made; the link stands. */
   warnings: string[];
+  /** What Sentry shows on the Sentry issue now (the Jira issue's key), or null when it shows none. */
+  shownInSentry: string | null;
 }
 
 export interface LinkSentryIssueOptions {
@@ -96,6 +99,15 @@ export async function linkSentryIssue(
   );
   if (healthProblem) warnings.push(healthProblem);
 
+  // Sentry shows the Jira issue on the Sentry issue (integration-platform external issue).
+  const shown = await showJiraIssueInSentry({
+    change: 'linked',
+    connectionId: connection.id,
+    sentryIssueId: issue.id,
+    jiraIssueId: input.jiraIssueId,
+  });
+  if (!shown.ok) warnings.push(shown.message);
+
   let propertyWritten = false;
   try {
     propertyWritten = (await refreshIssueProperty(input.jiraIssueId)).written;
@@ -105,5 +117,12 @@ export async function linkSentryIssue(
         'It is written again on the next change.',
     );
   }
-  return { link, created, snapshot: recorded.results[0]?.next ?? snapshot, propertyWritten, warnings };
+  return {
+    link,
+    created,
+    snapshot: recorded.results[0]?.next ?? snapshot,
+    propertyWritten,
+    warnings,
+    shownInSentry: shown.shown,
+  };
 }

@@ -33,6 +33,10 @@ import { errorInWords } from './sync-log-writer';
 import { planProjectJobs } from './sync-planner';
 import { isStatusOrRuleRetry } from './sync-status-shared';
 import { retryStatusSync } from './sync-status-to-jira';
+import {
+  externalIssueChangeOf,
+  showJiraIssueInSentry,
+} from './sentry-external-issues/show-jira-issue-in-sentry';
 
 export interface EnqueuedSync {
   runId: string;
@@ -204,7 +208,7 @@ const retrySchema = z.discriminatedUnion('kind', [
     kind: z.literal('sentry-project'),
     connectionId: z.string().min(1),
     projectId: z.string().min(1),
-    mode: z.enum(['incremental', 'backfill']).default('incremental'),
+    mode: z.enum(['incremental', 'backfill', 'counts']).default('incremental'),
     projectSlug: z.string().optional(),
   }),
   z.object({
@@ -236,6 +240,13 @@ export async function retrySyncLogEntry(
       'That sync log entry no longer exists (entries expire after 14 days); start a sync instead.',
       'id',
     );
+  }
+  const externalIssue = externalIssueChangeOf(entry.retry);
+  if (externalIssue) {
+    // Making Sentry show (or stop showing) the Jira issue: a single write, done now.
+    const outcome = await showJiraIssueInSentry(externalIssue, { trigger: 'retry' });
+    await markSyncLogEntryRetried(entry, now);
+    return { kind: 'retried', succeeded: outcome.ok, message: outcome.message };
   }
   if (entry.retry && isStatusOrRuleRetry(entry.retry)) {
     // Status changes and rule actions are single writes: done now, not queued.

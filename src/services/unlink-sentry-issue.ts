@@ -2,6 +2,7 @@
 import { getLink, unlinkIssues } from '../storage';
 import { recordUnlinkedJiraWork } from './health/jira-work';
 import { refreshIssueProperty } from './refresh-issue-property';
+import { showJiraIssueInSentry } from './sentry-external-issues/show-jira-issue-in-sentry';
 
 export interface UnlinkSentryIssueResult {
   /** False when the pair was not linked (unlinking twice is harmless). */
@@ -26,6 +27,16 @@ export async function unlinkSentryIssue(input: {
         })
       : null;
   const healthWarnings = healthProblem ? [healthProblem] : [];
+  if (removed && link) {
+    // Sentry stops showing this Jira issue (or shows the Sentry issue's other Jira issue).
+    const shown = await showJiraIssueInSentry({
+      change: 'unlinked',
+      connectionId: link.connectionId,
+      sentryIssueId: input.sentryIssueId,
+      jiraIssueId: input.jiraIssueId,
+    });
+    if (!shown.ok) healthWarnings.push(shown.message);
+  }
   try {
     // Refresh even when nothing was removed: it costs no Jira call when the summary is already right.
     const { written } = await refreshIssueProperty(input.jiraIssueId);

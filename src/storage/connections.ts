@@ -34,6 +34,10 @@ const connectionSchema = z.discriminatedUnion('kind', [
     kind: z.literal('sentry'),
     region: z.enum(['us', 'de']),
     organizationSlug: z.string().min(1),
+    sentryAppInstallationUuid: z
+      .string()
+      .regex(/^[0-9a-f-]{8,64}$/i)
+      .optional(),
   }),
   z.strictObject({ ...baseFields, kind: z.literal('sonarcloud'), organizationKey: z.string().min(1) }),
 ]);

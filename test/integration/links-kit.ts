@@ -7,6 +7,7 @@ import {
   type LocalForgeRuntimeOptions,
 } from '../../sandbox/runtime';
 import { type DemoWorld, SENTRY_DEMO_TOKENS } from '../../sandbox/simulators';
+import { SENTRY_DEMO_INSTALLATIONS } from '../../sandbox/simulators/sentry';
 import type { ResolverResult } from '../../src/domain/views';
 import { issuePanelResolverDefinitions } from '../../src/entry/resolvers/issue-panel';
 import { createProduct, saveConnection, setProductMapping } from '../../src/storage';
@@ -71,6 +72,10 @@ export async function connectSentry(
       hasWebhookSecret: false,
       createdAt: AT,
       updatedAt: AT,
+      // The simulator's installation of the app in acme: Sentry shows the linked Jira issues.
+      ...(organizationSlug === 'acme'
+        ? { sentryAppInstallationUuid: SENTRY_DEMO_INSTALLATIONS[0]?.uuid }
+        : {}),
     },
     { token: SENTRY_DEMO_TOKENS.full },
   );

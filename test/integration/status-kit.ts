@@ -8,7 +8,11 @@ import {
   type LocalForgeRuntimeOptions,
 } from '../../sandbox/runtime';
 import { JIRA_DEMO_USERS, JiraSimulator, type JiraIssueEvent } from '../../sandbox/simulators/jira';
-import { SENTRY_DEMO_TOKENS, SentrySimulator } from '../../sandbox/simulators/sentry';
+import {
+  SENTRY_DEMO_INSTALLATIONS,
+  SENTRY_DEMO_TOKENS,
+  SentrySimulator,
+} from '../../sandbox/simulators/sentry';
 import type { StatusMapping, SyncLogEntry } from '../../src/domain/model';
 import { signBody } from '../../src/domain/signatures';
 import * as appModule from '../../src/index';
@@ -212,7 +216,8 @@ export async function deliverSentryIssueWebhook(
   const issue = (await response.json()) as Record<string, unknown>;
   const body = JSON.stringify({
     action,
-    installation: { uuid: 'a8e5d37a-696c-4c54-adb5-b3f28d64c7de' },
+    // The simulator's installation of the app: the connection learns it and Sentry shows linked Jira issues.
+    installation: { uuid: SENTRY_DEMO_INSTALLATIONS[0]?.uuid ?? 'a8e5d37a-696c-4c54-adb5-b3f28d64c7de' },
     data: { issue },
     actor,
   });

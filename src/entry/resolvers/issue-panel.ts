@@ -57,6 +57,8 @@ defineResolver(
       sentryIssueId: result.link.sentryIssueId,
       shortId: result.snapshot.shortId,
       warnings: result.warnings,
+      /** The Jira issue Sentry shows on the Sentry issue now (null: none, the warnings say why). */
+      shownInSentry: result.shownInSentry,
       panel: await getIssuePanel(jiraIssueId, context.projectId),
     };
   },
