@@ -10,6 +10,7 @@ export { followUpConsumer } from './entry/consumers/follow-up-consumer';
 export { runScheduledSync } from './entry/scheduled/sync-schedule';
 export { syncConsumer } from './entry/consumers/sync-consumer';
 export { bulkCreateConsumer } from './entry/consumers/bulk-create-consumer';
+export { reactionsConsumer } from './entry/consumers/reactions-consumer';
 export { handleJiraIssueUpdated } from './entry/triggers/jira-issue-updated';
 export { handleJiraIssueCommented } from './entry/triggers/jira-issue-commented';
 export { handleAppLifecycle } from './entry/triggers/app-lifecycle';

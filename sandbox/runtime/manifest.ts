@@ -27,6 +27,13 @@ const moduleWithFunctionSchema = z.object({
   function: z.string().optional(),
   resolver: z.object({ function: z.string().optional() }).optional(),
 });
+/** A product event trigger (developer.atlassian.com/platform/forge/manifest-reference/modules/trigger). */
+const productTriggerSchema = z.object({
+  key: z.string(),
+  function: z.string(),
+  events: z.array(z.string()),
+  filter: z.object({ ignoreSelf: z.boolean().optional() }).loose().optional(),
+});
 const egressEntrySchema = z.union([
   z.string(),
   z.object({ address: z.string() }),
@@ -79,6 +86,7 @@ export interface ManifestConsumer {
   function: string;
 }
 export type ManifestWebtrigger = z.infer<typeof webtriggerSchema>;
+export type ManifestProductTrigger = z.infer<typeof productTriggerSchema>;
 
 /**
  * Forge's time budgets (developer.atlassian.com/platform/forge/limits-invocation): 25 s for UI resolvers
@@ -93,6 +101,8 @@ export class AppManifest {
   readonly functions: ManifestFunction[];
   readonly consumers: ManifestConsumer[];
   readonly webtriggers: ManifestWebtrigger[];
+  /** `trigger` modules with a function and events (product and lifecycle events). */
+  readonly productTriggers: ManifestProductTrigger[] = [];
   readonly backendEgress: string[];
   readonly scopes: string[];
   readonly entities: EntityDefinition[];
@@ -127,6 +137,8 @@ export class AppManifest {
         if (resolverFunction) this.uiResolverFunctions.add(resolverFunction);
         const triggerFunction = parsedModule.success ? parsedModule.data.function : undefined;
         if (kind === 'trigger' && triggerFunction) this.productEventFunctions.add(triggerFunction);
+        const productTrigger = kind === 'trigger' ? productTriggerSchema.safeParse(module) : null;
+        if (productTrigger?.success) this.productTriggers.push(productTrigger.data);
       }
     }
   }

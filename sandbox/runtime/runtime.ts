@@ -527,6 +527,24 @@ export class LocalForgeRuntime implements ForgeHost {
     };
   }
 
+  /**
+   * Delivers a product event as Forge does: to each `trigger` module listening for `eventType`, except
+   * where the module's `filter.ignoreSelf` drops a Jira event the app's own write caused (Jira marks it
+   * `selfGenerated`; ignoreSelf works only with Jira events:
+   * developer.atlassian.com/platform/forge/manifest-reference/modules/trigger/). Returns the functions invoked.
+   */
+  async deliverProductEvent(eventType: string, event: Record<string, unknown>): Promise<string[]> {
+    const invoked: string[] = [];
+    for (const trigger of this.manifest.productTriggers) {
+      if (!trigger.events.includes(eventType)) continue;
+      const ownJiraEvent = eventType.startsWith('avi:jira:') && event.selfGenerated === true;
+      if (trigger.filter?.ignoreSelf === true && ownJiraEvent) continue;
+      invoked.push(trigger.function);
+      await this.invokeFunction(trigger.function, { eventType, ...event });
+    }
+    return invoked;
+  }
+
   /** Invokes a function (trigger, scheduled trigger, ...) with Forge's (event, context) arguments. */
   async invokeFunction(
     functionKey: string,

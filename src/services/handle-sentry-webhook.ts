@@ -57,16 +57,22 @@ import {
   type SentryInstallationWebhook,
   type SentryIssueWebhook,
 } from '../domain/webhooks/sentry';
+import type { SentryIssueSnapshot } from '../domain/model';
 import {
   claimKey,
-  claimOnce,
+  claimOnceReading,
   findLinkOfSentryIssue,
   findProductIdForSentryProject,
   getSentrySnapshot,
   releaseClaim,
+  sentryIssuesWithLinks,
 } from '../storage';
 import type { ChangeContext } from './change-context';
-import { recordSentryIssues } from './record-sentry-snapshot';
+import {
+  readSentryWriteContext,
+  recordSentryIssues,
+  type SentryWriteContext,
+} from './record-sentry-snapshot';
 import {
   answer,
   authenticateNamedConnection,
@@ -82,6 +88,7 @@ import {
   type WebhookRequest,
 } from './webhook-delivery';
 import { scheduleSentryIssueRefresh, type RefreshScheduling } from './webhook-follow-up';
+import { noteSentryInstallation } from './sentry-external-issues/note-installation';
 
 const REFETCH_WORDS: Record<RefreshScheduling, string> = {
   queued: 'is queued',
@@ -151,7 +158,8 @@ export async function handleSentryDelivery(
   request: WebhookRequest,
   options: SentryDeliveryOptions = {},
 ): Promise<WebhookAnswer> {
-  const { log, refuse, ignore, fail } = deliveryResponder('sentry');
+  const respond = deliveryResponder('sentry');
+  const { log, refuse, ignore, fail } = respond;
   const now = options.now?.() ?? new Date();
 
   if (request.method.toUpperCase() !== 'POST') {
@@ -199,27 +207,12 @@ export async function handleSentryDelivery(
     );
   }
 
-  // Before the body is read: a replay (the same signed body with fresh headers) stops here.
-  const claim = deliveryClaim(connection.id, request.body);
-  const isEventResource = resource === 'event_alert' || resource === 'error';
-  const ttlSeconds = isEventResource ? SENTRY_EVENT_DELIVERY_CLAIM_SECONDS : SENTRY_DELIVERY_CLAIM_SECONDS;
-  if (!(await claimOnce(claim, { ttlSeconds, now }))) {
-    return refuse(
-      409,
-      'This delivery was processed before: Sentry signs the body only, and a body counts once, so this one changed nothing.',
-      connection.id,
-    );
-  }
-  const refuseAndRelease = async (message: string): Promise<WebhookAnswer> => {
-    // A malformed body may be delivered again after a fix on either side.
-    await releaseClaim(claim).catch(() => undefined);
-    return refuse(400, message, connection.id);
-  };
-
+  // The body is read before it is claimed (parsing changes nothing), so the claim shares its round trip
+  // with the reads the delivery needs; a malformed or unused body is answered without claiming it.
   const json = parseJsonBody(request.body, 'The Sentry webhook');
-  if (!json.ok) return refuseAndRelease(json.error);
+  if (!json.ok) return refuse(400, json.error, connection.id);
   const parsed = parseSentryWebhook(resource, json.body);
-  if (!parsed.ok) return refuseAndRelease(parsed.error);
+  if (!parsed.ok) return refuse(400, parsed.error, connection.id);
   const webhook = parsed.webhook;
   if (webhook.resource === 'ignored') {
     // The resource header is the caller's (Sentry signs only the body): it is not quoted.
@@ -231,13 +224,42 @@ export async function handleSentryDelivery(
     );
   }
   if (webhook.resource === 'issue' && futureStamped(webhook, now)) {
-    return refuseAndRelease(
+    return refuse(
+      400,
       "The issue's first or last seen time is more than 10 minutes in the future: check Sentry's clock; nothing was recorded.",
+      connection.id,
+    );
+  }
+
+  // A replay (the same signed body with fresh headers) stops here, having changed nothing.
+  const claim = deliveryClaim(connection.id, request.body);
+  const isEventResource = resource === 'event_alert' || resource === 'error';
+  const ttlSeconds = isEventResource ? SENTRY_EVENT_DELIVERY_CLAIM_SECONDS : SENTRY_DELIVERY_CLAIM_SECONDS;
+  respond.prefetch(connection.id);
+  // The claim and the reads the delivery needs share one round trip; both settle before anything is decided.
+  const [claimed, reads] = await Promise.all([
+    claimOnceReading(claim, { ttlSeconds, now }),
+    readFor(webhook, connection, now).then(
+      (value) => ({ ok: true as const, value }),
+      (error: unknown) => ({ ok: false as const, error }),
+    ),
+  ]);
+  if (!claimed) {
+    return refuse(
+      409,
+      'This delivery was processed before: Sentry signs the body only, and a body counts once, so this one changed nothing.',
+      connection.id,
     );
   }
 
   try {
-    const result = await process(webhook, connection, now);
+    if (!reads.ok) throw reads.error;
+    // A verified delivery names the integration's installation: the external-issues API needs it
+    // (a write only when it changes, side by side with recording).
+    const [, result] = await Promise.all([
+      noteSentryInstallation(connection, webhook, now),
+      process(webhook, connection, now, reads.value),
+    ]);
     if (result.outcome === 'ignored') {
       // Nothing was recorded, so nothing is left behind either: the same body is ignored again later.
       await releaseClaim(claim).catch(() => undefined);
@@ -280,13 +302,18 @@ interface ProcessResult {
   bounded?: boolean;
 }
 
-function process(webhook: ProcessedWebhook, connection: SentryConnection, now: Date): Promise<ProcessResult> {
+function process(
+  webhook: ProcessedWebhook,
+  connection: SentryConnection,
+  now: Date,
+  reads: DeliveryReads,
+): Promise<ProcessResult> {
   switch (webhook.resource) {
     case 'issue':
-      return recordIssue(webhook, connection, now);
+      return recordIssue(webhook, connection, now, reads);
     case 'event_alert':
     case 'error':
-      return refetchAfterEvent(webhook, connection);
+      return refetchAfterEvent(webhook, connection, reads);
     case 'installation':
       return Promise.resolve(installationNote(webhook, connection));
   }
@@ -313,14 +340,52 @@ function changeContext(actor: SentryActor | null): ChangeContext {
   };
 }
 
-/** Whether the app follows the issue: a stored snapshot, a mapped project, or a link (checked last: a query). */
-async function isTracked(
-  connectionId: string,
-  issueId: string,
-  hasSnapshot: boolean,
-  productId: string | undefined,
-): Promise<boolean> {
-  if (hasSnapshot || productId !== undefined) return true;
+/** What a delivery about an issue needs read, all read side by side with the delivery's claim. */
+interface DeliveryReads {
+  issueId: string | null;
+  previous: SentryIssueSnapshot | undefined;
+  productId: string | undefined;
+  /** The issue has (or once had) a link: only then is a link looked up. */
+  mayBeLinked: boolean;
+  /** History points and tallies of the issue's project, for recording an issue delivery. */
+  writeContext: SentryWriteContext | undefined;
+}
+
+function readFor(webhook: ProcessedWebhook, connection: SentryConnection, now: Date): Promise<DeliveryReads> {
+  const issueId = webhook.resource === 'issue' ? webhook.issue.id : webhookIssueId(webhook);
+  const projectId = projectIdOf(webhook);
+  if (webhook.resource === 'installation' || issueId === null) {
+    return Promise.resolve({
+      issueId,
+      previous: undefined,
+      productId: undefined,
+      mayBeLinked: false,
+      writeContext: undefined,
+    });
+  }
+  return Promise.all([
+    getSentrySnapshot(connection.id, issueId),
+    projectId ? findProductIdForSentryProject(connection.id, projectId) : Promise.resolve(undefined),
+    sentryIssuesWithLinks([issueId]),
+    webhook.resource === 'issue' && projectId
+      ? readSentryWriteContext([{ connectionId: connection.id, projectId }], now)
+      : Promise.resolve(undefined),
+  ]).then(([previous, productId, linked, writeContext]) => ({
+    issueId,
+    previous,
+    productId,
+    mayBeLinked: linked.has(issueId),
+    writeContext,
+  }));
+}
+
+/**
+ * Whether the app follows the issue: a stored snapshot, a mapped project, or a link on this connection
+ * (looked up only when its marker says the issue has or had one).
+ */
+async function isTracked(connectionId: string, issueId: string, reads: DeliveryReads): Promise<boolean> {
+  if (reads.previous !== undefined || reads.productId !== undefined) return true;
+  if (!reads.mayBeLinked) return false;
   const link = await findLinkOfSentryIssue(issueId);
   return link !== undefined && link.connectionId === connectionId;
 }
@@ -329,13 +394,11 @@ async function recordIssue(
   webhook: SentryIssueWebhook,
   connection: SentryConnection,
   now: Date,
+  reads: DeliveryReads,
 ): Promise<ProcessResult> {
   const issue = webhook.issue;
-  const [previous, productId] = await Promise.all([
-    getSentrySnapshot(connection.id, issue.id),
-    findProductIdForSentryProject(connection.id, issue.project.id),
-  ]);
-  if (!(await isTracked(connection.id, issue.id, previous !== undefined, productId))) {
+  const previous = reads.previous;
+  if (!(await isTracked(connection.id, issue.id, reads))) {
     return {
       outcome: 'ignored',
       projectId: issue.project.id,
@@ -358,28 +421,35 @@ async function recordIssue(
     now,
     previous: previous ?? null,
   });
-  const recorded = await recordSentryIssues([next], changeContext(webhook.actor), now);
-  const linkNote = droppedSentryLinkNote(issue.permalink ?? issue.web_url, next);
-  const errors = [...(linkNote ? [linkNote] : []), ...recorded.reactionErrors];
-
   // The delivery's counts cannot settle the 24 h / 14 d windows: a regression brings new events, and an
   // issue seen for the first time without being new has history the webhook does not carry.
   const countsUnsettled =
     webhook.action === 'unresolved' || (previous === undefined && webhook.action !== 'created');
+  // Recording (its writes, then the reactions queued) and the refetch (its claim, then its push) side by side.
+  const [recorded, scheduled] = await Promise.all([
+    recordSentryIssues([next], changeContext(webhook.actor), now, {
+      previous: new Map(previous ? [[issue.id, previous]] : []),
+      ...(reads.writeContext ? { context: reads.writeContext } : {}),
+    }),
+    countsUnsettled
+      ? scheduleSentryIssueRefresh({
+          connectionId: connection.id,
+          issueId: issue.id,
+          reason: `issue ${webhook.action} webhook`,
+        }).then(
+          (scheduling) => ({ ok: true as const, scheduling }),
+          (error: unknown) => ({ ok: false as const, error }),
+        )
+      : undefined,
+  ]);
+  const linkNote = droppedSentryLinkNote(issue.permalink ?? issue.web_url, next);
+  const errors = [...(linkNote ? [linkNote] : []), ...recorded.reactionErrors];
   let refetch = '';
-  if (countsUnsettled) {
-    try {
-      const scheduling = await scheduleSentryIssueRefresh({
-        connectionId: connection.id,
-        issueId: issue.id,
-        reason: `issue ${webhook.action} webhook`,
-      });
-      refetch = `; a refetch of its counts ${REFETCH_WORDS[scheduling]}`;
-    } catch (error) {
-      errors.push(
-        `The refetch of issue ${issue.shortId}'s counts could not be queued: ${errorInWords(error)}`,
-      );
-    }
+  if (scheduled?.ok) refetch = `; a refetch of its counts ${REFETCH_WORDS[scheduled.scheduling]}`;
+  else if (scheduled) {
+    errors.push(
+      `The refetch of issue ${issue.shortId}'s counts could not be queued: ${errorInWords(scheduled.error)}`,
+    );
   }
   return {
     outcome: 'processed',
@@ -393,6 +463,7 @@ async function recordIssue(
 async function refetchAfterEvent(
   webhook: SentryEventAlertWebhook | SentryErrorWebhook,
   connection: SentryConnection,
+  reads: DeliveryReads,
 ): Promise<ProcessResult> {
   const what =
     webhook.resource === 'event_alert'
@@ -404,11 +475,8 @@ async function refetchAfterEvent(
   if (issueId === null) {
     return { outcome: 'ignored', projectId, message: `the ${what} names no issue, so nothing was recorded.` };
   }
-  const [previous, productId] = await Promise.all([
-    getSentrySnapshot(connection.id, issueId),
-    projectId ? findProductIdForSentryProject(connection.id, projectId) : Promise.resolve(undefined),
-  ]);
-  if (!(await isTracked(connection.id, issueId, previous !== undefined, productId))) {
+  const previous = reads.previous;
+  if (!(await isTracked(connection.id, issueId, reads))) {
     return {
       outcome: 'ignored',
       projectId,

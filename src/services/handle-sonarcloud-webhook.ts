@@ -150,9 +150,11 @@ function branchCandidates(webhook: SonarWebhook): string[] {
 async function recordAnalysis(
   webhook: SonarWebhook,
   connection: SonarCloudConnection,
-  { log, ignore }: DeliveryResponder,
+  { log, ignore, prefetch }: DeliveryResponder,
 ): Promise<WebhookAnswer> {
   const projectKey = webhook.project.key;
+  // The log entry's read shares the round trip of the reads below.
+  prefetch(connection.id);
   const branches = branchCandidates(webhook);
   // Index entries and stored snapshots of every candidate branch, all in one round of reads.
   const [products, snapshots] = await Promise.all([
@@ -186,7 +188,10 @@ async function recordAnalysis(
     now,
     previous: previous ?? null,
   });
-  const recorded = await recordSonarProject(next, { trigger: 'webhook' }, now);
+  // The stored snapshot was read above: recording is one round trip of writes.
+  const recorded = await recordSonarProject(next, { trigger: 'webhook' }, now, {
+    previous: previous ?? null,
+  });
 
   const errors: string[] = [];
   let refresh = '';

@@ -1,58 +1,73 @@
 /**
- * Reacts to a changed Sentry issue snapshot (recordSentryIssue calls it after sync or a webhook saved the
- * change): Sentry -> Jira status sync for each linked Jira issue, the linked Jira issues' JQL property,
- * then the automation rules in scope. Never throws for one bad link or rule: failures go to the sync log.
+ * Runs the reactions to a changed Sentry issue snapshot that reactions/dispatch.ts decides: Sentry -> Jira
+ * status sync for each linked Jira issue, the linked Jira issues' JQL property, then the automation rules
+ * in scope. Called from the `reactions` queue (reactions/react-to-change.ts), never inside a web trigger.
+ * Never throws for one bad link or rule: failures go to the sync log.
  */
-import type { SentryIssueSnapshot } from '../domain/model';
+import type { IssueLink, SentryIssueSnapshot } from '../domain/model';
 import { listLinksOfSentryIssue } from '../storage';
 import type { ChangeContext } from './change-context';
+import { decideSentryReactions, type SentryReactionJob } from './reactions/dispatch';
 import { refreshIssueProperty } from './refresh-issue-property';
 import { runSentryRules } from './run-rules';
 import { createSentryReactionReads, type SentryReactionReads } from './sentry-reaction-reads';
 import { errorInWords } from './sync-log-writer';
-import { isOwnSentryChange, logStatusWork } from './sync-status-shared';
-import { statusChangeOf, syncSentryStatusToJira } from './sync-status-to-jira';
+import { logStatusWork } from './sync-status-shared';
+import { syncSentryStatusToJira } from './sync-status-to-jira';
 
 export async function onSentryIssueChanged(
   previous: SentryIssueSnapshot | undefined,
   next: SentryIssueSnapshot,
   ctx: ChangeContext,
-  /** Settings reads shared by a batch of reactions (recordSentryIssues passes one per batch). */
+  /** Settings reads shared by a batch of reactions (one per consumer invocation). */
   reads: SentryReactionReads = createSentryReactionReads(),
-): Promise<void> {
-  const links = reads.mayHaveLinks(next.id)
+): Promise<SentryReactionJob[]> {
+  // Listed once here and handed to every job (the jobs read no link again).
+  const links: IssueLink[] = reads.mayHaveLinks(next.id)
     ? (await listLinksOfSentryIssue(next.id)).filter((link) => link.connectionId === next.connectionId)
     : [];
+  const jobs = decideSentryReactions({ previous, next, ctx, links });
+  for (const job of jobs) await runJob(job, previous, next, ctx, reads);
+  return jobs;
+}
 
-  if (links.length > 0 && statusChangeOf(previous, next) !== null) {
-    for (const link of links) {
+async function runJob(
+  job: SentryReactionJob,
+  previous: SentryIssueSnapshot | undefined,
+  next: SentryIssueSnapshot,
+  ctx: ChangeContext,
+  reads: SentryReactionReads,
+): Promise<void> {
+  switch (job.kind) {
+    case 'status-to-jira':
       // syncSentryStatusToJira logs its own failures and never throws.
-      await syncSentryStatusToJira({ link, previous, next, ctx }, { statusMapping: reads.statusMapping });
-    }
-  }
-
-  for (const jiraIssueId of new Set(links.map((link) => link.jiraIssueId))) {
-    try {
-      await refreshIssueProperty(jiraIssueId);
-    } catch (error) {
-      await logFailure(
-        ctx,
-        next,
-        `Could not update the JQL fields of Jira issue ${jiraIssueId} for ${next.shortId}: ${errorInWords(error)}`,
+      await syncSentryStatusToJira(
+        { link: job.link, previous, next, ctx },
+        { statusMapping: reads.statusMapping },
       );
-    }
-  }
-
-  // The app's own status write says nothing new about the error itself: rules have seen this issue already.
-  if (isOwnSentryChange(ctx)) return;
-  try {
-    await runSentryRules(previous, next, ctx, reads.sentryRulesInScope);
-  } catch (error) {
-    await logFailure(
-      ctx,
-      next,
-      `Could not run the automation rules for ${next.shortId}: ${errorInWords(error)}`,
-    );
+      return;
+    case 'issue-property':
+      try {
+        await refreshIssueProperty(job.jiraIssueId);
+      } catch (error) {
+        await logFailure(
+          ctx,
+          next,
+          `Could not update the JQL fields of Jira issue ${job.jiraIssueId} for ${next.shortId}: ${errorInWords(error)}`,
+        );
+      }
+      return;
+    case 'sentry-rules':
+      try {
+        await runSentryRules(previous, next, ctx, reads.sentryRulesInScope);
+      } catch (error) {
+        await logFailure(
+          ctx,
+          next,
+          `Could not run the automation rules for ${next.shortId}: ${errorInWords(error)}`,
+        );
+      }
+      return;
   }
 }
 

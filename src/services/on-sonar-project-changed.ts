@@ -1,10 +1,11 @@
 /**
- * Reacts to a changed SonarCloud project snapshot (recordSonarProject calls it after sync or a webhook
- * saved the change): runs the SonarCloud automation rules in scope, each creating a Jira issue once per
- * source item. Never throws: failures go to the sync log.
+ * Runs the reactions to a changed SonarCloud project snapshot that reactions/dispatch.ts decides: the
+ * SonarCloud automation rules in scope, each creating a Jira issue once per source item. Called from the
+ * `reactions` queue (reactions/react-to-change.ts). Never throws: failures go to the sync log.
  */
 import type { SonarProjectSnapshot } from '../domain/model';
 import type { ChangeContext } from './change-context';
+import { decideSonarReactions, type SonarReactionJob } from './reactions/dispatch';
 import { runSonarRules } from './run-rules';
 import { errorInWords } from './sync-log-writer';
 import { logStatusWork } from './sync-status-shared';
@@ -13,21 +14,29 @@ export async function onSonarProjectChanged(
   previous: SonarProjectSnapshot | undefined,
   next: SonarProjectSnapshot,
   ctx: ChangeContext,
-): Promise<void> {
-  try {
-    await runSonarRules(previous, next, ctx);
-  } catch (error) {
-    const message = `Could not run the automation rules for SonarCloud project ${next.projectKey} (${next.branch}): ${errorInWords(error)}`;
-    await logStatusWork({
-      trigger: ctx.trigger,
-      source: 'sonarcloud',
-      connectionId: next.connectionId,
-      projectId: next.projectKey,
-      startedAt: Date.now(),
-      ok: false,
-      summary: message,
-      error: message,
-      retry: null,
-    }).catch(() => undefined);
+): Promise<SonarReactionJob[]> {
+  const jobs = decideSonarReactions({ previous, next, ctx });
+  for (const job of jobs) {
+    switch (job.kind) {
+      case 'sonar-rules':
+        try {
+          await runSonarRules(previous, next, ctx);
+        } catch (error) {
+          const message = `Could not run the automation rules for SonarCloud project ${next.projectKey} (${next.branch}): ${errorInWords(error)}`;
+          await logStatusWork({
+            trigger: ctx.trigger,
+            source: 'sonarcloud',
+            connectionId: next.connectionId,
+            projectId: next.projectKey,
+            startedAt: Date.now(),
+            ok: false,
+            summary: message,
+            error: message,
+            retry: null,
+          }).catch(() => undefined);
+        }
+        break;
+    }
   }
+  return jobs;
 }

@@ -1,29 +1,29 @@
 /**
- * The one write path for Sentry issue snapshots (sync and webhooks both come through here):
- * saves a snapshot only when it changed, keeps the project's daily history point up to date,
- * and tells onSentryIssueChanged what changed.
+ * The one write path for Sentry issue snapshots (sync, webhooks, follow-ups, links and creates all come
+ * through here): saves a snapshot only when it changed, keeps the project's daily history point and
+ * health tally up to date, and queues the reactions to each change (reactions/reaction-queue.ts): what
+ * reacts runs from the `reactions` queue, never here, so this file imports nothing that reacts.
  */
 import type { HistoryPoint, SentryIssueSnapshot } from '../domain/model';
+import type { SentryHealthTally } from '../domain/health/sentry-tally';
 import { sentryHistoryPoint, snapshotChanged } from '../domain/snapshots';
 import {
   batchGetValues,
+  getSentryHealthTallies,
   getSentrySnapshots,
   historyKey,
   listHistory,
+  noteNewReactionSubjects,
   recordHistoryPoint,
   saveSentrySnapshots,
-  sentryIssuesWithLinks,
   utcDay,
   type HistorySeries,
 } from '../storage';
 import type { ChangeContext } from './change-context';
 import { updateSentryHealthTallies } from './health/sentry-tallies';
-import { onSentryIssueChanged } from './on-sentry-issue-changed';
-import { createSentryReactionReads } from './sentry-reaction-reads';
-import { errorInWords, logSyncRun } from './sync-log-writer';
-
-/** Changed issues reacted to at the same time (each reaction is a few KVS reads and maybe Jira calls). */
-export const REACTION_CONCURRENCY = 4;
+import { updateSentryTopIssues } from './sentry-impact/top-issues';
+import { enqueueReactions, sentryChangeEvent } from './reactions/reaction-queue';
+import { logSyncRun } from './sync-log-writer';
 
 export interface RecordedSentryIssue {
   changed: boolean;
@@ -34,11 +34,11 @@ export interface RecordSentryIssuesResult {
   /** One entry per distinct issue, in the order given. */
   results: Array<RecordedSentryIssue & { next: SentryIssueSnapshot }>;
   changed: number;
-  /** Errors in words from reacting to changes (the snapshots themselves were saved). */
+  /** Errors in words from queueing the reactions to changes (the snapshots themselves were saved). */
   reactionErrors: string[];
 }
 
-/** Saves `next` if it differs from what is stored, records the daily point, and reacts to the change. */
+/** Saves `next` if it differs from what is stored, records the daily point, and queues the reactions. */
 export async function recordSentryIssue(
   next: SentryIssueSnapshot,
   ctx: ChangeContext,
@@ -47,8 +47,8 @@ export async function recordSentryIssue(
   const { results, reactionErrors } = await recordSentryIssues([next], ctx);
   const first = results[0];
   if (!first) throw new Error('recordSentryIssues returned no result for one snapshot; this is a bug.');
-  // The snapshot is saved: a failed reaction is logged for an admin to see, not thrown at the caller
-  // (a webhook answering 500 would make Sentry redeliver a change that is already stored).
+  // The snapshot is saved: reactions that could not be queued are logged for an admin to see, not thrown
+  // at the caller (a webhook answering 500 would make Sentry redeliver a change that is already stored).
   if (reactionErrors.length > 0) {
     await logSyncRun({
       trigger: ctx.trigger,
@@ -68,10 +68,48 @@ export async function recordSentryIssue(
 }
 
 /**
- * The batch form used by sync: one batched read of the stored snapshots, one transaction per 12
- * changed snapshots, one history write per project touched, one batched read and write of the projects'
- * health tallies. Reactions run after the save, one
- * issue at a time; a failing reaction is reported, never stops the others.
+ * What the write of one delivery's change needs read, fetched by the web trigger in the same round trip
+ * as the stored snapshot (readSentryWriteContext), so recording costs one round trip of writes.
+ */
+export interface SentryWriteContext {
+  /** History points by key: today's and yesterday's of each project (absent keys: no point). */
+  points: ReadonlyMap<string, HistoryPoint>;
+  /** The projects' health tallies by key (absent: no tally). */
+  tallies: ReadonlyMap<string, SentryHealthTally>;
+  /** The projects the reads cover ("connectionId\u0000projectId"). */
+  projects: ReadonlySet<string>;
+}
+
+const projectRef = (connectionId: string, projectId: string): string => `${connectionId}\u0000${projectId}`;
+
+function yesterdayOf(now: Date): string {
+  return utcDay(new Date(now.getTime() - 24 * 60 * 60 * 1000));
+}
+
+/** The reads recordSentryIssues needs for changes in these projects, all in one round trip. */
+export async function readSentryWriteContext(
+  projects: ReadonlyArray<{ connectionId: string; projectId: string }>,
+  now: Date,
+): Promise<SentryWriteContext> {
+  const keys = projects.flatMap(({ connectionId, projectId }) => {
+    const series: HistorySeries = { kind: 'sentry-project', connectionId, projectId };
+    return [historyKey(series, utcDay(now)), historyKey(series, yesterdayOf(now))];
+  });
+  const [points, tallies] = await Promise.all([
+    batchGetValues<HistoryPoint>(keys),
+    getSentryHealthTallies(projects),
+  ]);
+  return {
+    points,
+    tallies,
+    projects: new Set(projects.map((ref) => projectRef(ref.connectionId, ref.projectId))),
+  };
+}
+
+/**
+ * The batch form used by sync: one batched read of the stored snapshots, then at once: one transaction
+ * per 12 changed snapshots, one history write per project touched, one batched read and write of the
+ * projects' health tallies; then the changes' reactions are queued (20 changes per queue event).
  */
 export async function recordSentryIssues(
   snapshots: readonly SentryIssueSnapshot[],
@@ -80,6 +118,8 @@ export async function recordSentryIssues(
   options: {
     /** The stored snapshots by issue id, when the caller has read them already (absent: none stored). */
     previous?: ReadonlyMap<string, SentryIssueSnapshot>;
+    /** History points and tallies the caller read already (readSentryWriteContext). */
+    context?: SentryWriteContext;
   } = {},
 ): Promise<RecordSentryIssuesResult> {
   // The last one wins when an issue appears twice (e.g. a page boundary moved while paging).
@@ -102,37 +142,48 @@ export async function recordSentryIssues(
     return { next, previous: before, changed: snapshotChanged(before, next) };
   });
   const changedResults = results.filter((result) => result.changed);
-  if (changedResults.length > 0) {
-    await saveSentrySnapshots(changedResults.map((result) => result.next));
-    await addToProjectHistory(changedResults, now);
-    await updateSentryHealthTallies(changedResults, now);
-  }
+  if (changedResults.length === 0) return { results, changed: 0, reactionErrors: [] };
 
-  const reactionErrors: string[] = [];
-  // Rules, mappings and which issues have links are read once for the whole batch, not per changed issue.
-  const reads = createSentryReactionReads(
-    changedResults.length > 0
-      ? await sentryIssuesWithLinks(changedResults.map((result) => result.next.id))
-      : new Set<string>(),
+  const context = options.context;
+  const covered = (change: Change): boolean =>
+    context !== undefined &&
+    [change.previous, change.next].every(
+      (snapshot) => !snapshot || context.projects.has(projectRef(snapshot.connectionId, snapshot.projectId)),
+    );
+  const fresh = changedResults.filter((result) => result.previous === undefined);
+  // Independent writes, side by side: the snapshots, the daily points, the tallies, new issues' reaction state.
+  await Promise.all([
+    saveSentrySnapshots(changedResults.map((result) => result.next)),
+    addToProjectHistory(changedResults, now, context),
+    updateSentryHealthTallies(
+      changedResults,
+      now,
+      changedResults.every(covered) ? context?.tallies : undefined,
+    ),
+    // The project pages' bounded "top issues" per Sentry project (writes only when a list changed).
+    updateSentryTopIssues(changedResults, now),
+    fresh.length > 0
+      ? noteNewReactionSubjects(
+          fresh.map(({ next }) => ({
+            kind: 'sentry-issue',
+            connectionId: next.connectionId,
+            issueId: next.id,
+          })),
+          now.toISOString(),
+        )
+      : undefined,
+  ]);
+
+  const queued = await enqueueReactions(
+    changedResults.map((result) => sentryChangeEvent(result.previous, result.next, ctx)),
+    ctx,
   );
-  // Reactions wait mostly on KVS and Jira: a few at a time keeps a page of changes well inside the
-  // invocation's budget without bursting past the platform's request rates.
-  let nextIndex = 0;
-  const worker = async (): Promise<void> => {
-    while (nextIndex < changedResults.length) {
-      const result = changedResults[nextIndex];
-      nextIndex += 1;
-      if (!result) continue;
-      try {
-        await onSentryIssueChanged(result.previous, result.next, ctx, reads);
-      } catch (error) {
-        reactionErrors.push(
-          `Sentry issue ${result.next.shortId} (${result.next.id}) was saved, but reacting to its change failed: ${errorInWords(error)}`,
-        );
-      }
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(REACTION_CONCURRENCY, changedResults.length) }, worker));
+  const reactionErrors =
+    queued.deferredEvents > 0
+      ? [
+          `The reactions to ${changedResults.length} changed Sentry issue(s) wait for the next scheduled sync: ${queued.refusal ?? "Forge's queue refused them"}`,
+        ]
+      : [];
   return { results, changed: changedResults.length, reactionErrors };
 }
 
@@ -146,7 +197,11 @@ type Change = { previous: SentryIssueSnapshot | undefined; next: SentryIssueSnap
  * through this file, and each change adds (next − previous) to today's point. A day's first
  * change starts from the latest earlier point (or zero for a project never seen).
  */
-async function addToProjectHistory(changes: readonly Change[], now: Date): Promise<void> {
+async function addToProjectHistory(
+  changes: readonly Change[],
+  now: Date,
+  context?: SentryWriteContext,
+): Promise<void> {
   const byProject = new Map<string, { series: HistorySeries; changes: Change[] }>();
   for (const change of changes) {
     const { connectionId, projectId } = change.next;
@@ -158,21 +213,40 @@ async function addToProjectHistory(changes: readonly Change[], now: Date): Promi
     group.changes.push(change);
     byProject.set(id, group);
   }
-  for (const { series, changes: projectChanges } of byProject.values()) {
-    const base = await currentSentryProjectPoint(series, now);
-    const values = { ...base.values };
-    for (const { previous, next } of projectChanges) {
-      // An issue that moved to another project leaves its old project's sum unchanged here:
-      // Sentry moves issues rarely and the next day's point of the old project starts from it.
-      const removed =
-        previous && previous.projectId === next.projectId ? sentryHistoryPoint(now, [previous]) : undefined;
-      const added = sentryHistoryPoint(now, [next]);
-      for (const [key, value] of Object.entries(added.values)) {
-        values[key] = Math.max(0, (values[key] ?? 0) + value - (removed?.values[key] ?? 0));
+  await Promise.all(
+    [...byProject.values()].map(async ({ series, changes: projectChanges }) => {
+      const base = knownPoint(series, now, context) ?? (await currentSentryProjectPoint(series, now));
+      const values = { ...base.values };
+      for (const { previous, next } of projectChanges) {
+        // An issue that moved to another project leaves its old project's sum unchanged here:
+        // Sentry moves issues rarely and the next day's point of the old project starts from it.
+        const removed =
+          previous && previous.projectId === next.projectId ? sentryHistoryPoint(now, [previous]) : undefined;
+        const added = sentryHistoryPoint(now, [next]);
+        for (const [key, value] of Object.entries(added.values)) {
+          values[key] = Math.max(0, (values[key] ?? 0) + value - (removed?.values[key] ?? 0));
+        }
       }
-    }
-    await recordHistoryPoint(series, { date: utcDay(now), values });
-  }
+      await recordHistoryPoint(series, { date: utcDay(now), values });
+    }),
+  );
+}
+
+/**
+ * Today's point of a project from what the caller read (readSentryWriteContext): today's, else
+ * yesterday's carried over; undefined when neither was read or found (then it is read here).
+ */
+function knownPoint(
+  series: HistorySeries,
+  now: Date,
+  context?: SentryWriteContext,
+): HistoryPoint | undefined {
+  if (!context || series.kind !== 'sentry-project') return undefined;
+  if (!context.projects.has(projectRef(series.connectionId, series.projectId))) return undefined;
+  const today = utcDay(now);
+  const point =
+    context.points.get(historyKey(series, today)) ?? context.points.get(historyKey(series, yesterdayOf(now)));
+  return point ? { date: today, values: { ...point.values } } : undefined;
 }
 
 /** Today's point of a Sentry project, or the latest earlier one carried over, or zeros. */

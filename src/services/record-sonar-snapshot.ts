@@ -1,14 +1,19 @@
 /**
  * The one write path for SonarCloud project snapshots (sync and webhooks both come through here):
- * saves a snapshot only when it changed, records the branch's daily history point, and tells
- * onSonarProjectChanged what changed.
+ * saves a snapshot only when it changed, records the branch's daily history point, and queues the
+ * reactions to the change (reactions/reaction-queue.ts; they run from the `reactions` queue).
  */
 import type { SonarProjectSnapshot } from '../domain/model';
 import { snapshotChanged, sonarHistoryPoint } from '../domain/snapshots';
-import { getSonarSnapshot, recordHistoryPoint, saveSonarSnapshot, utcDay } from '../storage';
+import {
+  getSonarSnapshot,
+  noteNewReactionSubjects,
+  recordHistoryPoint,
+  saveSonarSnapshot,
+  utcDay,
+} from '../storage';
 import type { ChangeContext } from './change-context';
-import { onSonarProjectChanged } from './on-sonar-project-changed';
-import { errorInWords, logSyncRun } from './sync-log-writer';
+import { enqueueReactions, sonarChangeEvent } from './reactions/reaction-queue';
 
 /**
  * Saves `next` when it differs from the stored snapshot. The daily point is written when the
@@ -19,8 +24,15 @@ export async function recordSonarProject(
   next: SonarProjectSnapshot,
   ctx: ChangeContext,
   now: Date = new Date(),
+  options: {
+    /** The stored snapshot, when the caller read it already (null: none is stored). */
+    previous?: SonarProjectSnapshot | null;
+  } = {},
 ): Promise<{ changed: boolean; previous: SonarProjectSnapshot | undefined }> {
-  const previous = await getSonarSnapshot(next.connectionId, next.projectKey, next.branch);
+  const previous =
+    options.previous !== undefined
+      ? (options.previous ?? undefined)
+      : await getSonarSnapshot(next.connectionId, next.projectKey, next.branch);
   const changed = snapshotChanged(previous, next);
   const today = utcDay(now);
   const firstOfDay = previous === undefined || previous.updatedAt.slice(0, 10) !== today;
@@ -28,37 +40,33 @@ export async function recordSonarProject(
 
   // Unchanged on a new day: the stored snapshot is saved again with today's time (see above).
   const toSave = changed || !previous ? next : { ...previous, updatedAt: now.toISOString() };
-  await saveSonarSnapshot(toSave);
-  await recordHistoryPoint(
-    {
-      kind: 'sonar-project',
-      connectionId: next.connectionId,
-      projectKey: next.projectKey,
-      branch: next.branch,
-    },
-    sonarHistoryPoint(now, toSave),
-  );
-  if (changed) {
-    try {
-      await onSonarProjectChanged(previous, next, ctx);
-    } catch (error) {
-      // The snapshot is saved: the failed reaction is logged for an admin, not thrown at the caller.
-      await logSyncRun({
-        trigger: ctx.trigger,
-        source: 'sonarcloud',
+  // The snapshot and its daily point are independent writes: side by side.
+  await Promise.all([
+    saveSonarSnapshot(toSave),
+    recordHistoryPoint(
+      {
+        kind: 'sonar-project',
         connectionId: next.connectionId,
-        projectId: `${next.projectKey}@${next.branch}`,
-        durationMs: 0,
-        fetched: 1,
-        changed: 1,
-        failed: 1,
-        outcome: 'partial',
-        errors: [
-          `SonarCloud project ${next.projectKey} (branch ${next.branch}) was saved, but reacting to its change failed: ${errorInWords(error)}`,
-        ],
-        retry: null,
-      });
-    }
-  }
+        projectKey: next.projectKey,
+        branch: next.branch,
+      },
+      sonarHistoryPoint(now, toSave),
+    ),
+    changed && !previous
+      ? noteNewReactionSubjects(
+          [
+            {
+              kind: 'sonar-project',
+              connectionId: next.connectionId,
+              projectKey: next.projectKey,
+              branch: next.branch,
+            },
+          ],
+          now.toISOString(),
+        )
+      : undefined,
+  ]);
+  // A push Forge refuses is kept for the next scheduled sync and logged there (enqueueReactions).
+  if (changed) await enqueueReactions([sonarChangeEvent(previous, next, ctx)], ctx);
   return { changed, previous };
 }

@@ -19,6 +19,7 @@ import {
   claimOnce,
   getConnection,
   getConnectionSecrets,
+  getSetupMilestones,
   listConnections,
   StorageValidationError,
 } from '../storage';
@@ -186,6 +187,11 @@ export interface DeliveryLogInput {
    * deliveries): they share the per-minute cap of the refusal log. Refusals are always bounded.
    */
   bounded?: boolean;
+  /**
+   * Whether the connection's "webhook received" setup milestone is noted already, when the caller read it
+   * side by side with its other reads (DeliveryResponder.prefetch): then no read is needed here.
+   */
+  webhookNoted?: boolean;
 }
 
 /**
@@ -291,7 +297,9 @@ export async function logDelivery(input: DeliveryLogInput): Promise<void> {
   try {
     await Promise.all([
       appendSyncLogEntry(entry),
-      verifiedFor !== null ? noteSetupStep('webhook-received', verifiedFor, new Date(entry.at)) : undefined,
+      verifiedFor !== null && input.webhookNoted !== true
+        ? noteSetupStep('webhook-received', verifiedFor, new Date(entry.at))
+        : undefined,
     ]);
   } catch (error) {
     console.error(`Could not write the sync log entry of a ${words} delivery: ${errorInWords(error)}`);
@@ -309,6 +317,11 @@ export const FAILED_ANSWER =
 /** Answers to the sender, each of which also leaves the delivery's sync log entry. */
 export interface DeliveryResponder {
   log(details: DeliveryLogDetails): Promise<void>;
+  /**
+   * Starts reading what the log entry of the authenticated connection's delivery needs (its setup
+   * milestone), so that read shares a round trip with the delivery's own reads instead of adding one.
+   */
+  prefetch(connectionId: string): void;
   /**
    * Refuses with fixed words (never text the caller sent); `logMessage` (fixed words too) is what the
    * sync log says instead when it may say more than the caller may read.
@@ -341,9 +354,29 @@ export interface DeliveryResponder {
 /** The responder for one delivery; call it when handling starts (the log entries time from then). */
 export function deliveryResponder(source: DeliveryLogInput['source']): DeliveryResponder {
   const startedAt = Date.now();
-  const log = (details: DeliveryLogDetails): Promise<void> => logDelivery({ source, startedAt, ...details });
+  let noted: { connectionId: string; read: Promise<boolean | undefined> } | null = null;
+  const log = async (details: DeliveryLogDetails): Promise<void> => {
+    const webhookNoted =
+      noted !== null && noted.connectionId === details.connectionId ? await noted.read : undefined;
+    await logDelivery({
+      source,
+      startedAt,
+      ...details,
+      ...(webhookNoted !== undefined ? { webhookNoted } : {}),
+    });
+  };
   return {
     log,
+    prefetch(connectionId) {
+      noted = {
+        connectionId,
+        read: getSetupMilestones().then(
+          (milestones) => milestones['webhook-received']?.connections[connectionId] !== undefined,
+          // Unknown: the log entry reads it again.
+          () => undefined,
+        ),
+      };
+    },
     async refuse(status, message, connectionId, projectId = null, logMessage) {
       await log({ connectionId, projectId, outcome: 'refused', message: logMessage ?? message });
       return answer(status, 'refused', message);

@@ -13,12 +13,12 @@ import type { SentryConnection, SonarCloudConnection } from '../domain/model';
 import { droppedSentryLinkNote, sentrySnapshotFromApi, sonarSnapshot } from '../domain/snapshots';
 import {
   claimKey,
-  claimOnce,
   getConnection,
   getConnectionSecrets,
   getSentrySnapshot,
   getSonarSnapshot,
   releaseClaim,
+  setIfAbsent,
 } from '../storage';
 import { recordSentryIssues } from './record-sentry-snapshot';
 import { recordSonarProject } from './record-sonar-snapshot';
@@ -82,12 +82,23 @@ export async function enqueueFollowUp(job: FollowUpJob, delayInSeconds?: number)
 /** What scheduleSentryIssueRefresh did: queued it, kept it for the next scheduled sync, or found one due already. */
 export type RefreshScheduling = 'queued' | 'deferred' | 'already-queued';
 
-/** Queues a refetch of the issue unless one is already due in the coalescing window. */
+/**
+ * Queues a refetch of the issue unless one is already queued in the same coalescing window. The window
+ * is a fixed minute and its claim a key of its own (FAIL_IF_EXISTS, cleaned up by the KVS TTL): one
+ * atomic write decides, with no read of an older claim that KVS may not have deleted yet.
+ */
 export async function scheduleSentryIssueRefresh(
   job: Omit<SentryIssueRefreshJob, 'kind'>,
+  now: Date = new Date(),
 ): Promise<RefreshScheduling> {
-  const key = claimKey('sentry-issue-refresh', job.connectionId, job.issueId);
-  if (!(await claimOnce(key, { ttlSeconds: SENTRY_REFRESH_COALESCE_SECONDS }))) return 'already-queued';
+  const window = Math.floor(now.getTime() / (SENTRY_REFRESH_COALESCE_SECONDS * 1000));
+  const key = claimKey('sentry-issue-refresh', job.connectionId, job.issueId, String(window));
+  const claimed = await setIfAbsent(
+    key,
+    { claimedAt: now.toISOString(), state: 'claimed', result: null },
+    { value: SENTRY_REFRESH_COALESCE_SECONDS * 2, unit: 'SECONDS' },
+  );
+  if (!claimed) return 'already-queued';
   try {
     const outcome = await enqueueFollowUp(
       { kind: 'sentry-issue-refresh', ...job },

@@ -34,6 +34,7 @@ export * from './status-mappings';
 export * from './link-search-settings';
 export * from './rules';
 export * from './claims';
+export * from './reaction-state';
 export * from './bulk-create-jobs';
 export * from './issue-properties';
 export * from './jira-project-context';

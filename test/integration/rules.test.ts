@@ -63,6 +63,23 @@ beforeEach(async () => {
   });
 });
 
+/** Records through the one write path, then lets the reactions queue run what the change triggers. */
+async function recordSentryIssueAndReact(
+  ...args: Parameters<typeof recordSentryIssue>
+): ReturnType<typeof recordSentryIssue> {
+  const recorded = await recordSentryIssue(...args);
+  await world.runtime.drainQueues();
+  return recorded;
+}
+
+async function recordSonarProjectAndReact(
+  ...args: Parameters<typeof recordSonarProject>
+): ReturnType<typeof recordSonarProject> {
+  const recorded = await recordSonarProject(...args);
+  await world.runtime.drainQueues();
+  return recorded;
+}
+
 async function addRule(
   id: string,
   trigger: RuleTrigger,
@@ -138,9 +155,12 @@ describe('Sentry triggers fire once per Sentry issue', () => {
     const fresh = pick(0, { firstSeen: '2026-02-01T00:00:00.000Z' });
     const old = pick(1);
 
-    await recordSentryIssue(fresh, webhook);
-    await recordSentryIssue(old, webhook);
-    await recordSentryIssue({ ...fresh, events24h: 40, lastSeen: '2026-02-02T00:00:00.000Z' }, webhook);
+    await recordSentryIssueAndReact(fresh, webhook);
+    await recordSentryIssueAndReact(old, webhook);
+    await recordSentryIssueAndReact(
+      { ...fresh, events24h: 40, lastSeen: '2026-02-02T00:00:00.000Z' },
+      webhook,
+    );
 
     expect(await ruleLinks('new-issue', fresh.id)).toHaveLength(1);
     expect(await ruleLinks('new-issue', old.id)).toHaveLength(0);
@@ -152,9 +172,10 @@ describe('Sentry triggers fire once per Sentry issue', () => {
     const fatal = pick(0, { level: 'fatal' });
     const error = pick(1, { level: 'error' });
     const warning = pick(2, { level: 'warning' });
-    for (const snapshot of [fatal, error, warning]) await recordSentryIssue(snapshot, webhook);
+    for (const snapshot of [fatal, error, warning]) await recordSentryIssueAndReact(snapshot, webhook);
     // Later changes of the same issues (more events) still match, but the rule fired already.
-    for (const snapshot of [fatal, error]) await recordSentryIssue({ ...snapshot, events24h: 99 }, webhook);
+    for (const snapshot of [fatal, error])
+      await recordSentryIssueAndReact({ ...snapshot, events24h: 99 }, webhook);
 
     expect(await ruleLinks('level', fatal.id)).toHaveLength(1);
     expect(await ruleLinks('level', error.id)).toHaveLength(1);
@@ -165,31 +186,31 @@ describe('Sentry triggers fire once per Sentry issue', () => {
   it('events at least N in 24 h: fires when the count reaches N, once', async () => {
     await addRule('events', { source: 'sentry', kind: 'events-at-least', count: 100, window: '24h' });
     const issue = pick(0, { events24h: 20 });
-    await recordSentryIssue(issue, webhook);
+    await recordSentryIssueAndReact(issue, webhook);
     expect(await ruleLinks('events', issue.id)).toHaveLength(0);
 
-    await recordSentryIssue({ ...issue, events24h: 100 }, webhook);
-    await recordSentryIssue({ ...issue, events24h: 250 }, webhook);
+    await recordSentryIssueAndReact({ ...issue, events24h: 100 }, webhook);
+    await recordSentryIssueAndReact({ ...issue, events24h: 250 }, webhook);
     expect(await ruleLinks('events', issue.id)).toHaveLength(1);
   });
 
   it('users at least N in 14 days: fires when the count reaches N, once', async () => {
     await addRule('users', { source: 'sentry', kind: 'users-at-least', count: 10, window: '14d' });
     const issue = pick(0, { users14d: 9 });
-    await recordSentryIssue(issue, webhook);
-    await recordSentryIssue({ ...issue, users14d: 10 }, webhook);
-    await recordSentryIssue({ ...issue, users14d: 30 }, webhook);
+    await recordSentryIssueAndReact(issue, webhook);
+    await recordSentryIssueAndReact({ ...issue, users14d: 10 }, webhook);
+    await recordSentryIssueAndReact({ ...issue, users14d: 30 }, webhook);
     expect(await ruleLinks('users', issue.id)).toHaveLength(1);
   });
 
   it('regression: a resolved issue that comes back, once', async () => {
     await addRule('regression', { source: 'sentry', kind: 'regression' });
     const issue = pick(0);
-    await recordSentryIssue({ ...issue, status: 'resolved', substatus: null }, webhook);
+    await recordSentryIssueAndReact({ ...issue, status: 'resolved', substatus: null }, webhook);
     expect(await ruleLinks('regression', issue.id)).toHaveLength(0);
 
-    await recordSentryIssue({ ...issue, status: 'unresolved', substatus: 'regressed' }, webhook);
-    await recordSentryIssue(
+    await recordSentryIssueAndReact({ ...issue, status: 'unresolved', substatus: 'regressed' }, webhook);
+    await recordSentryIssueAndReact(
       { ...issue, status: 'unresolved', substatus: 'regressed', events24h: 12 },
       webhook,
     );
@@ -205,7 +226,7 @@ describe('Sentry triggers fire once per Sentry issue', () => {
     await addRule('sonar-only', { source: 'sonarcloud', kind: 'quality-gate-error' });
     const disabled = await addRule('disabled', { source: 'sentry', kind: 'level-at-least', level: 'debug' });
     await saveRule({ ...disabled, enabled: false });
-    await recordSentryIssue(pick(0, { level: 'fatal' }), webhook);
+    await recordSentryIssueAndReact(pick(0, { level: 'fatal' }), webhook);
     expect(jiraWrites(world).created).toBe(0);
   });
 
@@ -216,7 +237,7 @@ describe('Sentry triggers fire once per Sentry issue', () => {
       { jiraProjectId: SHOP_PROJECT_ID },
     );
     const issue = pick(0, { level: 'error' });
-    await recordSentryIssue(issue, webhook);
+    await recordSentryIssueAndReact(issue, webhook);
     expect(await ruleLinks('by-project', issue.id)).toHaveLength(1);
   });
 
@@ -237,7 +258,7 @@ describe('Sentry triggers fire once per Sentry issue', () => {
   it('the created issue has the rule’s type, priority and labels, and a sync log entry says so', async () => {
     await addRule('labelled', { source: 'sentry', kind: 'level-at-least', level: 'error' });
     const issue = pick(0, { level: 'error' });
-    await recordSentryIssue(issue, webhook);
+    await recordSentryIssueAndReact(issue, webhook);
 
     const [link] = await ruleLinks('labelled', issue.id);
     const created = world.jira.issue(link?.jiraIssueId ?? '');
@@ -262,7 +283,7 @@ describe('Sentry triggers fire once per Sentry issue', () => {
       times: Infinity,
       match: (request) => request.method === 'POST' && request.path === '/rest/api/3/issue',
     });
-    await recordSentryIssue(issue, webhook);
+    await recordSentryIssueAndReact(issue, webhook);
     const failed = (await syncLog()).find((entry) => entry.outcome === 'failed');
     expect(failed?.errors[0]).toContain('could not create its Jira issue');
     expect(failed?.retry).toMatchObject({ kind: 'rule-action', ruleId: rule.id, sentryIssueId: issue.id });
@@ -340,12 +361,12 @@ const failingGate = {
 describe('SonarCloud triggers fire once per item (analysis where the condition became true)', () => {
   it('quality gate turns ERROR: one issue with the failing conditions and a link to the branch', async () => {
     await addRule('gate', { source: 'sonarcloud', kind: 'quality-gate-error' });
-    await recordSonarProject(sonar(), webhook);
+    await recordSonarProjectAndReact(sonar(), webhook);
     const red = sonar({ ...failingGate, analysedAt: '2026-02-02T10:00:00.000Z' });
-    await recordSonarProject(red, webhook);
+    await recordSonarProjectAndReact(red, webhook);
     // The same analysis delivered again, and a later analysis still red: no new issue.
-    await recordSonarProject({ ...red, updatedAt: '2026-02-02T10:05:00.000Z' }, webhook);
-    await recordSonarProject(
+    await recordSonarProjectAndReact({ ...red, updatedAt: '2026-02-02T10:05:00.000Z' }, webhook);
+    await recordSonarProjectAndReact(
       { ...red, analysedAt: '2026-02-03T10:00:00.000Z', measures: { ...red.measures, bugs: '3' } },
       webhook,
     );
@@ -361,20 +382,23 @@ describe('SonarCloud triggers fire once per item (analysis where the condition b
     expect(created.labels).toEqual(expect.arrayContaining(['sonarcloud', 'shop-backend', 'from-rule']));
 
     // Green again, then red at a later analysis: a new episode, a new issue.
-    await recordSonarProject(sonar({ analysedAt: '2026-02-04T10:00:00.000Z' }), webhook);
-    await recordSonarProject(sonar({ ...failingGate, analysedAt: '2026-02-05T10:00:00.000Z' }), webhook);
+    await recordSonarProjectAndReact(sonar({ analysedAt: '2026-02-04T10:00:00.000Z' }), webhook);
+    await recordSonarProjectAndReact(
+      sonar({ ...failingGate, analysedAt: '2026-02-05T10:00:00.000Z' }),
+      webhook,
+    );
     expect(jiraWrites(world).created).toBe(2);
   });
 
   it('new vulnerabilities at least N', async () => {
     await addRule('vulns', { source: 'sonarcloud', kind: 'new-vulnerabilities-at-least', count: 3 });
-    await recordSonarProject(sonar({ measures: { new_vulnerabilities: '2' } }), webhook);
+    await recordSonarProjectAndReact(sonar({ measures: { new_vulnerabilities: '2' } }), webhook);
     expect(jiraWrites(world).created).toBe(0);
-    await recordSonarProject(
+    await recordSonarProjectAndReact(
       sonar({ measures: { new_vulnerabilities: '4' }, analysedAt: '2026-02-02T00:00:00.000Z' }),
       webhook,
     );
-    await recordSonarProject(
+    await recordSonarProjectAndReact(
       sonar({ measures: { new_vulnerabilities: '5' }, analysedAt: '2026-02-03T00:00:00.000Z' }),
       webhook,
     );
@@ -386,13 +410,13 @@ describe('SonarCloud triggers fire once per item (analysis where the condition b
 
   it('coverage drops by more than X points', async () => {
     await addRule('coverage', { source: 'sonarcloud', kind: 'coverage-drop', points: 2 });
-    await recordSonarProject(sonar({ measures: { coverage: '80.0' } }), webhook);
-    await recordSonarProject(
+    await recordSonarProjectAndReact(sonar({ measures: { coverage: '80.0' } }), webhook);
+    await recordSonarProjectAndReact(
       sonar({ measures: { coverage: '78.0' }, analysedAt: '2026-02-02T00:00:00.000Z' }),
       webhook,
     );
     expect(jiraWrites(world).created).toBe(0);
-    await recordSonarProject(
+    await recordSonarProjectAndReact(
       sonar({ measures: { coverage: '75.5' }, analysedAt: '2026-02-03T00:00:00.000Z' }),
       webhook,
     );
@@ -401,13 +425,13 @@ describe('SonarCloud triggers fire once per item (analysis where the condition b
 
   it('technical debt above H hours', async () => {
     await addRule('debt', { source: 'sonarcloud', kind: 'debt-above', hours: 10 });
-    await recordSonarProject(sonar({ measures: { sqale_index: '600' } }), webhook);
+    await recordSonarProjectAndReact(sonar({ measures: { sqale_index: '600' } }), webhook);
     expect(jiraWrites(world).created).toBe(0);
-    await recordSonarProject(
+    await recordSonarProjectAndReact(
       sonar({ measures: { sqale_index: '660' }, analysedAt: '2026-02-02T00:00:00.000Z' }),
       webhook,
     );
-    await recordSonarProject(
+    await recordSonarProjectAndReact(
       sonar({ measures: { sqale_index: '900' }, analysedAt: '2026-02-03T00:00:00.000Z' }),
       webhook,
     );
@@ -446,7 +470,7 @@ describe('dry run', () => {
   it('lists the current items a rule would match before it is switched on, and which already fired', async () => {
     const snapshots = [pick(0, { level: 'fatal' }), pick(1, { level: 'error' }), pick(2, { level: 'info' })];
     // Stored by a sync before any rule existed.
-    for (const snapshot of snapshots) await recordSentryIssue(snapshot, { trigger: 'schedule' });
+    for (const snapshot of snapshots) await recordSentryIssueAndReact(snapshot, { trigger: 'schedule' });
 
     const draft = {
       name: 'Errors and worse',
@@ -476,7 +500,7 @@ describe('dry run', () => {
     });
 
     data(await invokeSettings('setRuleEnabled', { id: saved.id, enabled: true }));
-    await recordSentryIssue({ ...snapshots[0]!, events24h: 77 }, webhook);
+    await recordSentryIssueAndReact({ ...snapshots[0]!, events24h: 77 }, webhook);
     const after = data(await invokeSettings<DryRunView>('dryRunRule', { ruleId: saved.id }));
     expect(after.matches.find((match) => match.itemId === snapshots[0]?.id)?.alreadyFired).toBe(true);
     expect(after.matches.find((match) => match.itemId === snapshots[1]?.id)?.alreadyFired).toBe(false);
@@ -499,7 +523,7 @@ describe('dry run', () => {
     const quietError = pick(1, { level: 'error', events24h: 3 });
     const busyInfo = pick(2, { level: 'info', events24h: 900 });
     for (const snapshot of [busyError, quietError, busyInfo]) {
-      await recordSentryIssue(snapshot, { trigger: 'schedule' });
+      await recordSentryIssueAndReact(snapshot, { trigger: 'schedule' });
     }
     const draft = {
       name: 'Busy errors',
@@ -516,7 +540,7 @@ describe('dry run', () => {
     const saved = data(await invokeSettings<AutomationRule>('saveRule', { rule: draft }));
     expect(saved.conditions).toEqual(draft.conditions);
     for (const snapshot of [busyError, quietError, busyInfo]) {
-      await recordSentryIssue({ ...snapshot, lastSeen: '2026-02-03T00:00:00.000Z' }, webhook);
+      await recordSentryIssueAndReact({ ...snapshot, lastSeen: '2026-02-03T00:00:00.000Z' }, webhook);
     }
     expect(await ruleLinks(saved.id, busyError.id)).toHaveLength(1);
     expect(await ruleLinks(saved.id, quietError.id)).toHaveLength(0);
@@ -524,7 +548,7 @@ describe('dry run', () => {
   });
 
   it('a SonarCloud rule’s dry run evaluates the stored branches of its scope', async () => {
-    await recordSonarProject(sonar({ ...failingGate }), { trigger: 'schedule' });
+    await recordSonarProjectAndReact(sonar({ ...failingGate }), { trigger: 'schedule' });
     const result = data(
       await invokeSettings<DryRunView>('dryRunRule', {
         rule: {

@@ -47,7 +47,10 @@ export interface StatusWorld {
   runtime: LocalForgeRuntime;
   jira: JiraSimulator;
   sentry: SentrySimulator;
-  /** Forge's trigger filter: drop events caused by the app's own Jira writes (default true, as in manifest.yml). */
+  /**
+   * True (default): events reach the trigger through the runtime, which applies manifest.yml's filter
+   * (ignoreSelf). False: they are handed to the trigger's function directly, as if there were no filter.
+   */
   ignoreSelf: boolean;
   /**
    * Whether events keep Jira's `selfGenerated` mark (default true). False delivers the app's own events
@@ -56,6 +59,12 @@ export interface StatusWorld {
   markSelfGenerated: boolean;
   /** Events delivered to the app's issue-updated trigger. */
   delivered: JiraIssueEvent[];
+  /** Events the runtime did not deliver because of the trigger's filter (ignoreSelf). */
+  filteredOut: JiraIssueEvent[];
+  /** While true, Jira's events wait in `held` (a slow delivery); deliver them with releaseHeld(). */
+  holdEvents: boolean;
+  held: JiraIssueEvent[];
+  releaseHeld(): Promise<void>;
   /** Waits until every delivered event (and what it set off) has been handled. */
   settle(): Promise<void>;
 }
@@ -79,17 +88,42 @@ export async function startStatusWorld(options: LocalForgeRuntimeOptions = {}): 
     ignoreSelf: true,
     markSelfGenerated: true,
     delivered: [],
+    filteredOut: [],
+    holdEvents: false,
+    held: [],
+    async releaseHeld() {
+      world.holdEvents = false;
+      for (const event of world.held.splice(0)) listener(event);
+      await world.settle();
+    },
     async settle() {
       while (pending.length > 0) await pending.shift();
     },
   };
-  jira.onIssueUpdated((event) => {
-    if (world.ignoreSelf && event.selfGenerated) return;
-    world.delivered.push(event);
+  const listener = (event: JiraIssueEvent): void => {
+    if (world.holdEvents) {
+      world.held.push(event);
+      return;
+    }
     const delivered = structuredClone(event);
     if (!world.markSelfGenerated) delete (delivered as Partial<JiraIssueEvent>).selfGenerated;
-    pending.push(runtime.invokeFunction('issue-updated-fn', delivered));
-  });
+    if (!world.ignoreSelf) {
+      // As if manifest.yml declared the trigger without its filter.
+      world.delivered.push(event);
+      pending.push(runtime.invokeFunction('issue-updated-fn', delivered));
+      return;
+    }
+    // The runtime delivers it as Forge does, honouring the trigger's filter in manifest.yml.
+    pending.push(
+      runtime
+        .deliverProductEvent('avi:jira:updated:issue', delivered as unknown as Record<string, unknown>)
+        .then((invoked) => {
+          if (invoked.includes('issue-updated-fn')) world.delivered.push(event);
+          else world.filteredOut.push(event);
+        }),
+    );
+  };
+  jira.onIssueUpdated(listener);
 
   await saveConnection(
     {
@@ -162,6 +196,9 @@ export async function linkedPair(world: StatusWorld, jiraStatus: string, index =
 /** A person moves the Jira issue in Jira's UI; the event reaches the app's trigger. */
 export async function moveInJira(world: StatusWorld, jiraKey: string, statusName: string): Promise<void> {
   world.jira.moveIssueAs(JIRA_DEMO_USERS.developer, jiraKey, statusName);
+  await world.settle();
+  // What the app's own Sentry writes set off (reactions run from a queue).
+  await world.runtime.drainQueues({ advanceClock: true });
   await world.settle();
 }
 

@@ -6,6 +6,7 @@
  * undercount them).
  */
 import { applySentryChanges, type SentryTallyChange } from '../../domain/health/sentry-tally';
+import type { SentryHealthTally } from '../../domain/health/sentry-tally';
 import type { SentryIssueSnapshot } from '../../domain/model';
 import { getSentryHealthTallies, saveSentryHealthTallies, sentryHealthTallyKey } from '../../storage';
 import { serialized } from './serialized';
@@ -13,6 +14,8 @@ import { serialized } from './serialized';
 export async function updateSentryHealthTallies(
   changes: ReadonlyArray<{ previous: SentryIssueSnapshot | undefined; next: SentryIssueSnapshot }>,
   now: Date,
+  /** The tallies of every project the changes touch, when the caller read them already (a web trigger). */
+  known?: ReadonlyMap<string, SentryHealthTally>,
 ): Promise<number> {
   const projects = new Map<string, { connectionId: string; projectId: string }>();
   for (const { previous, next } of changes) {
@@ -24,7 +27,7 @@ export async function updateSentryHealthTallies(
   }
   if (projects.size === 0) return 0;
   return serialized(async () => {
-    const tallies = await getSentryHealthTallies([...projects.values()]);
+    const tallies = known ?? (await getSentryHealthTallies([...projects.values()]));
     const updated = [...tallies.values()].map((tally) =>
       applySentryChanges(tally, changes as readonly SentryTallyChange[], now),
     );
