@@ -70,6 +70,28 @@ export function withIssueSyncDefaults(saved: IssueSyncSettings): IssueSyncSettin
   };
 }
 
+/** A priority of the Jira site, as the settings page lists it. */
+export interface SitePriority {
+  id: string;
+  name: string;
+  isDefault: boolean;
+}
+
+/** What the project settings page shows in its "Comments and priority" section. */
+export interface IssueSyncSettingsView {
+  settings: IssueSyncSettings;
+  /** False until an admin saves: the defaults apply. */
+  saved: boolean;
+  /** The Jira site's priorities, highest first; empty when they could not be read. */
+  priorities: SitePriority[];
+  /** Why the priorities could not be read, when they could not. */
+  prioritiesProblem: string | null;
+  /** The marker people type at the start of a comment to send it to Sentry. */
+  marker: string;
+  /** The defaults in words, for the page to show before anything is saved. */
+  defaultsInWords: string[];
+}
+
 // ---------------------------------------------------------------------------------------------
 // Input from the settings page
 

@@ -4,6 +4,9 @@
  * page offers only real ones. Saving checks every field and names, beside it, what to fix.
  */
 import { jiraAsApp, type JiraClient, type JiraPriority } from '../../clients/jira';
+import type { IssueSyncSettingsView } from '../../domain/issue-sync-settings';
+
+export type { IssueSyncSettingsView };
 import {
   DEFAULT_PRIORITY_MAPPING,
   issueSyncSettingsInputSchema,
@@ -15,20 +18,6 @@ import { StorageValidationError } from '../../storage';
 import { getIssueSyncSettings, saveIssueSyncSettings } from '../../storage/issue-sync-settings';
 import { defaultIssueSyncSettings } from '../../domain/issue-sync-settings';
 import { errorInWords } from '../sync-log-writer';
-
-export interface IssueSyncSettingsView {
-  settings: IssueSyncSettings;
-  /** False until an admin saves: the defaults apply. */
-  saved: boolean;
-  /** The Jira site's priorities, highest first; empty when they could not be read. */
-  priorities: JiraPriority[];
-  /** Why the priorities could not be read, when they could not. */
-  prioritiesProblem: string | null;
-  /** The marker people type at the start of a comment to send it to Sentry. */
-  marker: string;
-  /** The defaults in words, for the page to show before anything is saved. */
-  defaultsInWords: string[];
-}
 
 export interface IssueSyncSettingsOptions {
   jira?: Pick<JiraClient, 'getPriorities'>;

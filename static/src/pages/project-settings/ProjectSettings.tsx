@@ -10,6 +10,7 @@ import { AsyncView, EmptyState } from '../../shared/components/AsyncView';
 import { Section, Subtle } from '../../shared/components/Text';
 import { useResolver } from '../../shared/use-resolver';
 import { RulesSection } from './RulesSection';
+import { IssueSyncSection } from './IssueSyncSection';
 import { StatusMappingSection } from './StatusMappingEditor';
 
 const PRIORITY: Record<Priority, 'removed' | 'moved' | 'inprogress' | 'default'> = {
@@ -124,6 +125,7 @@ export function ProjectSettings() {
               )}
             </Section>
             <StatusMappingSection />
+            <IssueSyncSection />
             <RulesSection projectId={view.projectId} siteUrl={context?.siteUrl ?? ''} />
           </>
         )}
