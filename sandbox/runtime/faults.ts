@@ -49,8 +49,12 @@ export interface PlatformFaults {
   killInvocation(spec: PlatformFaultSpec): PlatformFaultHandle;
   /** Invocations killed so far. */
   readonly killed: number;
+  /** Whether the invocation with this id was killed. */
+  isKilled(invocationId: string): boolean;
   /** KVS calls failed so far. */
   readonly kvsFailures: number;
+  /** Calls `observer` with every platform call (after faults were decided), and the invocation making it. */
+  observe(observer: (call: PlatformCall, invocationId: string | undefined) => void): void;
 }
 
 class Fault implements PlatformFaultHandle {
@@ -94,6 +98,11 @@ export function installPlatformFaults(runtime: LocalForgeRuntime): PlatformFault
   const killFaults: Fault[] = [];
   const killedIds = new Set<string>();
   let kvsFailures = 0;
+  const observers: Array<(call: PlatformCall, invocationId: string | undefined) => void> = [];
+  const notify = (call: PlatformCall): void => {
+    const invocationId = activeInvocation()?.invocationId;
+    for (const observer of observers) observer(call, invocationId);
+  };
 
   const killCheck = (call: PlatformCall): void => {
     const invocation = activeInvocation();
@@ -114,6 +123,7 @@ export function installPlatformFaults(runtime: LocalForgeRuntime): PlatformFault
       functionKey: invocation?.functionKey,
     };
     killCheck(call);
+    notify(call);
     if (call.target === 'kvs' && kvsFaults.some((fault) => fault.take(call))) {
       kvsFailures += 1;
       return new Response(
@@ -168,8 +178,12 @@ export function installPlatformFaults(runtime: LocalForgeRuntime): PlatformFault
     get killed() {
       return killedIds.size;
     },
+    isKilled: (invocationId) => killedIds.has(invocationId),
     get kvsFailures() {
       return kvsFailures;
+    },
+    observe(observer) {
+      observers.push(observer);
     },
   };
 }
