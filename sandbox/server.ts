@@ -16,12 +16,13 @@ import { installForgeGlobals, LocalForgeRuntime, useRuntime } from './runtime';
 import {
   renderIndexPage,
   renderSurfacePage,
+  withUiKitRenderer,
   type ColorMode,
   type DemoLocation,
   type SandboxPageQuery,
 } from './host/host-page';
 import { readSurfaces, type Surface } from './host/surfaces';
-import { ensureUiBuilt } from './host/ui-build';
+import { ensureUiBuilt, ensureUiKitBuilt } from './host/ui-build';
 import type { SandboxWorld } from './demo/world';
 
 const REPO_ROOT = path.join(__dirname, '..');
@@ -139,11 +140,16 @@ export async function startSandboxServer(options: SandboxServerOptions = {}): Pr
   installForgeGlobals();
   const manifestPath = path.join(REPO_ROOT, 'manifest.yml');
   const surfaces = readSurfaces(manifestPath);
-  if (options.buildUi ?? true)
+  if (options.buildUi ?? true) {
     ensureUiBuilt(
-      surfaces.map((surface) => surface.resourcePath),
+      surfaces.filter((surface) => surface.render === 'default').map((surface) => surface.resourcePath),
       log,
     );
+    ensureUiKitBuilt(
+      surfaces.filter((surface) => surface.render === 'native').map((surface) => surface.resource),
+      log,
+    );
+  }
 
   const dataFile = options.dataFile === undefined ? DEFAULT_DATA_FILE : options.dataFile;
   if (dataFile) fs.mkdirSync(path.dirname(dataFile), { recursive: true });
@@ -297,7 +303,9 @@ export async function startSandboxServer(options: SandboxServerOptions = {}): Pr
       if (!surface) throw new HttpError(404, `manifest.yml has no Custom UI module "${segments[1]}".`);
       const location = locate(query);
       const colorMode = colorModeOf(url);
-      const builtHtml = fs.readFileSync(fileInside(surface.resourcePath, 'index.html'), 'utf8');
+      let builtHtml = fs.readFileSync(fileInside(surface.resourcePath, 'index.html'), 'utf8');
+      // UI Kit: Jira draws the components the app's reconciler sends; here the sandbox's renderer does.
+      if (surface.render === 'native') builtHtml = withUiKitRenderer(builtHtml);
       const pageQuery: SandboxPageQuery =
         surface.needs === 'issue'
           ? { issue: location.issue?.key }
@@ -339,6 +347,16 @@ export async function startSandboxServer(options: SandboxServerOptions = {}): Pr
       const icon = panel ? path.join(panel.resourcePath, 'icon.svg') : '';
       if (!icon || !fs.existsSync(icon)) throw new HttpError(404, 'No icon.');
       send(response, 200, CONTENT_TYPES['.svg'] as string, fs.readFileSync(icon));
+      return;
+    }
+
+    if (method === 'GET' && url.pathname === '/sandbox/ui-kit-renderer.js') {
+      send(
+        response,
+        200,
+        CONTENT_TYPES['.js'] as string,
+        fs.readFileSync(path.join(__dirname, 'host', 'ui-kit-renderer.js')),
+      );
       return;
     }
 

@@ -147,6 +147,8 @@
       if (!url && target && target.target === 'module' && target.moduleKey) {
         var params = new URLSearchParams();
         if (target.projectKey) params.set('project', target.projectKey);
+        // An issue module (the issue context's button to the panel) opens on the issue it was on.
+        else if (config.query.issue) params.set('issue', config.query.issue);
         if (config.colorMode === 'dark') params.set('theme', 'dark');
         var search = params.toString();
         url =

@@ -102,6 +102,7 @@ export function surfaceUrl(
 
 const kindNames: Record<Surface['kind'], string> = {
   'jira:issuePanel': 'Issue panel',
+  'jira:issueContext': 'Issue context (UI Kit)',
   'jira:projectPage': 'Project page',
   'jira:projectSettingsPage': 'Project settings page',
   'jira:adminPage': 'Jira admin page',
@@ -265,6 +266,17 @@ const CHROME_SCRIPT = `<script>
   mark();
 })();
 </script>`;
+
+/**
+ * A UI Kit bundle's page (webpack's index.html) with the sandbox's renderer of UI Kit components; it loads
+ * after the bridge shim that renderSurfacePage puts first in <head>, and before the app's deferred bundle.
+ */
+export function withUiKitRenderer(builtHtml: string): string {
+  if (!/<head>/i.test(builtHtml)) {
+    throw new Error('The UI Kit bundle has no <head>: rebuild it with tsx scripts/ui-kit-bundle.ts.');
+  }
+  return builtHtml.replace(/<head>/i, '<head><script src="/sandbox/ui-kit-renderer.js"></script>');
+}
 
 export function renderSurfacePage(input: SurfacePageInput): string {
   const { surface } = input;

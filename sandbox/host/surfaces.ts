@@ -6,9 +6,14 @@ import { load } from 'js-yaml';
 import { z } from 'zod';
 
 export type SurfaceKind =
-  'jira:issuePanel' | 'jira:projectPage' | 'jira:projectSettingsPage' | 'jira:adminPage';
+  | 'jira:issuePanel'
+  | 'jira:issueContext'
+  | 'jira:projectPage'
+  | 'jira:projectSettingsPage'
+  | 'jira:adminPage';
 export const SURFACE_KINDS: readonly SurfaceKind[] = [
   'jira:issuePanel',
+  'jira:issueContext',
   'jira:projectPage',
   'jira:projectSettingsPage',
   'jira:adminPage',
@@ -20,7 +25,15 @@ export interface Surface {
   title: string;
   /** The resource key; its folder (static/dist/<resource>) is what the page loads. */
   resource: string;
+  /**
+   * The built folder the sandbox serves. For UI Kit (`render: native`) manifest.yml names the entry
+   * source instead, and this is static/dist/<resource>, where scripts/ui-kit-bundle.ts bundles it.
+   */
   resourcePath: string;
+  /** 'native' for UI Kit: the page is the bundle plus the sandbox's renderer of UI Kit components. */
+  render: 'default' | 'native';
+  /** UI Kit only: the entry source manifest.yml names. */
+  sourcePath: string | null;
   /** The function whose resolver answers this page's invoke calls. */
   functionKey: string;
   /** Subpage routes (jira:projectPage `pages`), empty when the module has none. */
@@ -35,6 +48,7 @@ const uiModuleSchema = z.object({
   resource: z.string(),
   resolver: z.object({ function: z.string() }),
   title: z.string(),
+  render: z.enum(['default', 'native']).optional(),
   pages: z.array(z.object({ title: z.string(), route: z.string() })).optional(),
   useAsConfig: z.boolean().optional(),
   useAsGetStarted: z.boolean().optional(),
@@ -47,6 +61,7 @@ const manifestSchema = z.object({
 
 const needsOf: Record<SurfaceKind, Surface['needs']> = {
   'jira:issuePanel': 'issue',
+  'jira:issueContext': 'issue',
   'jira:projectPage': 'project',
   'jira:projectSettingsPage': 'project',
   'jira:adminPage': 'none',
@@ -65,12 +80,18 @@ export function readSurfaces(manifestPath: string): Surface[] {
           `manifest.yml: module ${module.key} uses resource "${module.resource}", which resources does not declare.`,
         );
       }
+      const native = module.render === 'native';
+      const declared = path.join(path.dirname(manifestPath), resourcePath);
       surfaces.push({
         kind,
         moduleKey: module.key,
         title: module.title,
         resource: module.resource,
-        resourcePath: path.join(path.dirname(manifestPath), resourcePath),
+        resourcePath: native
+          ? path.join(path.dirname(manifestPath), 'static', 'dist', module.resource)
+          : declared,
+        render: native ? 'native' : 'default',
+        sourcePath: native ? declared : null,
         functionKey: module.resolver.function,
         routes: module.pages ?? [],
         needs: needsOf[kind],

@@ -37,6 +37,44 @@ export function stalePages(resourcePaths: string[]): string[] {
   });
 }
 
+/** Newest change among what goes into the UI Kit bundles: their sources and the view types they import. */
+function newestUiKitSourceMtime(): number {
+  return Math.max(
+    newestMtime(path.join(STATIC_DIR, 'ui-kit')),
+    newestMtime(path.join(REPO_ROOT, 'scripts', 'ui-kit-bundle.ts')),
+    newestMtime(path.join(REPO_ROOT, 'src', 'domain', 'health', 'issue-context.ts')),
+    newestMtime(path.join(REPO_ROOT, 'src', 'domain', 'views.ts')),
+  );
+}
+
+/**
+ * Bundles the UI Kit resources (scripts/ui-kit-bundle.ts, the Forge CLI's native UI bundler) when a
+ * static/dist/<resource>/ is missing or older than the sources; throws with the build's output on failure.
+ */
+export function ensureUiKitBuilt(
+  resourceKeys: string[],
+  log: (line: string) => void = () => undefined,
+): boolean {
+  const sources = newestUiKitSourceMtime();
+  const stale = resourceKeys.filter((key) => {
+    const index = path.join(STATIC_DIR, 'dist', key, 'index.html');
+    return !fs.existsSync(index) || fs.statSync(index).mtimeMs < sources;
+  });
+  if (stale.length === 0) return false;
+  log(`Bundling the UI Kit resources (${stale.join(', ')})…`);
+  const tsx = path.join(REPO_ROOT, 'node_modules', 'tsx', 'dist', 'cli.mjs');
+  const result = spawnSync(process.execPath, [tsx, path.join(REPO_ROOT, 'scripts', 'ui-kit-bundle.ts')], {
+    cwd: REPO_ROOT,
+    encoding: 'utf8',
+  });
+  if (result.status !== 0) {
+    throw new Error(
+      `Bundling the UI Kit resources failed (tsx scripts/ui-kit-bundle.ts):\n${result.stdout}\n${result.stderr}`,
+    );
+  }
+  return true;
+}
+
 /** Runs `node static/build.mjs <pages>` for the stale pages; throws with the build's output on failure. */
 export function ensureUiBuilt(
   resourcePaths: string[],
