@@ -130,10 +130,24 @@ describeInBrowser('project settings: status mapping and automation rules in Chro
     const text = await page.locator('main').innerText();
     expect(text).toContain('Sentry projects');
     expect(text).toContain('SonarCloud projects');
+    // Before any mapping is saved, the defaults in words: the right Done, not-fixed statuses archive,
+    // and what happens with several links on either side.
     const defaults = await page.getByTestId('status-defaults').innerText();
+    expect(defaults).toContain("Moving a Jira issue to 'Done' resolves its Sentry issues");
     expect(defaults).toContain(
-      "Moving a Jira issue to 'Done', 'Won't Do' and 'Duplicate' resolves its Sentry issues",
+      "Moving a Jira issue to 'Won't Do' and 'Duplicate' archives its Sentry issues",
     );
+    expect(defaults).toContain(
+      'When Sentry resolves an issue, the Jira issue moves to the first status Jira offers that means fixed',
+    );
+    expect(defaults).toContain('never to one that reads as "not fixed" such as Won\'t Do or Duplicate');
+    expect(defaults).toContain(
+      'A Jira issue with several linked Sentry issues moves only when all of them are resolved',
+    );
+    expect(defaults).toContain(
+      'A Sentry issue linked to several Jira issues is resolved or archived only when all of them are closed.',
+    );
+    await expect(page.getByTestId('not-fixed-warning').count()).resolves.toBe(0);
     // The status names, never their ids.
     expect(await page.getByTestId('status-mapping').innerText()).not.toMatch(/\b1000\d\b/);
     await screenshot(page, 'project-settings-light');
@@ -143,7 +157,9 @@ describeInBrowser('project settings: status mapping and automation rules in Chro
   it('edits the status mapping: the not-fixed warning shows, archiving clears it, and the save is stored', async () => {
     const page = await open();
     const warnings = page.getByTestId('not-fixed-warning');
-    // The defaults resolve Sentry issues for Won't Do and Duplicate: both warn.
+    // The defaults archive for Won't Do and Duplicate; making them resolve warns, archiving clears it.
+    await choose(page, `status-role-${WONT_DO}`, 'Resolves the Sentry issue');
+    await choose(page, `status-role-${DUPLICATE}`, 'Resolves the Sentry issue');
     await expect(warnings.count()).resolves.toBe(2);
     expect(await warnings.first().innerText()).toContain("'Won't Do' means the work was not done");
 
@@ -160,8 +176,10 @@ describeInBrowser('project settings: status mapping and automation rules in Chro
     await expect(page.getByTestId('not-fixed-warning').count()).resolves.toBe(0);
 
     await choose(page, 'status-regression', 'Do nothing in Jira');
+    await choose(page, 'status-jira-done-when', 'Any one of its linked Sentry issues is resolved');
     const words = page.getByTestId('status-in-words');
     expect(await words.innerText()).toContain('nothing happens in Jira');
+    expect(await words.innerText()).toContain('moves as soon as any one of them is resolved');
     await screenshot(page, 'project-settings-status-edit-light');
 
     await page.getByRole('button', { name: 'Save status mapping' }).focus();
@@ -173,6 +191,8 @@ describeInBrowser('project settings: status mapping and automation rules in Chro
       archivedStatusIds: [WONT_DO, DUPLICATE],
       doneStatusId: '10002',
       regressionPolicy: 'none',
+      jiraDoneWhen: 'any',
+      sentryResolvedWhen: 'all',
     });
     await page.close();
   });

@@ -28,6 +28,7 @@ import { useResolver } from '../../shared/use-resolver';
 
 type Role = 'resolve' | 'archive' | 'none';
 type Policy = StatusMapping['regressionPolicy'];
+type Quorum = StatusMapping['jiraDoneWhen'];
 
 interface Option<T> {
   label: string;
@@ -40,6 +41,8 @@ interface Draft {
   reopenStatusId: string | null;
   regressionPolicy: Policy;
   commentOnSentryChange: boolean;
+  jiraDoneWhen: Quorum;
+  sentryResolvedWhen: Quorum;
 }
 
 const CATEGORY: Record<string, { text: string; appearance: 'default' | 'inprogress' | 'success' }> = {
@@ -47,6 +50,16 @@ const CATEGORY: Record<string, { text: string; appearance: 'default' | 'inprogre
   indeterminate: { text: 'In Progress', appearance: 'inprogress' },
   done: { text: 'Done', appearance: 'success' },
 };
+
+const JIRA_DONE_WHEN: Array<Option<Quorum>> = [
+  { value: 'all', label: 'All its linked Sentry issues are resolved' },
+  { value: 'any', label: 'Any one of its linked Sentry issues is resolved' },
+];
+
+const SENTRY_RESOLVED_WHEN: Array<Option<Quorum>> = [
+  { value: 'all', label: 'All the Jira issues linked to it are closed' },
+  { value: 'any', label: 'Any one of the Jira issues linked to it is closed' },
+];
 
 const POLICIES: Array<Option<Policy>> = [
   { value: 'reopen', label: 'Reopen the Jira issue' },
@@ -61,7 +74,17 @@ function draftOf(view: StatusMappingSettingsView): Draft {
     roles[status.id] = cls === 'resolved' ? 'resolve' : cls === 'archived' ? 'archive' : 'none';
   }
   const { doneStatusId, reopenStatusId, regressionPolicy, commentOnSentryChange } = view.mapping;
-  return { roles, doneStatusId, reopenStatusId, regressionPolicy, commentOnSentryChange };
+  // Storage fills the quorums of a mapping saved before they existed.
+  const { jiraDoneWhen, sentryResolvedWhen } = view.mapping;
+  return {
+    roles,
+    doneStatusId,
+    reopenStatusId,
+    regressionPolicy,
+    commentOnSentryChange,
+    jiraDoneWhen,
+    sentryResolvedWhen,
+  };
 }
 
 function mappingOf(draft: Draft, base: StatusMapping): StatusMapping {
@@ -77,6 +100,8 @@ function mappingOf(draft: Draft, base: StatusMapping): StatusMapping {
     reopenStatusId: draft.regressionPolicy === 'reopen' ? draft.reopenStatusId : null,
     regressionPolicy: draft.regressionPolicy,
     commentOnSentryChange: draft.commentOnSentryChange,
+    jiraDoneWhen: draft.jiraDoneWhen,
+    sentryResolvedWhen: draft.sentryResolvedWhen,
   };
 }
 
@@ -164,6 +189,8 @@ function StatusMappingEditor({
       reopenStatusId: mapping.reopenStatusId,
       regressionPolicy: mapping.regressionPolicy,
       commentOnSentryChange: mapping.commentOnSentryChange,
+      jiraDoneWhen: mapping.jiraDoneWhen,
+      sentryResolvedWhen: mapping.sentryResolvedWhen,
     };
     setBusy('save');
     setErrors({});
@@ -193,7 +220,10 @@ function StatusMappingEditor({
   };
 
   const closingOptions: Array<Option<string | null>> = [
-    { value: null, label: 'The first status Jira offers that resolves the Sentry issue' },
+    {
+      value: null,
+      label: 'The first Done status Jira offers that means fixed (never Won’t Do, Duplicate and the like)',
+    },
     ...statuses
       .filter((status) => draft.roles[status.id] === 'resolve' || status.categoryKey === 'done')
       .filter((status) => draft.roles[status.id] !== 'archive')
@@ -303,6 +333,30 @@ function StatusMappingEditor({
           <HelperMessage>
             A person unresolving the issue in Sentry always reopens the Jira issue.
           </HelperMessage>
+        </div>
+        <div>
+          <Label htmlFor="status-jira-done-when">
+            A Jira issue with several linked Sentry issues moves to done when
+          </Label>
+          <Select<Option<Quorum>>
+            inputId="status-jira-done-when"
+            options={JIRA_DONE_WHEN}
+            value={JIRA_DONE_WHEN.find((option) => option.value === draft.jiraDoneWhen)}
+            onChange={(option) => option && change({ jiraDoneWhen: option.value })}
+          />
+          <HelperMessage>The issue panel names the linked Sentry issues still blocking it.</HelperMessage>
+        </div>
+        <div>
+          <Label htmlFor="status-sentry-resolved-when">
+            A Sentry issue linked to several Jira issues is resolved or archived when
+          </Label>
+          <Select<Option<Quorum>>
+            inputId="status-sentry-resolved-when"
+            options={SENTRY_RESOLVED_WHEN}
+            value={SENTRY_RESOLVED_WHEN.find((option) => option.value === draft.sentryResolvedWhen)}
+            onChange={(option) => option && change({ sentryResolvedWhen: option.value })}
+          />
+          <HelperMessage>A Jira issue reopened always unresolves it.</HelperMessage>
         </div>
         {draft.regressionPolicy === 'reopen' ? (
           <div>
