@@ -31,6 +31,7 @@ import {
   StorageNotFoundError,
 } from '../storage';
 import {
+  AlreadyTrackedError,
   createJiraIssueFromSentry,
   CreationInProgressError,
   InvalidCreateRequestError,
@@ -232,6 +233,17 @@ export async function runBulkCreateItem(
     });
     return DONE;
   } catch (error) {
+    if (error instanceof AlreadyTrackedError) {
+      // One Jira issue per Sentry issue: the item is done with the issue it already has.
+      await saveBulkCreateItemState(jobId, sentryIssueId, {
+        state: 'done',
+        at: now().toISOString(),
+        jiraIssueId: error.jiraIssueId,
+        jiraIssueKey: error.jiraIssueKey,
+        created: false,
+      });
+      return DONE;
+    }
     const words = inWords(error);
     const afterSeconds = retryAfterSeconds(error);
     if (afterSeconds !== null && attempts < MAX_ITEM_ATTEMPTS) {

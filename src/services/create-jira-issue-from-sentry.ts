@@ -45,6 +45,7 @@ import {
   getProduct,
   getSentrySnapshot,
   linkIssues,
+  listLinksOfSentryIssue,
   releaseClaim,
   type ClaimRecord,
 } from '../storage';
@@ -68,6 +69,11 @@ export interface CreateJiraIssueFromSentryInput {
   origin: string;
   /** A person's request creates as that person (Jira checks their permissions); a rule as the app. */
   actor: { kind: 'user'; accountId: string } | { kind: 'app' };
+  /**
+   * The Jira issue the new one follows up (a regression of a done issue, by the project's status mapping):
+   * its link does not count as "the Sentry issue already has its Jira issue".
+   */
+  followUpOf?: string;
 }
 
 export interface CreateJiraIssueFromSentryResult {
@@ -88,12 +94,31 @@ export class CreationInProgressError extends Error {
   override readonly name = 'CreationInProgressError';
 }
 
+/**
+ * The Sentry issue already has its Jira issue (linked, or created from it): one Jira issue per Sentry
+ * issue, so nothing is created. Names that issue, with its page, for the person to open it.
+ */
+export class AlreadyTrackedError extends Error {
+  override readonly name = 'AlreadyTrackedError';
+  constructor(
+    readonly sentryIssueId: string,
+    readonly jiraIssueId: string,
+    readonly jiraIssueKey: string,
+    readonly jiraIssueUrl: string | null,
+  ) {
+    super(
+      `Sentry issue ${sentryIssueId} already has its Jira issue: ${jiraIssueKey}. One Jira issue per Sentry ` +
+        `issue: open ${jiraIssueKey} instead, or unlink the Sentry issue from it first.`,
+    );
+  }
+}
+
 /** The input cannot describe a Jira issue to create; the message says which field to fix. */
 export class InvalidCreateRequestError extends Error {
   override readonly name = 'InvalidCreateRequestError';
 }
 
-type JiraForCreate = Pick<JiraClient, 'createIssue' | 'searchJql' | 'getIssueProperty'>;
+type JiraForCreate = Pick<JiraClient, 'createIssue' | 'searchJql' | 'getIssueProperty' | 'getIssue'>;
 
 export interface CreateJiraIssueFromSentryOptions {
   /** The Jira client that creates (as the actor) and searches (as the app). */
@@ -120,6 +145,7 @@ const inputSchema = z.object({
   labels: z.array(z.string().max(255)).max(50).optional(),
   componentIds: z.array(idText).max(50).optional(),
   origin: z.string().trim().min(1, "must be 'manual' or a rule id").max(200),
+  followUpOf: idText.optional(),
   actor: z.discriminatedUnion('kind', [
     z.object({ kind: z.literal('user'), accountId: idText }),
     z.object({ kind: z.literal('app') }),
@@ -194,6 +220,11 @@ class Creation {
   }
 
   async run(): Promise<CreateJiraIssueFromSentryResult> {
+    // The same request again (a double click, a redelivered event) answers the issue it created.
+    const earlier = await getClaim(this.key);
+    const repeated = earlier ? await this.finishDone(earlier) : null;
+    if (repeated) return repeated;
+    await this.refuseIfTracked();
     const sleep = this.options.sleep ?? ((ms: number) => new Promise((resolve) => setTimeout(resolve, ms)));
     const waitUntil = Date.now() + (this.options.waitForOtherMs ?? DEFAULT_WAIT_FOR_OTHER_MS);
     for (;;) {
@@ -220,6 +251,27 @@ class Creation {
         );
       }
       await sleep(POLL_INTERVAL_MS);
+    }
+  }
+
+  /**
+   * One Jira issue per Sentry issue: refuses when the Sentry issue is linked to a Jira issue that still
+   * exists (a deleted one's link is cleaned up by the deleted-issue trigger; until then it does not count).
+   */
+  private async refuseIfTracked(): Promise<void> {
+    const links = (await listLinksOfSentryIssue(this.input.sentryIssueId))
+      .filter((link) => link.jiraIssueId !== this.input.followUpOf)
+      .sort((a, b) => a.createdAt.localeCompare(b.createdAt));
+    if (links.length === 0) return;
+    const jira = this.jiraFor({ kind: 'app' });
+    for (const link of links) {
+      try {
+        const issue = await jira.getIssue(link.jiraIssueId);
+        throw new AlreadyTrackedError(this.input.sentryIssueId, issue.id, issue.key, issue.browseUrl ?? null);
+      } catch (error) {
+        if (error instanceof NotFoundError) continue;
+        throw error;
+      }
     }
   }
 

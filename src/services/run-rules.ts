@@ -31,7 +31,7 @@ import {
   StorageValidationError,
 } from '../storage';
 import type { ChangeContext } from './change-context';
-import { createJiraIssueFromSentry } from './create-jira-issue-from-sentry';
+import { AlreadyTrackedError, createJiraIssueFromSentry } from './create-jira-issue-from-sentry';
 import { createJiraIssueFromSonar } from './create-jira-issue-from-sonar';
 import { errorInWords } from './sync-log-writer';
 import {
@@ -42,7 +42,8 @@ import {
   type StatusLogInput,
 } from './sync-status-shared';
 
-export type RuleRunResult = 'created' | 'already-fired' | 'failed';
+/** 'already-tracked': the Sentry issue already has its Jira issue (one per Sentry issue): nothing created. */
+export type RuleRunResult = 'created' | 'already-fired' | 'already-tracked' | 'failed';
 
 export interface RuleRunOutcome {
   ruleId: string;
@@ -191,6 +192,12 @@ async function fire(
     await logWork({ ok: true, summary: message });
     return { ruleId: rule.id, result: 'created', message, jiraIssueKey: created.jiraIssueKey };
   } catch (error) {
+    if (error instanceof AlreadyTrackedError) {
+      // The claim stays: the rule has done what it should for this item (its Jira issue exists).
+      const message = `Rule "${rule.name}" matched ${label} (${reason}); it already has its Jira issue ${error.jiraIssueKey}, so none was created.`;
+      await logWork({ ok: true, summary: message }).catch(() => undefined);
+      return { ruleId: rule.id, result: 'already-tracked', message, jiraIssueKey: error.jiraIssueKey };
+    }
     await releaseClaim(key).catch(() => undefined);
     const message = `Rule "${rule.name}" matched ${label} (${reason}) but could not create its Jira issue: ${errorInWords(error)}`;
     await logWork({

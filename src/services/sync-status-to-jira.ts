@@ -282,6 +282,8 @@ async function applyToJira(input: ApplyInput): Promise<JiraStatusSyncOutcome> {
           issueTypeId: issue.issueTypeId,
           origin: input.origin,
           actor: { kind: 'app' },
+          // The done issue's link does not make this a second Jira issue for the Sentry issue.
+          followUpOf: jiraIssueId,
         });
         await updateLinkSyncState(link.sentryIssueId, created.jiraIssueId, {
           lastSyncedSentryStatus: snapshot.status,

@@ -220,6 +220,10 @@ export const reactionStateKey = (kind: 'sentry-issue' | 'sonar-project', ...ids:
 export const sentryExternalIssueKey = (connectionId: string, sentryIssueId: string): string =>
   buildKey('extissue:sentry', ['connection id', connectionId], ['Sentry issue id', sentryIssueId]);
 
+/** The Jira issues (id, key, page) one Sentry issue is linked to, for the panel's "belongs to" line. */
+export const sentryJiraIssuesKey = (sentryIssueId: string): string =>
+  buildKey('jiraof:sentry', ['Sentry issue id', sentryIssueId]);
+
 // ---------------------------------------------------------------- read models (views kept current on write)
 /** What the issue panel shows of one Jira issue's links, read with get in the panel's one round trip. */
 export const issuePanelViewKey = (jiraIssueId: string): string =>

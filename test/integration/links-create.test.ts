@@ -57,10 +57,6 @@ function textOf(doc: AdfDoc | null): string {
   return JSON.stringify(doc ?? {});
 }
 
-async function linkToPanel(reference: string): Promise<string> {
-  const answer = data(await invoke<{ sentryIssueId: string }>('linkSentryIssue', { reference }));
-  return answer.sentryIssueId;
-}
 
 beforeEach(async () => {
   world = createDemoWorld();
@@ -80,11 +76,15 @@ describe('createJiraIssueFromSentry from the issue panel', () => {
       .issues({ projectSlug: 'backend' })
       .find((issue) => issue.level === 'error');
     if (!sentryIssue) throw new Error('the demo Sentry has no backend error');
-    const sentryIssueId = await linkToPanel(sentryIssue.shortId);
+    // Not linked anywhere yet (a linked one already has its Jira issue): the payload names its connection.
+    const sentryIssueId = sentryIssue.id;
     const before = world.jira.issueKeys('SHOP').length;
 
     const result = data(
-      await invoke<CreateJiraIssueFromSentryResult>('createJiraIssueFromSentry', { sentryIssueId }),
+      await invoke<CreateJiraIssueFromSentryResult>('createJiraIssueFromSentry', {
+        sentryIssueId,
+        connectionId: 'sentry-acme',
+      }),
     );
 
     expect(result.created).toBe(true);
@@ -131,12 +131,15 @@ describe('createJiraIssueFromSentry from the issue panel', () => {
   });
 
   it('creates exactly one Jira issue under 20 concurrent duplicate requests', async () => {
-    const sentryIssueId = await linkToPanel('BACKEND-3F');
+    const sentryIssueId = world.sentry.issue('BACKEND-3F').id;
     const before = world.jira.issueKeys('SHOP').length;
 
     const results = await Promise.all(
       Array.from({ length: 20 }, () =>
-        invoke<CreateJiraIssueFromSentryResult>('createJiraIssueFromSentry', { sentryIssueId }),
+        invoke<CreateJiraIssueFromSentryResult>('createJiraIssueFromSentry', {
+          sentryIssueId,
+          connectionId: 'sentry-acme',
+        }),
       ),
     );
 
@@ -146,16 +149,20 @@ describe('createJiraIssueFromSentry from the issue panel', () => {
     expect(world.jira.issueKeys('SHOP')).toHaveLength(before + 1);
     expect(issuesMarkedFor(sentryIssueId)).toEqual([answers[0]?.jiraIssueKey]);
     expect(world.jira.requestLog.matching('POST', '/rest/api/3/issue')).toHaveLength(1);
-    // Linked to the panel's issue (manual link) and to the new issue (created from it).
-    expect((await listLinksOfSentryIssue(sentryIssueId)).map((link) => link.jiraIssueId).sort()).toEqual(
-      [panelIssueId, answers[0]?.jiraIssueId].sort(),
-    );
+    // Linked to the new issue (created from it) only.
+    expect((await listLinksOfSentryIssue(sentryIssueId)).map((link) => link.jiraIssueId)).toEqual([
+      answers[0]?.jiraIssueId,
+    ]);
   });
 
   it('refuses a user without EDIT_ISSUES, creating nothing', async () => {
-    const sentryIssueId = await linkToPanel('BACKEND-3F');
+    const sentryIssueId = world.sentry.issue('BACKEND-3F').id;
     const before = world.jira.issueKeys('SHOP').length;
-    const result = await invoke('createJiraIssueFromSentry', { sentryIssueId }, viewer);
+    const result = await invoke(
+      'createJiraIssueFromSentry',
+      { sentryIssueId, connectionId: 'sentry-acme' },
+      viewer,
+    );
     expect(result.ok === false && result.error.code).toBe('forbidden');
     expect(world.jira.issueKeys('SHOP')).toHaveLength(before);
   });
@@ -194,28 +201,22 @@ describe('createJiraIssueFromSentry for rules and races', () => {
     sentryIssueId = world.sentry.issue('BACKEND-3F').id;
   });
 
-  it('makes one issue per origin: 20 concurrent rule runs and 20 concurrent clicks give two issues', async () => {
-    await linkToPanel('BACKEND-3F');
-    const [fromRule, fromPanel] = await Promise.all([
-      Promise.all(Array.from({ length: 20 }, () => createJiraIssueFromSentry(input()))),
-      Promise.all(
-        Array.from({ length: 20 }, async () =>
-          data(await invoke<CreateJiraIssueFromSentryResult>('createJiraIssueFromSentry', { sentryIssueId })),
-        ),
-      ),
-    ]);
+  it('20 concurrent rule runs make one issue; a click afterwards is refused with that issue', async () => {
+    const fromRule = await Promise.all(Array.from({ length: 20 }, () => createJiraIssueFromSentry(input())));
     expect(new Set(fromRule.map((result) => result.jiraIssueKey)).size).toBe(1);
-    expect(new Set(fromPanel.map((result) => result.jiraIssueKey)).size).toBe(1);
     expect(fromRule.filter((result) => result.created)).toHaveLength(1);
-    expect(fromPanel.filter((result) => result.created)).toHaveLength(1);
-    expect(issuesMarkedFor(sentryIssueId).sort()).toEqual(
-      [fromRule[0]?.jiraIssueKey, fromPanel[0]?.jiraIssueKey].sort(),
-    );
     const ruleIssue = world.jira.issue(fromRule[0]?.jiraIssueKey ?? '');
     expect(ruleIssue.labels).toEqual(expect.arrayContaining(['from-rule', 'sentry', 'web-shop']));
-    expect((await listLinksOfSentryIssue(sentryIssueId)).map((link) => link.origin).sort()).toEqual([
-      'manual',
-      'manual',
+
+    const clicked = data(
+      await invoke<CreateJiraIssueFromSentryResult & { refused: { jiraIssueKey: string } | null }>(
+        'createJiraIssueFromSentry',
+        { sentryIssueId },
+      ),
+    );
+    expect(clicked).toMatchObject({ created: false, refused: { jiraIssueKey: fromRule[0]?.jiraIssueKey } });
+    expect(issuesMarkedFor(sentryIssueId)).toEqual([fromRule[0]?.jiraIssueKey]);
+    expect((await listLinksOfSentryIssue(sentryIssueId)).map((link) => link.origin)).toEqual([
       'rule-fatal-errors',
     ]);
   });
@@ -231,7 +232,10 @@ describe('createJiraIssueFromSentry for rules and races', () => {
   it('finds the issue Jira created when the answer was lost, instead of creating a second one', async () => {
     const app = jiraAsApp();
     // Jira creates the issue, but the answer never arrives (a timeout after Jira did the work).
-    const lostAnswer = (): Pick<JiraClient, 'createIssue' | 'searchJql' | 'getIssueProperty'> => ({
+    const lostAnswer = (): Pick<
+      JiraClient,
+      'createIssue' | 'searchJql' | 'getIssueProperty' | 'getIssue'
+    > => ({
       createIssue: async (fields) => {
         await app.createIssue(fields);
         throw new RemoteUnavailableError('Jira did not answer in time.', {
@@ -245,6 +249,7 @@ describe('createJiraIssueFromSentry for rules and races', () => {
       },
       searchJql: app.searchJql.bind(app),
       getIssueProperty: app.getIssueProperty.bind(app),
+      getIssue: app.getIssue.bind(app),
     });
     await expect(createJiraIssueFromSentry(input(), { jiraFor: lostAnswer })).rejects.toThrow(
       /did not confirm whether it created/,

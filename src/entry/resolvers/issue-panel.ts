@@ -7,11 +7,13 @@ import {
   startBulkCreate,
 } from '../../services/bulk-create-jira-issues';
 import {
+  AlreadyTrackedError,
   createJiraIssueFromSentry,
   issueTypeOfJiraIssue,
   type CreateJiraIssueFromSentryInput,
 } from '../../services/create-jira-issue-from-sentry';
 import { getIssuePanel } from '../../services/get-issue-panel';
+import { otherJiraIssuesOf } from '../../services/sentry-external-issues/jira-issues-of-sentry-issue';
 import { linkSentryIssue } from '../../services/link-sentry-issue';
 import { requireIssueCreate, requireIssueEdit } from '../../services/permissions';
 import { unlinkSentryIssue } from '../../services/unlink-sentry-issue';
@@ -136,7 +138,23 @@ defineResolver(
   async ({ sentryIssueId, ...fields }, context) => {
     const [input] = await createInputs([sentryIssueId], fields, context);
     if (!input) throw new Error('No Sentry issue to create a Jira issue from.');
-    return createJiraIssueFromSentry(input);
+    try {
+      return { ...(await createJiraIssueFromSentry(input)), refused: null };
+    } catch (error) {
+      if (!(error instanceof AlreadyTrackedError)) throw error;
+      // Refused, not failed: the answer names the Jira issue the Sentry issue already has, with its page.
+      return {
+        jiraIssueId: error.jiraIssueId,
+        jiraIssueKey: error.jiraIssueKey,
+        created: false,
+        refused: {
+          message: error.message,
+          jiraIssueKey: error.jiraIssueKey,
+          jiraIssueUrl: error.jiraIssueUrl,
+          isThisIssue: error.jiraIssueId === requireIssueId(context),
+        },
+      };
+    }
   },
 );
 
@@ -170,6 +188,17 @@ defineResolver(
     });
   },
 );
+
+// The other Jira issues each linked Sentry issue belongs to (one batched read), for the "belongs to" line:
+// read apart from getIssuePanel so the panel's first answer stays one round trip.
+defineResolver(resolver, 'getOtherJiraIssues', noPayload, async (_input, context) => {
+  const jiraIssueId = requireIssueId(context);
+  const links = await listLinksOfJiraIssue(jiraIssueId);
+  return otherJiraIssuesOf(
+    jiraIssueId,
+    links.map((link) => link.sentryIssueId),
+  );
+});
 
 defineResolver(
   resolver,

@@ -23,6 +23,7 @@ import {
 } from '../../storage/sentry-external-issues';
 import { sentryClientForConnection } from '../link-find-sentry-issue';
 import { errorInWords, logSyncRun } from '../sync-log-writer';
+import { refreshJiraIssuesOfSentryIssue } from './jira-issues-of-sentry-issue';
 
 /** The sync log's retry kind for this work. */
 export const SENTRY_EXTERNAL_ISSUE_RETRY = 'sentry-external-issue';
@@ -156,6 +157,8 @@ async function apply(
   const now = options.now ?? (() => new Date());
   const jira = options.jira ?? jiraAsApp();
   const clientFor = options.sentryClientFor ?? sentryClientForConnection;
+  // The panel's "belongs to" line first: it needs no Sentry and must not wait on Sentry's setup.
+  await refreshJiraIssuesOfSentryIssue(change, jira, now());
   const shown = await getSentryExternalIssue(change.connectionId, change.sentryIssueId);
   const { target, unchanged } = await desiredTarget(change, shown, jira);
   if (unchanged) {

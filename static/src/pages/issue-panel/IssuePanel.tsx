@@ -1,11 +1,19 @@
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
+import { callResolver } from '../../shared/bridge';
 import type { IssuePanelView, LinkedSentryIssueView } from '../../../../src/domain/views';
 import { AsyncView, EmptyState } from '../../shared/components/AsyncView';
 import { LevelLozenge, QualityGateLozenge, SentryStatusLozenge } from '../../shared/components/Lozenge';
 import { ExternalLink, Subtle, TimeAgo } from '../../shared/components/Text';
 import { formatCount } from '../../shared/format';
 import { useResolver } from '../../shared/use-resolver';
-import { LinkedIssueActions, LinkForm, NoticeArea, type Notice, type Notify } from './LinkActions';
+import {
+  JiraKeyLink,
+  LinkedIssueActions,
+  LinkForm,
+  NoticeArea,
+  type Notice,
+  type Notify,
+} from './LinkActions';
 import './issue-panel.css';
 
 /** The Sentry issues linked to the Jira issue this panel is open on (the resolver takes the issue from Jira). */
@@ -28,6 +36,46 @@ export function IssuePanel() {
   );
 }
 
+interface OtherJiraIssue {
+  jiraIssueId: string;
+  jiraIssueKey: string;
+  url: string | null;
+}
+
+/** The other Jira issues each linked Sentry issue belongs to, read after the panel (it never delays it). */
+function useOtherJiraIssues(view: IssuePanelView): Record<string, OtherJiraIssue[]> {
+  const [others, setOthers] = useState<Record<string, OtherJiraIssue[]>>({});
+  const ids = view.links.map((link) => link.sentryIssueId).join(',');
+  useEffect(() => {
+    if (ids === '') return;
+    let live = true;
+    callResolver<Record<string, OtherJiraIssue[]>>('getOtherJiraIssues')
+      .then((answer) => live && setOthers(answer))
+      .catch(() => undefined); // the line is extra: the panel stands without it
+    return () => {
+      live = false;
+    };
+  }, [ids]);
+  return others;
+}
+
+/** "Also belongs to SHOP-3": the Sentry issue's Jira issue(s) other than this one, as links. */
+function BelongsTo({ others }: { others: OtherJiraIssue[] | undefined }) {
+  if (!others || others.length === 0) return null;
+  return (
+    <p className="ph-subtle ph-wrap" data-testid="belongs-to">
+      Also belongs to{' '}
+      {others.map((other, index) => (
+        <span key={other.jiraIssueId}>
+          {index > 0 ? ', ' : ''}
+          <JiraKeyLink issueKey={other.jiraIssueKey} url={other.url} testId="belongs-to-link" />
+        </span>
+      ))}
+      .
+    </p>
+  );
+}
+
 function LinkedIssues({
   view,
   onChanged,
@@ -37,6 +85,7 @@ function LinkedIssues({
   onChanged: () => void;
   notify: Notify;
 }) {
+  const others = useOtherJiraIssues(view);
   return view.links.length === 0 ? (
     <EmptyState title="No Sentry issues are linked to this issue">
       <p>
@@ -50,6 +99,7 @@ function LinkedIssues({
         <LinkedIssue
           key={`${link.connectionId}:${link.sentryIssueId}`}
           link={link}
+          others={others[link.sentryIssueId]}
           onChanged={onChanged}
           notify={notify}
         />
@@ -127,10 +177,12 @@ function CodeQuality({ quality }: { quality: IssuePanelView['quality'] }) {
 
 function LinkedIssue({
   link,
+  others,
   onChanged,
   notify,
 }: {
   link: LinkedSentryIssueView;
+  others: OtherJiraIssue[] | undefined;
   onChanged: () => void;
   notify: Notify;
 }) {
@@ -150,6 +202,7 @@ function LinkedIssue({
         <p className="ph-subtle">
           Linked <TimeAgo iso={link.linkedAt} />. Its details appear after the next sync from Sentry.
         </p>
+        <BelongsTo others={others} />
         {actions}
       </li>
     );
@@ -197,6 +250,7 @@ function LinkedIssue({
           <dd className="ph-mono">{release ?? '—'}</dd>
         </div>
       </dl>
+      <BelongsTo others={others} />
       {actions}
     </li>
   );

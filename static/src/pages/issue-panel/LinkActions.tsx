@@ -1,8 +1,39 @@
-import { useState, type FormEvent } from 'react';
+import { useState, type FormEvent, type MouseEvent } from 'react';
+import { router } from '@forge/bridge';
 import { callResolver } from '../../shared/bridge';
 
-/** What the last action said: a confirmation, or an error the resolver explained. */
-export type Notice = { kind: 'ok' | 'error'; text: string } | null;
+/** A Jira issue a message names, shown as a link to it. */
+export interface NoticeJiraLink {
+  before: string;
+  key: string;
+  url: string | null;
+  after: string;
+}
+
+/** What the last action said: a confirmation, or an error the resolver explained (maybe naming a Jira issue). */
+export type Notice = { kind: 'ok' | 'error'; text: string; jira?: NoticeJiraLink } | null;
+
+/** A Jira issue key opening the issue through Forge's router (a relative /browse path), full address as href. */
+export function JiraKeyLink({
+  issueKey,
+  url,
+  testId,
+}: {
+  issueKey: string;
+  url: string | null;
+  testId?: string;
+}) {
+  const path = `/browse/${encodeURIComponent(issueKey)}`;
+  const open = (event: MouseEvent<HTMLAnchorElement>) => {
+    event.preventDefault();
+    void router.open(path);
+  };
+  return (
+    <a href={url ?? path} onClick={open} className="ph-mono" data-testid={testId}>
+      {issueKey}
+    </a>
+  );
+}
 export type Notify = (notice: Notice) => void;
 
 /**
@@ -17,7 +48,17 @@ export function NoticeArea({ notice, onDismiss }: { notice: Notice; onDismiss: (
       role={notice.kind === 'error' ? 'alert' : 'status'}
       data-testid="panel-notice"
     >
-      <span className="ph-notice-text">{notice.text}</span>
+      <span className="ph-notice-text">
+        {notice.jira ? (
+          <>
+            {notice.jira.before}
+            <JiraKeyLink issueKey={notice.jira.key} url={notice.jira.url} testId="notice-jira-link" />
+            {notice.jira.after}
+          </>
+        ) : (
+          notice.text
+        )}
+      </span>
       <button
         type="button"
         className="ph-button ph-notice-dismiss"
@@ -88,6 +129,13 @@ export function LinkForm({ onChanged, notify }: { onChanged: () => void; notify:
 interface CreateAnswer {
   jiraIssueKey: string;
   created: boolean;
+  /** Set when the Sentry issue already has its Jira issue (one per Sentry issue): nothing was created. */
+  refused: {
+    message: string;
+    jiraIssueKey: string;
+    jiraIssueUrl: string | null;
+    isThisIssue: boolean;
+  } | null;
 }
 
 /** Per linked Sentry issue: unlink it, or create a Jira issue of its own for it. */
@@ -115,6 +163,22 @@ export function LinkedIssueActions({
         return;
       }
       const answer = await callResolver<CreateAnswer>('createJiraIssueFromSentry', { sentryIssueId });
+      if (answer.refused) {
+        const { jiraIssueKey, jiraIssueUrl, isThisIssue, message } = answer.refused;
+        notify({
+          kind: 'error',
+          text: message,
+          jira: {
+            before: `Not created: ${label} already has its Jira issue, `,
+            key: jiraIssueKey,
+            url: jiraIssueUrl,
+            after: isThisIssue
+              ? ' (this issue). One Jira issue per Sentry issue.'
+              : '. One Jira issue per Sentry issue: open it, or unlink it there first.',
+          },
+        });
+        return;
+      }
       notify({
         kind: 'ok',
         text: answer.created
