@@ -57,7 +57,6 @@ function textOf(doc: AdfDoc | null): string {
   return JSON.stringify(doc ?? {});
 }
 
-
 beforeEach(async () => {
   world = createDemoWorld();
   runtime = startIssuePanelRuntime(world);
