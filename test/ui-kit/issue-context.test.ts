@@ -7,12 +7,17 @@ import type { LocalForgeRuntime } from '../../sandbox/runtime';
 import { createMinimalJira, createTestRuntime } from '../../sandbox/runtime';
 import { issueContextResolverDefinitions } from '../../src/entry/resolvers/issue-context';
 import { refreshProductHealth } from '../../src/services/health/refresh-product-health';
+import type { SentryIssueSnapshot } from '../../src/domain/model';
 import {
   createProduct,
+  linkIssues,
   listProductMappings,
   recordWrittenIssueProperty,
+  saveJiraProjectQualityView,
+  saveSentrySnapshots,
   saveSonarSnapshot,
   setProductMapping,
+  unlinkIssues,
 } from '../../src/storage';
 
 interface ForgeDoc {
@@ -195,4 +200,84 @@ it('shows nothing of the issue to a caller who cannot browse it, and reads no st
   expect(text).toContain('BROWSE_PROJECTS');
   expect(text).not.toContain('linked issue');
   expect(text).not.toContain('Checkout');
+});
+
+function sentryIssue(id: string, overrides: Partial<SentryIssueSnapshot>): SentryIssueSnapshot {
+  const at = new Date().toISOString();
+  return {
+    id,
+    connectionId: 'sentry-conn',
+    shortId: `WEB-${id}`,
+    projectId: '42',
+    projectSlug: 'web',
+    title: `TypeError in ${id}`,
+    culprit: null,
+    level: 'error',
+    status: 'unresolved',
+    substatus: null,
+    events24h: 1,
+    users24h: 1,
+    events14d: 10,
+    users14d: 5,
+    eventsTotal: 100,
+    usersTotal: 50,
+    firstSeen: at,
+    lastSeen: at,
+    firstRelease: null,
+    lastRelease: null,
+    permalink: `https://acme.sentry.io/issues/${id}/`,
+    updatedAt: at,
+    ...overrides,
+  };
+}
+
+it('counts the links the issue panel view holds, written with the links: an unlink shows at once', async () => {
+  await mapProduct();
+  await saveSentrySnapshots([
+    sentryIssue('1', { level: 'warning', users14d: 7 }),
+    sentryIssue('2', { level: 'fatal', users14d: 1_000 }),
+  ]);
+  for (const sentryIssueId of ['1', '2']) {
+    await linkIssues({
+      sentryIssueId,
+      jiraIssueId: '30001',
+      connectionId: 'sentry-conn',
+      origin: 'manual',
+      createdBy: accountId,
+    });
+  }
+  let doc = await renderIssueContext();
+  expect(runtime.kvs.counters.byPath).toEqual({ '/api/v1/batch/get': 1 });
+  expect(textOf(doc)).toContain('2 linked issues');
+  expect(textOf(doc)).toContain('1,007 users affected in 14 days');
+  expect(find(doc, 'Lozenge').map(textOf)).toContain('fatal');
+
+  await unlinkIssues('2', '30001');
+  doc = await renderIssueContext();
+  expect(textOf(doc)).toContain('1 linked issue');
+  expect(textOf(doc)).toContain('7 users affected in 14 days');
+  expect(find(doc, 'Lozenge').map(textOf)).toContain('warning');
+});
+
+it("takes the quality gate from the issue panel's quality view when it has one (rebuilt on each analysis)", async () => {
+  await mapProduct();
+  await saveJiraProjectQualityView({
+    schema: 1,
+    jiraProjectId: '10000',
+    branches: [
+      {
+        ref: { connectionId: 'sonar-conn', projectKey: 'acme_web', branch: 'main' },
+        projectName: 'Acme Web',
+        qualityGate: 'OK',
+        failing: [],
+        measures: [],
+        analysedAt: new Date().toISOString(),
+      },
+    ],
+    builtAt: new Date().toISOString(),
+  });
+  const doc = await renderIssueContext();
+  expect(runtime.kvs.counters.operations).toBe(1);
+  expect(find(doc, 'Lozenge').map(textOf)).toContain('Passed');
+  expect(textOf(doc)).not.toContain('failing');
 });

@@ -66,6 +66,27 @@ const GATE_RANK: Record<Exclude<QualityGateStatus, 'NONE'>, number> = { OK: 0, W
 
 const sonarId = (ref: SonarProjectRef) => `${ref.connectionId}\u0000${ref.projectKey}\u0000${ref.branch}`;
 
+type Gate = Exclude<QualityGateStatus, 'NONE'>;
+
+/** The worst gate of the mapped branches (null each: not analysed yet), and how many are analysed and failing. */
+export function worstGate(gates: ReadonlyArray<QualityGateStatus | null>): {
+  gate: Gate | null;
+  mapped: number;
+  analysed: number;
+  failing: number;
+} {
+  let gate: Gate | null = null;
+  let analysed = 0;
+  let failing = 0;
+  for (const status of gates) {
+    if (status === null || status === 'NONE') continue;
+    analysed += 1;
+    if (status === 'ERROR') failing += 1;
+    if (gate === null || GATE_RANK[status] > GATE_RANK[gate]) gate = status;
+  }
+  return { gate, mapped: gates.length, analysed, failing };
+}
+
 export interface ProjectContextInput {
   mappings: readonly ProductMapping[];
   /** The products' records of this pass, by product id. */
@@ -105,23 +126,16 @@ export function buildJiraProjectContexts(input: ProjectContextInput): JiraProjec
           );
     const branches = new Map<string, SonarProjectRef>();
     for (const mapping of mappings) for (const ref of mapping.sonarProjects) branches.set(sonarId(ref), ref);
-    let gate: JiraProjectContextRecord['qualityGate'] = null;
-    let analysed = 0;
-    let failing = 0;
-    for (const ref of branches.values()) {
-      const status = input.sonarSnapshot(ref)?.qualityGate;
-      if (status === undefined || status === 'NONE') continue;
-      analysed += 1;
-      if (status === 'ERROR') failing += 1;
-      if (gate === null || GATE_RANK[status] > GATE_RANK[gate]) gate = status;
-    }
+    const { gate, mapped, analysed, failing } = worstGate(
+      [...branches.values()].map((ref) => input.sonarSnapshot(ref)?.qualityGate ?? null),
+    );
     return {
       jiraProjectId,
       productNames: counted.map((record) => record.name).sort((a, b) => a.localeCompare(b)),
       score: health?.score ?? null,
       grade: health?.grade ?? null,
       qualityGate: gate,
-      branches: { mapped: branches.size, analysed, failing },
+      branches: { mapped, analysed, failing },
       updatedAt: input.now.toISOString(),
     };
   });
@@ -140,12 +154,18 @@ export function sameProjectContext(
 export const UNMAPPED_MESSAGE =
   'No product maps this Jira project: a project admin maps it on the project settings page (health shows within an hour).';
 
-/** The view from the two records; either may be missing. */
+/**
+ * The view from the records; any may be missing. `branchGates`, when given, are the gates of the
+ * project's mapped branches as a fresher record has them (the issue panel's quality view, rebuilt when a
+ * branch's snapshot changes); otherwise the gate is the health pass's.
+ */
 export function issueContextView(
   summary: SentryIssuePropertyValue | undefined,
   project: JiraProjectContextRecord | undefined,
   panelModuleKey: string,
+  branchGates?: ReadonlyArray<QualityGateStatus | null>,
 ): IssueContextView {
+  const fresh = branchGates === undefined ? null : worstGate(branchGates);
   return {
     product: project
       ? {
@@ -163,14 +183,16 @@ export function issueContextView(
       events14d: summary?.events14d ?? 0,
     },
     quality:
-      project && project.branches.mapped > 0
-        ? {
-            gate: project.qualityGate,
-            mapped: project.branches.mapped,
-            analysed: project.branches.analysed,
-            failing: project.branches.failing,
-          }
-        : null,
+      project && fresh !== null && fresh.mapped > 0
+        ? fresh
+        : project && project.branches.mapped > 0
+          ? {
+              gate: project.qualityGate,
+              mapped: project.branches.mapped,
+              analysed: project.branches.analysed,
+              failing: project.branches.failing,
+            }
+          : null,
     panelModuleKey,
   };
 }
