@@ -189,6 +189,8 @@ export interface SyncState {
   /** No sync before this time (backoff after failures). */
   backoffUntil: string | null;
   lastError: string | null;
+  /** Sentry: when the 24 h / 14 d counts of every issue seen in 14 days were last stated (daily). */
+  countsRefreshedAt?: string;
 }
 
 export interface SyncLogEntry {

@@ -80,8 +80,11 @@ export const sentryProjectJobSchema = z.object({
   connectionId: id,
   projectId: id,
   projectSlug: z.string().max(300).optional(),
-  /** incremental: from the sync state's cursor; backfill: every issue, progress kept in the job. */
-  mode: z.enum(['incremental', 'backfill']),
+  /**
+   * incremental: from the sync state's cursor; backfill: every issue, progress kept in the job;
+   * counts: the daily refresh of the 24 h / 14 d counts of every issue seen in 14 days (progress in the job).
+   */
+  mode: z.enum(['incremental', 'backfill', 'counts']),
   backfill: backfillProgressSchema.optional(),
   continuation: continuationSchema.optional(),
 });

@@ -18,6 +18,8 @@ export interface PlanRequest {
   mode?: 'incremental' | 'backfill';
   /** Scheduled runs leave out projects in backoff; a person's "sync now" does not. */
   respectBackoff: boolean;
+  /** Also the daily counts refresh of the Sentry projects whose hour of the day this is. */
+  countsRefresh?: boolean;
 }
 
 export interface SyncPlan {
@@ -35,6 +37,39 @@ export interface SyncPlan {
   mappings: ProductMapping[];
   /** Sentry jobs of projects never synced to completion: they sync every issue (heavier to pace). */
   firstSyncs: Set<ProjectJob>;
+  /** Daily counts refreshes (last in the plan: the lowest priority). */
+  countsRefreshes: Set<ProjectJob>;
+}
+
+/**
+ * The UTC hour in which a Sentry project's counts are refreshed: spread by a hash of its ids, so each
+ * hourly run refreshes about a 24th of the projects and every project once a day.
+ */
+/**
+ * A project's counts are refreshed in its hour of the day once the last refresh is most of a day old
+ * (or in any hour once it is two days old: a missed hour does not wait another day).
+ */
+export function isCountsRefreshDue(
+  connectionId: string,
+  projectId: string,
+  state: SyncState | undefined,
+  now: Date,
+): boolean {
+  if (!state?.countsRefreshedAt) return false;
+  const age = now.getTime() - Date.parse(state.countsRefreshedAt);
+  if (age >= 47 * HOUR_MS) return true;
+  return age >= 23 * HOUR_MS && countsRefreshHour(connectionId, projectId) === now.getUTCHours();
+}
+
+const HOUR_MS = 3_600_000;
+
+export function countsRefreshHour(connectionId: string, projectId: string): number {
+  let hash = 2_166_136_261;
+  for (const char of `${connectionId}\u0000${projectId}`) {
+    hash ^= char.charCodeAt(0);
+    hash = Math.imul(hash, 16_777_619) >>> 0;
+  }
+  return hash % 24;
 }
 
 function stateKey(connectionId: string, projectId: string): string {
@@ -60,7 +95,9 @@ export async function planProjectJobs(request: PlanRequest, now: Date): Promise<
     skipped: { paused: 0, backingOff: 0, unusable: 0 },
     mappings,
     firstSyncs: new Set(),
+    countsRefreshes: new Set(),
   };
+  const refreshes: ProjectJob[] = [];
   const seen = new Set<string>();
 
   const admit = (kind: Connection['kind'], connectionId: string, projectId: string): boolean => {
@@ -105,6 +142,8 @@ export async function planProjectJobs(request: PlanRequest, now: Date): Promise<
       const state = states.get(`sentry\u0000${stateKey(ref.connectionId, ref.projectId)}`);
       if (request.mode === 'backfill' || (request.respectBackoff && !state?.lastSuccessAt))
         plan.firstSyncs.add(job);
+      else if (request.countsRefresh && isCountsRefreshDue(ref.connectionId, ref.projectId, state, now))
+        refreshes.push({ ...job, mode: 'counts' });
     }
     if (request.mode === 'backfill') continue; // a backfill is about Sentry issues
     for (const ref of mapping.sonarProjects) {
@@ -118,6 +157,10 @@ export async function planProjectJobs(request: PlanRequest, now: Date): Promise<
         branch: ref.branch,
       });
     }
+  }
+  for (const job of refreshes) {
+    plan.jobs.push(job);
+    plan.countsRefreshes.add(job);
   }
   return plan;
 }

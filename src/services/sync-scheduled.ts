@@ -18,6 +18,8 @@ export interface ScheduledSyncSummary {
   sonarJobs: number;
   /** Projects never synced to completion (paced as heavier jobs). */
   firstSyncs: number;
+  /** Daily counts refreshes of Sentry projects whose hour this is (paced last). */
+  countsRefreshes: number;
   /** Jobs pushed now; the rest travel in fan-out jobs that push them minute by minute. */
   pushedNow: number;
   fanOutJobs: number;
@@ -34,6 +36,9 @@ export interface ScheduledSyncSummary {
   waitedForRun: string | null;
 }
 
+/** A counts refresh records every issue seen in 14 days: heavier than an incremental sync. */
+const COUNTS_REFRESH_WEIGHT = 2;
+
 /** Events the run itself pushes in its minute: 70 % of Forge's 500, with room for the rest of the app. */
 const EVENTS_PER_RUN_MINUTE = 350;
 
@@ -42,7 +47,7 @@ export async function runScheduledSyncNow(
   push: typeof pushSyncJobs = pushSyncJobs,
 ): Promise<ScheduledSyncSummary> {
   const [plan, pacing] = await Promise.all([
-    planProjectJobs({ trigger: 'schedule', respectBackoff: true }, now),
+    planProjectJobs({ trigger: 'schedule', respectBackoff: true, countsRefresh: true }, now),
     getSyncRunPacing(),
   ]);
   // A run whose shares outlast the hour (many first syncs) is left to finish: pushing this run's
@@ -51,7 +56,12 @@ export async function runScheduledSyncNow(
   const scheduled = waitedForRun
     ? []
     : paceProjectJobs(plan.runId, plan.jobs, {
-        weightOf: (job) => (plan.firstSyncs.has(job) ? FIRST_SYNC_WEIGHT : 1),
+        weightOf: (job) =>
+          plan.firstSyncs.has(job)
+            ? FIRST_SYNC_WEIGHT
+            : plan.countsRefreshes.has(job)
+              ? COUNTS_REFRESH_WEIGHT
+              : 1,
       });
   const lastShare = sharesLastSeconds(scheduled);
   const outcome = await push(scheduled);
@@ -73,9 +83,12 @@ export async function runScheduledSyncNow(
   return {
     runId: plan.runId,
     waitedForRun,
-    sentryJobs: waitedForRun ? 0 : plan.jobs.filter((job) => job.kind === 'sentry-project').length,
+    sentryJobs: waitedForRun
+      ? 0
+      : plan.jobs.filter((job) => job.kind === 'sentry-project' && job.mode !== 'counts').length,
     sonarJobs: waitedForRun ? 0 : plan.jobs.filter((job) => job.kind === 'sonar-project').length,
     firstSyncs: waitedForRun ? 0 : plan.firstSyncs.size,
+    countsRefreshes: waitedForRun ? 0 : plan.countsRefreshes.size,
     pushedNow: scheduled.filter((entry) => entry.job.kind !== 'fan-out').length,
     fanOutJobs: scheduled.filter((entry) => entry.job.kind === 'fan-out').length,
     pushes: outcome.pushes,

@@ -126,6 +126,26 @@ export function pageQuery(
   };
 }
 
+/**
+ * The daily counts refresh of a project: every issue with events in the last 14 days, counted over
+ * that period (users and events in 14 d exact) with hourly stats (events in 24 h exact). Issues with
+ * no change the hourly sync would see still age: this states their windows again once a day.
+ */
+export function countsRefreshQuery(projectId: string, pageCursor: string | null): PageFetch {
+  return {
+    query: {
+      projects: [projectId],
+      query: '',
+      sort: 'date',
+      statsPeriod: '14d',
+      groupStatsPeriod: '24h',
+      limit: SENTRY_PAGE_SIZE,
+      ...(pageCursor ? { cursor: pageCursor } : {}),
+    },
+    countsPeriod: '14d',
+  };
+}
+
 function retryData(job: SentryProjectJob): Record<string, string> {
   return {
     kind: job.kind,
@@ -153,7 +173,9 @@ export async function syncSentryProject(
   const push = env.push ?? pushSyncJobs;
   const part = job.continuation?.part ?? 1;
   const earlier = job.continuation?.totals ?? ZERO_TOTALS;
-  const what = job.mode === 'backfill' ? 'Backfill' : 'Sync';
+  const what = job.mode === 'backfill' ? 'Backfill' : job.mode === 'counts' ? 'Counts refresh' : 'Sync';
+  // Backfills and counts refreshes walk every page of their query, their position kept in the job.
+  const paged = job.mode !== 'incremental';
   let totals: RunTotals = { ...ZERO_TOTALS };
   const errors: string[] = [];
 
@@ -229,7 +251,7 @@ export async function syncSentryProject(
   /** The job that continues this run in a new invocation. */
   const continuationJob = (deferrals: number): SentryProjectJob => ({
     ...job,
-    ...(job.mode === 'backfill' && backfillCursor ? { backfill: { pageCursor: backfillCursor } } : {}),
+    ...(paged && backfillCursor ? { backfill: { pageCursor: backfillCursor } } : {}),
     continuation: {
       part: part + 1,
       deferrals,
@@ -264,7 +286,9 @@ export async function syncSentryProject(
       const now = env.now();
       let fetch: PageFetch;
       let activeCursor = cursor;
-      if (job.mode === 'backfill') {
+      if (job.mode === 'counts') {
+        fetch = countsRefreshQuery(job.projectId, backfillCursor);
+      } else if (job.mode === 'backfill') {
         fetch = pageQuery(job.projectId, '', null, backfillCursor, now);
       } else {
         const request = sentrySyncRequest(cursor, now, { baseQuery: '' });
@@ -285,10 +309,9 @@ export async function syncSentryProject(
       }
 
       const page = await client.listIssuesPage(fetch.query);
-      const fresh: SentryApiIssue[] =
-        job.mode === 'backfill'
-          ? page.items
-          : page.items.filter((issue) => !isAlreadySynced(activeCursor, issue));
+      const fresh: SentryApiIssue[] = paged
+        ? page.items
+        : page.items.filter((issue) => !isAlreadySynced(activeCursor, issue));
       const recorded = await recordPage(fresh, connection, fetch.countsPeriod, job, now);
       totals = add(totals, {
         fetched: page.items.length,
@@ -298,7 +321,7 @@ export async function syncSentryProject(
       });
       errors.push(...recorded.errors, ...recorded.notes);
 
-      if (job.mode === 'backfill') {
+      if (paged) {
         backfillCursor = page.nextCursor;
       } else {
         cursor = advanceSentryCursor(
@@ -313,15 +336,22 @@ export async function syncSentryProject(
           ? pageStarted.remaining - remainingAfter
           : Date.now() - pageStarted.wall;
       longestPageMs = Math.max(longestPageMs, pageMs);
-      const done = job.mode === 'backfill' ? backfillCursor === null : cursor.pending === null;
+      const done = paged ? backfillCursor === null : cursor.pending === null;
       if (done) break;
       await saveProgress();
     }
-    state = recordSyncSuccess(
-      state,
-      job.mode === 'incremental' ? encodeSentryCursor(cursor) : state.cursor,
-      env.now(),
-    );
+    if (job.mode === 'counts') {
+      // A counts refresh says nothing about what changed since the last sync: only its own time moves.
+      state = { ...state, countsRefreshedAt: env.now().toISOString() };
+    } else {
+      state = recordSyncSuccess(
+        state,
+        job.mode === 'incremental' ? encodeSentryCursor(cursor) : state.cursor,
+        env.now(),
+      );
+      // The first completed run stated every issue's counts: the daily refresh counts from it.
+      if (!state.countsRefreshedAt) state = { ...state, countsRefreshedAt: env.now().toISOString() };
+    }
     await saveSyncState(state);
     const whole = add(earlier, totals);
     const summary =
