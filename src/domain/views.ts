@@ -3,6 +3,7 @@
 import type { BranchQualityView } from './health/quality-summary';
 import type {
   Connection,
+  LinkQuorum,
   Priority,
   Product,
   SentryIssueSnapshot,
@@ -59,6 +60,12 @@ export interface IssuePanelView {
    * issue's Jira project; null when the panel has no project in its context.
    */
   quality: { branches: BranchQualityView[] } | null;
+  /**
+   * With several linked Sentry issues: when a Sentry resolve moves this Jira issue to done (the project's
+   * jiraDoneWhen) and the linked Sentry issues still keep it from that, by short id. Null with fewer than
+   * two links or without a Jira project in the panel's context.
+   */
+  done: { when: LinkQuorum; blockedBy: string[] } | null;
 }
 
 // ---- project page and project settings ----

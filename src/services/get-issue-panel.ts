@@ -1,6 +1,7 @@
 // The issue panel: the Sentry issues linked to one Jira issue, with their last known state, and the
 // quality gate and key measures of the SonarCloud branches mapped to the issue's Jira project.
-import type { SentryStatus } from '../domain/model';
+import type { LinkQuorum, SentryStatus } from '../domain/model';
+import { sentryIssuesBlockingDone } from '../domain/status-classes';
 import type { IssuePanelView, LinkedSentryIssueView } from '../domain/views';
 import {
   listLinksOfJiraIssueKeepingPanelView,
@@ -21,6 +22,22 @@ function byRelevance(a: LinkedSentryIssueView, b: LinkedSentryIssueView): number
     b.snapshot.events14d - a.snapshot.events14d ||
     a.snapshot.shortId.localeCompare(b.snapshot.shortId)
   );
+}
+
+/** What keeps a Jira issue with several linked Sentry issues from a Sentry resolve's move to done. */
+export function doneBlockers(
+  links: readonly LinkedSentryIssueView[],
+  when: LinkQuorum,
+): IssuePanelView['done'] {
+  if (links.length < 2) return null;
+  const blocking = sentryIssuesBlockingDone(
+    when,
+    links.map((link) => ({
+      shortId: link.snapshot?.shortId ?? `Sentry issue ${link.sentryIssueId}`,
+      status: link.snapshot?.status ?? null,
+    })),
+  );
+  return { when, blockedBy: blocking.map((issue) => issue.shortId).sort() };
 }
 
 /**
@@ -81,5 +98,6 @@ export async function getIssuePanel(
     issueId: jiraIssueId,
     links: [...links].sort(byRelevance),
     quality: quality === null ? null : { branches: quality.branches },
+    done: jiraProjectId === null ? null : doneBlockers(links, read.statusMapping?.jiraDoneWhen ?? 'all'),
   };
 }

@@ -32,9 +32,15 @@
  */
 import type { BranchQualityView } from '../domain/health/quality-summary';
 import { computeSentryIssueProperty } from '../domain/issue-property';
-import type { IssueLink, SentryIssuePropertyValue, SentryIssueSnapshot } from '../domain/model';
-import { issuePanelViewKey, jiraLinkIndexKey, jiraProjectQualityViewKey } from './keys';
+import type {
+  IssueLink,
+  SentryIssuePropertyValue,
+  SentryIssueSnapshot,
+  StatusMapping,
+} from '../domain/model';
+import { issuePanelViewKey, jiraLinkIndexKey, jiraProjectQualityViewKey, statusMappingKey } from './keys';
 import { batchGetValues } from './kvs-helpers';
+import { withMappingDefaults } from './status-mappings';
 import { kvs } from '@forge/kvs';
 
 /** Bump when a record written by older code must not be shown: such records are rebuilt on view. */
@@ -120,6 +126,8 @@ export interface IssuePanelRead {
   indexed: Set<string>;
   /** Undefined when no Jira project was asked for, or its record is missing. */
   quality: JiraProjectQualityViewRecord | undefined;
+  /** The Jira project's saved status mapping (undefined: none saved, the defaults apply). */
+  statusMapping: StatusMapping | undefined;
 }
 
 /** The panel's one round trip: its view, the Jira issue's link index and the project's quality view. */
@@ -130,12 +138,21 @@ export async function readIssuePanelRecords(
   const viewKey = issuePanelViewKey(jiraIssueId);
   const indexKey = jiraLinkIndexKey(jiraIssueId);
   const qualityKey = jiraProjectId === null ? null : jiraProjectQualityViewKey(jiraProjectId);
-  const found = await batchGetValues<unknown>([viewKey, indexKey, ...(qualityKey ? [qualityKey] : [])]);
+  // The status mapping rides in the same batchGet: the panel says what still blocks Done.
+  const mappingKey = jiraProjectId === null ? null : statusMappingKey(jiraProjectId);
+  const found = await batchGetValues<unknown>([
+    viewKey,
+    indexKey,
+    ...(qualityKey ? [qualityKey] : []),
+    ...(mappingKey ? [mappingKey] : []),
+  ]);
+  const savedMapping = mappingKey ? (found.get(mappingKey) as StatusMapping | undefined) : undefined;
   const index = found.get(indexKey) as { links?: Array<{ sentryIssueId: string }> } | undefined;
   return {
     view: found.get(viewKey) as IssuePanelViewRecord | undefined,
     indexed: new Set((index?.links ?? []).map((ref) => ref.sentryIssueId)),
     quality: qualityKey ? (found.get(qualityKey) as JiraProjectQualityViewRecord | undefined) : undefined,
+    statusMapping: savedMapping ? withMappingDefaults(savedMapping) : undefined,
   };
 }
 

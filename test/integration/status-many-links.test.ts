@@ -3,6 +3,7 @@
 // Jira and Sentry simulators behind its real clients. SHOP's workflow offers Done only from In Progress
 // or In Review; Won't Do and Duplicate from anywhere.
 import { JIRA_DEMO_USERS } from '../../sandbox/simulators/jira';
+import { getIssuePanel } from '../../src/services/get-issue-panel';
 import { linkSentryIssue } from '../../src/services/link-sentry-issue';
 import { retryStatusSync } from '../../src/services/sync-status-to-jira';
 import { getConnection, saveConnection } from '../../src/storage';
@@ -84,10 +85,17 @@ describe('several Sentry issues on one Jira issue', () => {
     await resolveInSentry(ids[1] ?? '');
     expect(world.jira.issue(pair.jiraKey).status).toBe('In Progress');
     expect(jiraWrites(world).transitions).toBe(0);
+    // The issue panel says which linked Sentry issue still blocks Done.
+    const panel = await getIssuePanel(pair.jiraIssueId, SHOP_PROJECT_ID);
+    expect(panel.done).toEqual({ when: 'all', blockedBy: [world.sentry.issue(ids[2] ?? '').shortId] });
 
     await resolveInSentry(ids[2] ?? '');
     expect(world.jira.issue(pair.jiraKey).status).toBe('Done');
     expect(jiraWrites(world).transitions).toBe(1);
+    expect((await getIssuePanel(pair.jiraIssueId, SHOP_PROJECT_ID)).done).toEqual({
+      when: 'all',
+      blockedBy: [],
+    });
     // The app's own move is not written back to Sentry for any of the links.
     expect(sentryWrites(world)).toBe(0);
   });

@@ -6,6 +6,7 @@ import { LevelLozenge, QualityGateLozenge, SentryStatusLozenge } from '../../sha
 import { ExternalLink, Subtle, TimeAgo } from '../../shared/components/Text';
 import { formatCount } from '../../shared/format';
 import { useResolver } from '../../shared/use-resolver';
+import { DoneBlockers } from './DoneBlockers';
 import {
   JiraKeyLink,
   LinkedIssueActions,
@@ -27,6 +28,7 @@ export function IssuePanel() {
       <AsyncView query={query} what="the linked Sentry issues">
         {(view) => (
           <>
+            <DoneBlockers done={view.done} />
             <LinkedIssues view={view} onChanged={query.reload} notify={setNotice} />
             <CodeQuality quality={view.quality} />
           </>
