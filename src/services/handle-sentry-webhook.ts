@@ -236,6 +236,12 @@ export async function handleSentryDelivery(
   const isEventResource = resource === 'event_alert' || resource === 'error';
   const ttlSeconds = isEventResource ? SENTRY_EVENT_DELIVERY_CLAIM_SECONDS : SENTRY_DELIVERY_CLAIM_SECONDS;
   respond.prefetch(connection.id);
+  // A verified delivery names the integration's installation: the external-issues API needs it. Noted
+  // (a write only when it changes) side by side with everything below; should it fail, the next
+  // delivery notes it.
+  const installationNoted = noteSentryInstallation(connection, webhook, now).catch((error: unknown) => {
+    console.warn(`Could not note the Sentry installation of a verified delivery: ${errorInWords(error)}`);
+  });
   // The claim and the reads the delivery needs share one round trip; both settle before anything is decided.
   const [claimed, reads] = await Promise.all([
     claimOnceReading(claim, { ttlSeconds, now }),
@@ -245,6 +251,7 @@ export async function handleSentryDelivery(
     ),
   ]);
   if (!claimed) {
+    await installationNoted;
     return refuse(
       409,
       'This delivery was processed before: Sentry signs the body only, and a body counts once, so this one changed nothing.',
@@ -254,22 +261,18 @@ export async function handleSentryDelivery(
 
   try {
     if (!reads.ok) throw reads.error;
-    // A verified delivery names the integration's installation: the external-issues API needs it
-    // (a write only when it changes, side by side with recording).
-    const [, result] = await Promise.all([
-      noteSentryInstallation(connection, webhook, now),
-      process(webhook, connection, now, reads.value),
-    ]);
-    if (result.outcome === 'ignored') {
+    const result = await process(webhook, connection, now, reads.value);
+    await Promise.all([
+      installationNoted,
       // Nothing was recorded, so nothing is left behind either: the same body is ignored again later.
-      await releaseClaim(claim).catch(() => undefined);
-    }
-    // Entries that record nothing share the refusal log's cap: a replayed body cannot flood the log.
-    await log({
-      connectionId: connection.id,
-      ...result,
-      bounded: result.bounded || result.outcome === 'ignored',
-    });
+      result.outcome === 'ignored' ? releaseClaim(claim).catch(() => undefined) : undefined,
+      // Entries that record nothing share the refusal log's cap: a replayed body cannot flood the log.
+      log({
+        connectionId: connection.id,
+        ...result,
+        bounded: result.bounded || result.outcome === 'ignored',
+      }),
+    ]);
     return answer(200, result.outcome, result.message);
   } catch (error) {
     // Give the body back so Sentry's retry (or a redelivery from Sentry's settings) is processed.

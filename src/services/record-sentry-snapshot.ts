@@ -6,14 +6,18 @@
  */
 import type { HistoryPoint, SentryIssueSnapshot } from '../domain/model';
 import type { SentryHealthTally } from '../domain/health/sentry-tally';
+import type { SentryTopIssuesRecord } from '../domain/health/top-issues';
 import { sentryHistoryPoint, snapshotChanged } from '../domain/snapshots';
 import {
   batchGetValues,
   getSentryHealthTallies,
+  getSentryTopIssues,
   getSentrySnapshots,
   historyKey,
+  historyPrefix,
   listHistory,
   noteNewReactionSubjects,
+  queryPage,
   recordHistoryPoint,
   saveSentrySnapshots,
   utcDay,
@@ -72,36 +76,70 @@ export async function recordSentryIssue(
  * as the stored snapshot (readSentryWriteContext), so recording costs one round trip of writes.
  */
 export interface SentryWriteContext {
-  /** History points by key: today's and yesterday's of each project (absent keys: no point). */
-  points: ReadonlyMap<string, HistoryPoint>;
+  /** Today's history point of each project, by project ("connectionId\u0000projectId"); absent: none. */
+  today: ReadonlyMap<string, HistoryPoint>;
+  /** The latest point before today of each project (what a day's first change starts from). */
+  earlier: ReadonlyMap<string, HistoryPoint>;
   /** The projects' health tallies by key (absent: no tally). */
   tallies: ReadonlyMap<string, SentryHealthTally>;
-  /** The projects the reads cover ("connectionId\u0000projectId"). */
+  /** The projects' "top issues" records by key (absent: none yet). */
+  topIssues: ReadonlyMap<string, SentryTopIssuesRecord>;
+  /** The projects the reads cover. */
   projects: ReadonlySet<string>;
 }
 
 const projectRef = (connectionId: string, projectId: string): string => `${connectionId}\u0000${projectId}`;
 
-function yesterdayOf(now: Date): string {
-  return utcDay(new Date(now.getTime() - 24 * 60 * 60 * 1000));
-}
+/** A history listing holds at most the window's points (and a few expired ones): one page of 100. */
+const HISTORY_PAGE = 100;
 
-/** The reads recordSentryIssues needs for changes in these projects, all in one round trip. */
+/**
+ * The reads recordSentryIssues needs for changes in these projects, side by side: today's points (get,
+ * strictly consistent), the latest earlier points (one query page each; earlier days are not being
+ * written, so the query's lag does not matter), the tallies.
+ */
 export async function readSentryWriteContext(
   projects: ReadonlyArray<{ connectionId: string; projectId: string }>,
   now: Date,
 ): Promise<SentryWriteContext> {
-  const keys = projects.flatMap(({ connectionId, projectId }) => {
-    const series: HistorySeries = { kind: 'sentry-project', connectionId, projectId };
-    return [historyKey(series, utcDay(now)), historyKey(series, yesterdayOf(now))];
+  const day = utcDay(now);
+  const seriesOf = ({
+    connectionId,
+    projectId,
+  }: {
+    connectionId: string;
+    projectId: string;
+  }): HistorySeries => ({
+    kind: 'sentry-project',
+    connectionId,
+    projectId,
   });
-  const [points, tallies] = await Promise.all([
-    batchGetValues<HistoryPoint>(keys),
+  const [points, listings, tallies, topIssues] = await Promise.all([
+    batchGetValues<HistoryPoint>(projects.map((ref) => historyKey(seriesOf(ref), day))),
+    Promise.all(
+      projects.map((ref) => queryPage<HistoryPoint>(historyPrefix(seriesOf(ref)), { limit: HISTORY_PAGE })),
+    ),
     getSentryHealthTallies(projects),
+    getSentryTopIssues(projects),
   ]);
+  const today = new Map<string, HistoryPoint>();
+  const earlier = new Map<string, HistoryPoint>();
+  projects.forEach((ref, index) => {
+    const id = projectRef(ref.connectionId, ref.projectId);
+    const point = points.get(historyKey(seriesOf(ref), day));
+    if (point) today.set(id, point);
+    const before = (listings[index]?.items ?? [])
+      .map((item) => item.value)
+      .filter((candidate) => candidate.date < day)
+      .sort((a, b) => a.date.localeCompare(b.date));
+    const latest = before[before.length - 1];
+    if (latest) earlier.set(id, latest);
+  });
   return {
-    points,
+    today,
+    earlier,
     tallies,
+    topIssues,
     projects: new Set(projects.map((ref) => projectRef(ref.connectionId, ref.projectId))),
   };
 }
@@ -161,7 +199,11 @@ export async function recordSentryIssues(
       changedResults.every(covered) ? context?.tallies : undefined,
     ),
     // The project pages' bounded "top issues" per Sentry project (writes only when a list changed).
-    updateSentryTopIssues(changedResults, now),
+    updateSentryTopIssues(
+      changedResults,
+      now,
+      changedResults.every(covered) ? context?.topIssues : undefined,
+    ),
     fresh.length > 0
       ? noteNewReactionSubjects(
           fresh.map(({ next }) => ({
@@ -232,21 +274,18 @@ async function addToProjectHistory(
   );
 }
 
-/**
- * Today's point of a project from what the caller read (readSentryWriteContext): today's, else
- * yesterday's carried over; undefined when neither was read or found (then it is read here).
- */
+/** Today's point of a project from what the caller read (readSentryWriteContext); undefined: not read. */
 function knownPoint(
   series: HistorySeries,
   now: Date,
   context?: SentryWriteContext,
 ): HistoryPoint | undefined {
   if (!context || series.kind !== 'sentry-project') return undefined;
-  if (!context.projects.has(projectRef(series.connectionId, series.projectId))) return undefined;
+  const id = projectRef(series.connectionId, series.projectId);
+  if (!context.projects.has(id)) return undefined;
   const today = utcDay(now);
-  const point =
-    context.points.get(historyKey(series, today)) ?? context.points.get(historyKey(series, yesterdayOf(now)));
-  return point ? { date: today, values: { ...point.values } } : undefined;
+  const point = context.today.get(id) ?? context.earlier.get(id);
+  return { date: today, values: point ? { ...point.values } : sentryHistoryPoint(now, []).values };
 }
 
 /** Today's point of a Sentry project, or the latest earlier one carried over, or zeros. */

@@ -23,6 +23,7 @@ import {
   listConnections,
   StorageValidationError,
 } from '../storage';
+import type { SetupMilestoneRecord } from '../domain/setup-checklist';
 import { noteSetupStep } from './setup/note-setup-milestone';
 
 /** The query parameter of the webhook URL that names the connection a delivery belongs to. */
@@ -192,6 +193,8 @@ export interface DeliveryLogInput {
    * side by side with its other reads (DeliveryResponder.prefetch): then no read is needed here.
    */
   webhookNoted?: boolean;
+  /** The "webhook received" milestone record as prefetched (null: none stored), so noting it is one write. */
+  webhookMilestone?: SetupMilestoneRecord | null;
 }
 
 /**
@@ -298,7 +301,7 @@ export async function logDelivery(input: DeliveryLogInput): Promise<void> {
     await Promise.all([
       appendSyncLogEntry(entry),
       verifiedFor !== null && input.webhookNoted !== true
-        ? noteSetupStep('webhook-received', verifiedFor, new Date(entry.at))
+        ? noteSetupStep('webhook-received', verifiedFor, new Date(entry.at), input.webhookMilestone)
         : undefined,
     ]);
   } catch (error) {
@@ -354,15 +357,23 @@ export interface DeliveryResponder {
 /** The responder for one delivery; call it when handling starts (the log entries time from then). */
 export function deliveryResponder(source: DeliveryLogInput['source']): DeliveryResponder {
   const startedAt = Date.now();
-  let noted: { connectionId: string; read: Promise<boolean | undefined> } | null = null;
+  let noted: {
+    connectionId: string;
+    read: Promise<{ record: SetupMilestoneRecord | null } | undefined>;
+  } | null = null;
   const log = async (details: DeliveryLogDetails): Promise<void> => {
-    const webhookNoted =
+    const known =
       noted !== null && noted.connectionId === details.connectionId ? await noted.read : undefined;
     await logDelivery({
       source,
       startedAt,
       ...details,
-      ...(webhookNoted !== undefined ? { webhookNoted } : {}),
+      ...(known !== undefined
+        ? {
+            webhookNoted: known.record?.connections[details.connectionId ?? ''] !== undefined,
+            webhookMilestone: known.record,
+          }
+        : {}),
     });
   };
   return {
@@ -371,7 +382,7 @@ export function deliveryResponder(source: DeliveryLogInput['source']): DeliveryR
       noted = {
         connectionId,
         read: getSetupMilestones().then(
-          (milestones) => milestones['webhook-received']?.connections[connectionId] !== undefined,
+          (milestones) => ({ record: milestones['webhook-received'] ?? null }),
           // Unknown: the log entry reads it again.
           () => undefined,
         ),

@@ -57,6 +57,8 @@ export async function noteSetupMilestone(
   milestone: SetupMilestone,
   connectionId: string,
   at: string,
+  /** The milestone's record as the caller read it side by side with other reads (null: none stored). */
+  known?: SetupMilestoneRecord | null,
 ): Promise<boolean> {
   const key = setupMilestoneKey(assertMilestone(milestone));
   if (connectionId.length === 0) {
@@ -65,7 +67,7 @@ export async function noteSetupMilestone(
       'connectionId',
     );
   }
-  const current = parseRecord(await kvs.get(key)) ?? { connections: {} };
+  const current = (known !== undefined ? known : parseRecord(await kvs.get(key))) ?? { connections: {} };
   if (current.connections[connectionId]) return false;
   const entries = Object.entries({ ...current.connections, [connectionId]: { at } })
     .sort(([, a], [, b]) => b.at.localeCompare(a.at))
