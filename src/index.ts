@@ -12,5 +12,6 @@ export { syncConsumer } from './entry/consumers/sync-consumer';
 export { bulkCreateConsumer } from './entry/consumers/bulk-create-consumer';
 export { reactionsConsumer } from './entry/consumers/reactions-consumer';
 export { handleJiraIssueUpdated } from './entry/triggers/jira-issue-updated';
+export { handleJiraIssueDeleted } from './entry/triggers/jira-issue-deleted';
 export { handleJiraIssueCommented } from './entry/triggers/jira-issue-commented';
 export { handleAppLifecycle } from './entry/triggers/app-lifecycle';

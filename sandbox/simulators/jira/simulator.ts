@@ -51,6 +51,13 @@ export interface ChangeOrigin {
   accountId: string;
 }
 
+/** The payload Forge delivers for avi:jira:deleted:issue (developer.atlassian.com/platform/forge/events-reference/jira). */
+export interface JiraIssueDeletedEvent {
+  eventType: 'avi:jira:deleted:issue';
+  atlassianId: string;
+  issue: { id: string; key: string; fields: { project: { id: string; key: string } } };
+}
+
 /** The payload Forge delivers for avi:jira:updated:issue / avi:jira:created:issue (see reference notes). */
 export interface JiraIssueEvent {
   eventType: 'avi:jira:updated:issue' | 'avi:jira:created:issue';
@@ -147,6 +154,7 @@ export class JiraSimulator extends SimulatedService {
   private readonly updatedListeners = new Set<JiraIssueListener>();
   private readonly createdListeners = new Set<JiraIssueListener>();
   private readonly commentListeners = new Set<JiraCommentListener>();
+  private readonly deletedListeners = new Set<(event: JiraIssueDeletedEvent) => void>();
   private nextIssueId = 10_001;
   private nextCommentId = 10_100;
   private nextChangelogId = 20_000;
@@ -249,6 +257,46 @@ export class JiraSimulator extends SimulatedService {
     return [...this.issues.values()]
       .filter((i) => !projectKey || this.projectOf(i).key === projectKey)
       .map((i) => i.key);
+  }
+
+  /** Listens for avi:jira:deleted:issue; returns a function that stops listening. */
+  onIssueDeleted(listener: (event: JiraIssueDeletedEvent) => void): () => void {
+    this.deletedListeners.add(listener);
+    return () => this.deletedListeners.delete(listener);
+  }
+
+  /** A person deletes an issue in Jira: it answers 404 from then on, and avi:jira:deleted:issue goes out. */
+  deleteIssueAs(accountId: string, keyOrId: string): JiraIssueDeletedEvent {
+    const issue = this.findIssue(keyOrId);
+    if (!issue) throw new Error(`Jira simulator: no issue ${keyOrId}`);
+    const project = this.projectOf(issue);
+    this.issues.delete(issue.id);
+    for (const [key, id] of [...this.issueIdsByKey]) if (id === issue.id) this.issueIdsByKey.delete(key);
+    const event: JiraIssueDeletedEvent = {
+      eventType: 'avi:jira:deleted:issue',
+      atlassianId: accountId,
+      issue: { id: issue.id, key: issue.key, fields: { project: { id: project.id, key: project.key } } },
+    };
+    for (const listener of this.deletedListeners) listener(structuredClone(event));
+    return event;
+  }
+
+  /**
+   * A person moves an issue to another project (Jira's Move): a new key in that project, the same id; the
+   * old key still finds the issue, as Jira redirects it. Answers the new key.
+   */
+  moveIssueToProject(keyOrId: string, projectKey: string): string {
+    const issue = this.findIssue(keyOrId);
+    if (!issue) throw new Error(`Jira simulator: no issue ${keyOrId}`);
+    const project = [...this.projects.values()].find((candidate) => candidate.key === projectKey);
+    if (!project) throw new Error(`Jira simulator: no project ${projectKey}`);
+    const key = `${project.key}-${project.nextIssueNumber}`;
+    project.nextIssueNumber += 1;
+    issue.key = key;
+    issue.projectId = project.id;
+    issue.updated = this.now();
+    this.issueIdsByKey.set(key, issue.id);
+    return key;
   }
 
   /** A person moves an issue to a status in Jira's UI (any status of the workflow; no transition rules). */
