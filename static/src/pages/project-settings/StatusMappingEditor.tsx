@@ -222,7 +222,7 @@ function StatusMappingEditor({
   const closingOptions: Array<Option<string | null>> = [
     {
       value: null,
-      label: 'The first Done status Jira offers that means fixed (never Won’t Do, Duplicate and the like)',
+      label: 'The first status Jira offers that means fixed (never one that reads as not fixed)',
     },
     ...statuses
       .filter((status) => draft.roles[status.id] === 'resolve' || status.categoryKey === 'done')
