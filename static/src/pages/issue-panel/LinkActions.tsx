@@ -79,6 +79,8 @@ interface LinkAnswer {
   created: boolean;
   shortId: string;
   warnings: string[];
+  /** The Jira issue Sentry shows on the Sentry issue now (null: none; the warnings say why). */
+  shownInSentry?: string | null;
 }
 
 /** Links a Sentry issue by URL, short id or numeric id; the server takes the Jira issue from Jira. */
@@ -94,7 +96,8 @@ export function LinkForm({ onChanged, notify }: { onChanged: () => void; notify:
     try {
       const answer = await callResolver<LinkAnswer>('linkSentryIssue', { reference: reference.trim() });
       const done = answer.created ? `Linked ${answer.shortId}.` : `${answer.shortId} was already linked.`;
-      notify({ kind: 'ok', text: [done, ...answer.warnings].join(' ') });
+      const inSentry = answer.shownInSentry ? `Sentry shows ${answer.shownInSentry} on it.` : null;
+      notify({ kind: 'ok', text: [done, ...(inSentry ? [inSentry] : []), ...answer.warnings].join(' ') });
       setReference('');
       onChanged();
     } catch (error) {
