@@ -370,6 +370,47 @@ export async function startSandboxServer(options: SandboxServerOptions = {}): Pr
       return;
     }
 
+    // A person's comment on a Jira issue, as typed in Jira: Forge's avi:jira:commented:issue reaches the
+    // app's trigger (the app's own comments filtered out, as ignoreSelf does); the answer lists the
+    // comments (notes) each linked Sentry issue now has.
+    if (method === 'POST' && url.pathname === '/sandbox/jira/comment') {
+      let body: unknown;
+      try {
+        body = JSON.parse(await readBody(request));
+      } catch {
+        throw new HttpError(
+          400,
+          'The comment request is not JSON: send {"issue": "SHOP-1", "text": "#sentry ..."}.',
+        );
+      }
+      const parsed = z
+        .strictObject({ issue: z.string().min(1).max(100), text: z.string().min(1).max(10_000) })
+        .safeParse(body);
+      if (!parsed.success) throw new HttpError(400, 'Send {"issue": "SHOP-1", "text": "#sentry ..."}.');
+      const issue = world.jira.findIssue(parsed.data.issue);
+      if (!issue) throw new HttpError(404, `There is no Jira issue ${parsed.data.issue} in the sandbox.`);
+      const jira = world.simulators.jira;
+      const events: unknown[] = [];
+      const stop = jira.onIssueCommented((event) => {
+        if (!event.selfGenerated) events.push(event);
+      });
+      const commentId = jira.commentAs(world.jira.accountId, issue.key, parsed.data.text);
+      stop();
+      for (const event of events) await runtime.invokeFunction('issue-commented-fn', event);
+      const { listLinksOfJiraIssue } = await import('../src/storage');
+      const links = await runtime.runInvocation({ functionKey: 'issue-commented-fn' }, () =>
+        listLinksOfJiraIssue(issue.id),
+      );
+      sendJson(response, 200, {
+        commentId,
+        sentryIssues: links.map((link) => ({
+          sentryIssueId: link.sentryIssueId,
+          notes: world.simulators.sentry.notes(link.sentryIssueId),
+        })),
+      });
+      return;
+    }
+
     if (method === 'POST' && url.pathname === '/api/invoke') {
       let body: unknown;
       try {
@@ -400,6 +441,21 @@ export async function startSandboxServer(options: SandboxServerOptions = {}): Pr
           message: `There was an error invoking the function - ${message}`,
         });
       }
+      return;
+    }
+
+    // A person moves a Jira issue (as in Jira's UI): POST /sandbox/jira/move?issue=SHOP-1&status=Done.
+    if (method === 'POST' && url.pathname === '/sandbox/jira/move') {
+      const issue = url.searchParams.get('issue') ?? '';
+      const status = url.searchParams.get('status') ?? '';
+      if (!world.jira.findIssue(issue))
+        throw new HttpError(404, `The sandbox's Jira has no issue "${issue}".`);
+      try {
+        await world.jira.moveIssue(issue, status);
+      } catch (error) {
+        throw new HttpError(400, error instanceof Error ? error.message : String(error));
+      }
+      sendJson(response, 200, { ok: true, message: `Moved ${issue} to ${status}.` });
       return;
     }
 

@@ -30,6 +30,11 @@ export interface SandboxWorld {
     readonly issues: SandboxJiraIssue[];
     findProject(keyOrId: string | undefined): SandboxJiraProject | undefined;
     findIssue(keyOrId: string | undefined): SandboxJiraIssue | undefined;
+    /**
+     * A person moves an issue to another status, as in Jira's UI; Jira's avi:jira:updated:issue event
+     * reaches the app's trigger through the runtime (manifest filters honoured). Resolves once handled.
+     */
+    moveIssue(keyOrId: string, statusName: string): Promise<void>;
   };
 }
 
@@ -42,6 +47,15 @@ export async function createSandboxWorld(runtime: LocalForgeRuntime): Promise<Sa
   const simulators = createDemoWorld({ now: () => runtime.clock.now() });
   simulators.attach(runtime);
   const accountId = simulators.credentials.jiraUsers.admin;
+  // Jira's issue events reach the app's triggers as Forge delivers them, one after another.
+  let delivering: Promise<unknown> = Promise.resolve();
+  simulators.jira.onIssueUpdated((event) => {
+    delivering = delivering
+      .then(() =>
+        runtime.deliverProductEvent('avi:jira:updated:issue', event as unknown as Record<string, unknown>),
+      )
+      .catch(() => undefined); // the trigger logs its own failures in the sync log
+  });
 
   const answer = await simulators.jiraHandler({
     provider: 'user',
@@ -88,6 +102,10 @@ export async function createSandboxWorld(runtime: LocalForgeRuntime): Promise<Sa
       keyOrId === undefined
         ? undefined
         : listIssues().find((issue) => issue.key === keyOrId || issue.id === keyOrId),
+    async moveIssue(keyOrId, statusName) {
+      simulators.jira.moveIssueAs(simulators.credentials.jiraUsers.developer, keyOrId, statusName);
+      await delivering;
+    },
   };
   return { simulators, jira };
 }
