@@ -6,6 +6,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import { hostFetch } from '../../sandbox/runtime';
 import type { SandboxServer } from '../../sandbox/server';
 import { JIRA_DEMO_USERS } from '../../sandbox/simulators';
 import { CHROMIUM_ARGS, CHROMIUM_PATH, describeInBrowser, SCREENSHOTS } from './browser-kit';
@@ -128,6 +129,23 @@ describeInBrowser('project settings: comments and priority in Chromium', () => {
       .getByTestId('issue-sync')
       .screenshot({ path: path.join(SCREENSHOTS, 'issue-sync-saved-dark.png') });
     await dark.close();
+  });
+
+  it("adds a Jira comment to the linked Sentry issues' activity through the sandbox's comment route", async () => {
+    // The demo links SHOP-1 to Sentry; every comment goes since the first test saved 'all'.
+    const answer = await hostFetch(`${base}/sandbox/jira/comment`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ issue: 'SHOP-1', text: '#sentry Fixed in 4.2' }),
+    });
+    expect(answer.status).toBe(200);
+    const body = (await answer.json()) as { sentryIssues: Array<{ notes: Array<{ text: string }> }> };
+    expect(body.sentryIssues.length).toBeGreaterThan(0);
+    for (const issue of body.sentryIssues) {
+      expect(issue.notes.at(-1)?.text).toMatch(
+        /^Fixed in 4\.2\n\n— Alice Admin, in a comment on Jira SHOP-1/,
+      );
+    }
   });
 
   it('refuses a person who does not administer the project, and nothing changes', async () => {
