@@ -1,9 +1,11 @@
-// The project page's "Sentry impact": unresolved issues of the Sentry projects mapped to a Jira project.
+// The project page's "Sentry impact": unresolved issues of the Sentry projects mapped to a Jira project,
+// the busiest first, from each Sentry project's bounded top-issues record.
 import type { SentryProjectRef } from '../domain/model';
 import type { ProjectSentryView, SentryProjectIssuesView } from '../domain/views';
-import { listSentrySnapshotsOfProject } from '../storage';
+import { topIssuesOf } from '../domain/health/top-issues';
 import { listConnectionLabels } from './connection-labels';
 import { getMappedProducts } from './get-project-products';
+import { readSentryTopIssues } from './sentry-impact/top-issues';
 
 /** Issues shown per Sentry project; the count of all unresolved ones is given beside them. */
 export const SENTRY_ISSUES_PER_PROJECT = 50;
@@ -14,23 +16,30 @@ function distinctSentryProjects(refs: SentryProjectRef[]): SentryProjectRef[] {
   return [...byKey.values()];
 }
 
-export async function getProjectSentryImpact(jiraProjectId: string): Promise<ProjectSentryView> {
+/**
+ * Constant KVS round trips whatever the projects' sizes: the mapped products, then one batched read of
+ * every mapped Sentry project's top-issues record (sentry-impact/top-issues.ts, which also says what
+ * paging does). `page` 1 or 2 (SENTRY_ISSUES_PER_PROJECT each) comes from the record.
+ */
+export async function getProjectSentryImpact(
+  jiraProjectId: string,
+  options: { page?: 1 | 2; now?: Date } = {},
+): Promise<ProjectSentryView> {
+  const page = options.page ?? 1;
   const [products, connections] = await Promise.all([
     getMappedProducts(jiraProjectId),
     listConnectionLabels(),
   ]);
   const refs = distinctSentryProjects(products.flatMap((product) => product.sentryProjects));
-  const projects = await Promise.all(
-    refs.map(async (ref): Promise<SentryProjectIssuesView> => {
-      const unresolved = (await listSentrySnapshotsOfProject(ref.connectionId, ref.projectId))
-        .filter((issue) => issue.status === 'unresolved')
-        .sort((a, b) => b.events14d - a.events14d || b.users14d - a.users14d);
-      return {
-        ref,
-        unresolvedCount: unresolved.length,
-        issues: unresolved.slice(0, SENTRY_ISSUES_PER_PROJECT),
-      };
-    }),
-  );
+  const tops = await readSentryTopIssues(refs, options.now);
+  const projects = refs.map((ref, index): SentryProjectIssuesView => {
+    const top = tops[index];
+    const start = (page - 1) * SENTRY_ISSUES_PER_PROJECT;
+    return {
+      ref,
+      unresolvedCount: top?.record.unresolvedCount ?? 0,
+      issues: top ? topIssuesOf(top.record, 'byEvents').slice(start, start + SENTRY_ISSUES_PER_PROJECT) : [],
+    };
+  });
   return { projectId: jiraProjectId, projects, connections };
 }

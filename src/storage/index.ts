@@ -22,6 +22,7 @@ export * from './products';
 export * from './mappings';
 export * from './links';
 export * from './issue-panel-view';
+export * from './sentry-top-issues';
 export * from './snapshots';
 export * from './history';
 export * from './health';

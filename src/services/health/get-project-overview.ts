@@ -6,6 +6,7 @@
  * unnamed).
  */
 import type { JiraWorkTally } from '../../domain/health/jira-tally';
+import { topIssuesOf } from '../../domain/health/top-issues';
 import {
   failingGates,
   OVERVIEW_OPEN_JIRA_WORK,
@@ -18,15 +19,10 @@ import {
 import type { SentryProjectRef, SonarProjectRef, SyncState } from '../../domain/model';
 import { DAY_MS, timestampMs } from '../../domain/timestamps';
 import { jiraAsUser, type JiraClient } from '../../clients/jira';
-import {
-  batchGetValues,
-  getJiraWorkTallies,
-  getSonarSnapshots,
-  listSentrySnapshotsOfProject,
-  syncStateKey,
-} from '../../storage';
+import { batchGetValues, getJiraWorkTallies, getSonarSnapshots, syncStateKey } from '../../storage';
 import { listConnectionLabels } from '../connection-labels';
 import { getMappedProducts } from '../get-project-products';
+import { readSentryTopIssues } from '../sentry-impact/top-issues';
 import { getProjectHealth } from './get-product-health';
 
 /** Looks up Jira issues as the person viewing the page; tests pass their own. */
@@ -122,13 +118,14 @@ export async function getProjectOverview(
       syncStateKey('sonarcloud', ref.connectionId, `${ref.projectKey}@${ref.branch}`),
     ),
   ];
-  const [snapshotLists, sonarSnapshots, tallies, states] = await Promise.all([
-    Promise.all(sentryRefs.map((ref) => listSentrySnapshotsOfProject(ref.connectionId, ref.projectId))),
+  const [tops, sonarSnapshots, tallies, states] = await Promise.all([
+    // One batched read of the projects' bounded top-issues records, whatever their size.
+    readSentryTopIssues(sentryRefs, now),
     getSonarSnapshots(sonarRefs),
     getJiraWorkTallies(sentryRefs),
     batchGetValues<SyncState>(stateKeys),
   ]);
-  const unresolved = snapshotLists.flat().filter((issue) => issue.status === 'unresolved');
+  const unresolved = tops.flatMap((top) => topIssuesOf(top.record, 'byImpact'));
   const branches = sonarRefs.map((ref, index) => ({ ref, snapshot: sonarSnapshots[index] ?? null }));
   const stateOf = (key: string) => states.get(key);
   return {
@@ -137,7 +134,7 @@ export async function getProjectOverview(
     products,
     sentry: {
       projects: sentryRefs.length,
-      unresolved: unresolved.length,
+      unresolved: tops.reduce((sum, top) => sum + top.record.unresolvedCount, 0),
       top: topSentryIssuesByImpact(unresolved),
     },
     quality: {

@@ -45,9 +45,16 @@ import {
   saveProductHealthRecords,
   saveSentryHealthTallies,
   sentryHealthTallyKey,
+  saveSentryTopIssues,
+  sentryTopIssuesKey,
   sonarSnapshotKey,
   syncStateKey,
 } from '../../storage';
+import {
+  buildSentryTopIssues,
+  sentryTopNeedsRebuild,
+  type SentryTopIssuesRecord,
+} from '../../domain/health/top-issues';
 import { refreshJiraProjectContexts } from './refresh-jira-project-contexts';
 
 export interface HealthPassOptions {
@@ -107,6 +114,10 @@ async function rebuildTallies(
       // Never synced: no tally, so the part says "not synced yet" instead of counting zero issues.
       if (!state?.lastSuccessAt) return null;
       const rebuiltAt = tally?.rebuiltAt ? timestampMs(tally.rebuiltAt) : Number.NEGATIVE_INFINITY;
+      // The same listing rebuilds the project's top issues: due when missing or too short for a page.
+      const top = stored.get(sentryTopIssuesKey(ref.connectionId, ref.projectId)) as
+        SentryTopIssuesRecord | undefined;
+      if (sentryTopNeedsRebuild(top)) return { ref, rebuiltAt: Number.NEGATIVE_INFINITY };
       return rebuiltAt < dueBefore ? { ref, rebuiltAt } : null;
     })
     .filter((entry): entry is { ref: SentryRef; rebuiltAt: number } => entry !== null)
@@ -126,7 +137,10 @@ async function rebuildTallies(
       cursor = page.cursor;
     } while (cursor !== null);
     const tally = buildSentryTally(ref.connectionId, ref.projectId, snapshots, now);
-    await saveSentryHealthTallies([tally]);
+    await Promise.all([
+      saveSentryHealthTallies([tally]),
+      saveSentryTopIssues([buildSentryTopIssues(ref.connectionId, ref.projectId, snapshots, now)]),
+    ]);
     stored.set(sentryHealthTallyKey(ref.connectionId, ref.projectId), tally);
     rebuilt += 1;
   }
@@ -191,6 +205,7 @@ export async function refreshProductHealth(
       sentryHealthTallyKey(ref.connectionId, ref.projectId),
       jiraWorkTallyKey(ref.connectionId, ref.projectId),
       syncStateKey('sentry', ref.connectionId, ref.projectId),
+      sentryTopIssuesKey(ref.connectionId, ref.projectId),
     ]),
     ...mappings.flatMap((mapping) =>
       mapping.sonarProjects.map((ref) => sonarSnapshotKey(ref.connectionId, ref.projectKey, ref.branch)),

@@ -1,0 +1,111 @@
+/**
+ * The project pages' view of a Sentry project's issues in a constant number of KVS round trips,
+ * whatever the project's size: the per-project top-issues record (domain/health/top-issues.ts) kept
+ * current here on every snapshot write, read in one batched read for all mapped projects.
+ *
+ * Paging: the Sentry impact page shows SENTRY_IMPACT_PAGE_SIZE issues per page; pages 1 and 2 come from
+ * the record (it keeps the 100 busiest). Page 3 and later list the project's unresolved issues in Sentry
+ * issue id order, not by impact, one KVS query page (100 snapshots) per request, with a cursor: each
+ * request is one round trip whatever the project's size.
+ */
+import {
+  applySentryTopChanges,
+  buildSentryTopIssues,
+  type SentryTopIssuesRecord,
+} from '../../domain/health/top-issues';
+import type { SentryIssueSnapshot } from '../../domain/model';
+import {
+  getSentryTopIssues,
+  listSentrySnapshotsOfProjectPage,
+  saveSentryTopIssues,
+  sentryTopIssuesKey,
+  type SentryProjectKey,
+} from '../../storage';
+import { serialized } from '../health/serialized';
+
+/** Query pages (100 snapshots each) a page view may read for a project that has no record yet. */
+export const TOP_FALLBACK_PAGES = 10;
+
+/**
+ * Applies snapshot changes to the records of the projects they touch: one batched read, and one
+ * batched write of the records that changed (most changes of long-tail issues change none). A project
+ * without a record is left alone: the health pass builds it from every snapshot (adding to a record that
+ * never saw the older issues would rank them wrongly), and so does a page view of a small project.
+ */
+export async function updateSentryTopIssues(
+  changes: ReadonlyArray<{ previous: SentryIssueSnapshot | undefined; next: SentryIssueSnapshot }>,
+  now: Date,
+  /** The records of every project the changes touch, when the caller read them already (a web trigger). */
+  known?: ReadonlyMap<string, SentryTopIssuesRecord>,
+): Promise<number> {
+  const projects = new Map<string, SentryProjectKey>();
+  for (const { previous, next } of changes) {
+    for (const snapshot of [previous, next]) {
+      if (!snapshot) continue;
+      const ref = { connectionId: snapshot.connectionId, projectId: snapshot.projectId };
+      projects.set(sentryTopIssuesKey(ref.connectionId, ref.projectId), ref);
+    }
+  }
+  if (projects.size === 0) return 0;
+  return serialized(async () => {
+    const records = known ?? (await getSentryTopIssues([...projects.values()]));
+    const updated = [...records.values()].flatMap((record) => {
+      const next = applySentryTopChanges(record, changes, now);
+      return next === record ? [] : [next];
+    });
+    if (updated.length > 0) await saveSentryTopIssues(updated);
+    return updated.length;
+  });
+}
+
+export interface TopIssuesRead {
+  ref: SentryProjectKey;
+  record: SentryTopIssuesRecord;
+  /** True when the project has no record yet and is larger than a page view may read: counts are partial. */
+  partial: boolean;
+}
+
+/** Reads a project without a record, up to TOP_FALLBACK_PAGES query pages; stores the record if complete. */
+async function buildFromSnapshots(ref: SentryProjectKey, now: Date): Promise<TopIssuesRead> {
+  const snapshots: SentryIssueSnapshot[] = [];
+  let cursor: string | null = null;
+  let pages = 0;
+  do {
+    const page = await listSentrySnapshotsOfProjectPage(ref.connectionId, ref.projectId, { cursor });
+    snapshots.push(...page.items);
+    cursor = page.cursor;
+    pages += 1;
+  } while (cursor !== null && pages < TOP_FALLBACK_PAGES);
+  const record = buildSentryTopIssues(ref.connectionId, ref.projectId, snapshots, now);
+  if (cursor === null) await saveSentryTopIssues([record]);
+  return { ref, record, partial: cursor !== null };
+}
+
+/**
+ * The top-issues records of the given projects, in the order given: one batched read; a project without
+ * a record costs at most TOP_FALLBACK_PAGES more round trips (see buildFromSnapshots), whatever its size.
+ */
+export async function readSentryTopIssues(
+  refs: readonly SentryProjectKey[],
+  now: Date = new Date(),
+): Promise<TopIssuesRead[]> {
+  const records = await getSentryTopIssues(refs);
+  return Promise.all(
+    refs.map((ref) => {
+      const record = records.get(sentryTopIssuesKey(ref.connectionId, ref.projectId));
+      return record ? { ref, record, partial: false } : buildFromSnapshots(ref, now);
+    }),
+  );
+}
+
+/**
+ * Page 3 and later of a project's unresolved issues (see the file comment): one query page in issue id
+ * order, the unresolved ones of it, and the cursor of the next (null at the end).
+ */
+export async function listMoreSentryIssues(
+  ref: SentryProjectKey,
+  cursor: string | null,
+): Promise<{ issues: SentryIssueSnapshot[]; cursor: string | null }> {
+  const page = await listSentrySnapshotsOfProjectPage(ref.connectionId, ref.projectId, { cursor });
+  return { issues: page.items.filter((issue) => issue.status === 'unresolved'), cursor: page.cursor };
+}

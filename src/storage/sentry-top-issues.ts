@@ -1,0 +1,41 @@
+/**
+ * Per Sentry project, its unresolved issues that hurt most (`top:sentry-project:<conn>:<projectId>`,
+ * domain/health/top-issues.ts): kept current by recordSentryIssues on every snapshot write, rebuilt from
+ * every snapshot by the health pass, read by the project page in one batched read for all its projects.
+ */
+import { kvs } from '@forge/kvs';
+import type { SentryTopIssuesRecord } from '../domain/health/top-issues';
+import { sentryTopIssuesKey } from './keys';
+import { batchGetValues, KVS_BATCH_MAX } from './kvs-helpers';
+
+export interface SentryProjectKey {
+  connectionId: string;
+  projectId: string;
+}
+
+/** The records of the given projects, by key (sentryTopIssuesKey); projects without one are absent. */
+export async function getSentryTopIssues(
+  refs: readonly SentryProjectKey[],
+): Promise<Map<string, SentryTopIssuesRecord>> {
+  return batchGetValues<SentryTopIssuesRecord>(
+    refs.map((ref) => sentryTopIssuesKey(ref.connectionId, ref.projectId)),
+  );
+}
+
+export async function saveSentryTopIssues(records: readonly SentryTopIssuesRecord[]): Promise<void> {
+  for (let index = 0; index < records.length; index += KVS_BATCH_MAX) {
+    const chunk = records.slice(index, index + KVS_BATCH_MAX);
+    const result = await kvs.batchSet(
+      chunk.map((record) => ({
+        key: sentryTopIssuesKey(record.connectionId, record.projectId),
+        value: record,
+      })),
+    );
+    const first = result.failedKeys[0];
+    if (first) {
+      throw new Error(
+        `KVS could not write ${result.failedKeys.length} Sentry top-issues record(s), first "${first.key}": ${first.error.code} ${first.error.message}`,
+      );
+    }
+  }
+}
