@@ -25,19 +25,22 @@ function issuesMarkedFor(sentryIssueId: string): string[] {
     .filter((key) => world.jira.issue(key).labels.includes(`sentry-${sentryIssueId}`));
 }
 
-async function linkBackendIssues(count: number): Promise<string[]> {
-  const ids: string[] = [];
-  for (const issue of world.sentry.issues({ projectSlug: 'backend' }).slice(0, count)) {
-    const answer = data(
-      await invoke<{ sentryIssueId: string }>('linkSentryIssue', { reference: issue.shortId }),
-    );
-    ids.push(answer.sentryIssueId);
-  }
-  return ids;
+/** Backend Sentry issues not linked anywhere yet (a linked one already has its Jira issue). */
+function backendIssues(count: number): string[] {
+  return world.sentry
+    .issues({ projectSlug: 'backend' })
+    .slice(0, count)
+    .map((issue) => issue.id);
 }
 
+// Unlinked issues: the payload names their connection.
 const start = async (payload: Record<string, unknown>) =>
-  data(await invoke<BulkCreateProgress>('createJiraIssuesFromSentry', payload));
+  data(
+    await invoke<BulkCreateProgress>('createJiraIssuesFromSentry', {
+      connectionId: 'sentry-acme',
+      ...payload,
+    }),
+  );
 const progress = async (jobId: string) =>
   data(await invoke<BulkCreateProgress>('getBulkCreateProgress', { jobId }));
 
@@ -57,7 +60,7 @@ beforeEach(async () => {
 
 describe('bulk create from Sentry', () => {
   it('queues one event per Sentry issue, creates each once in the consumer, and reports the progress', async () => {
-    const ids = await linkBackendIssues(3);
+    const ids = backendIssues(3);
     const before = world.jira.issueKeys('SHOP').length;
 
     const started = await start({ sentryIssueIds: [...ids, ids[0]] });
@@ -91,7 +94,7 @@ describe('bulk create from Sentry', () => {
   });
 
   it('reports an item Jira refuses as failed, with the reason, and goes on with the others', async () => {
-    const ids = await linkBackendIssues(2);
+    const ids = backendIssues(2);
     const started = await start({ sentryIssueIds: ids, issueTypeId: '99999' });
     await runtime.drainQueues({ advanceClock: true });
 
@@ -105,7 +108,7 @@ describe('bulk create from Sentry', () => {
   });
 
   it('retries an item Jira rate-limits, showing it pending with the reason meanwhile', async () => {
-    const [id] = await linkBackendIssues(1);
+    const [id] = backendIssues(1);
     world.jira.injectFault({
       kind: 'status',
       status: 429,
@@ -125,14 +128,17 @@ describe('bulk create from Sentry', () => {
   });
 
   it('refuses a person who may not create issues in the project, queueing nothing', async () => {
-    const ids = await linkBackendIssues(1);
+    const ids = backendIssues(1);
     const jira = world.jiraHandler;
     runtime.setJiraHandler(async (request) =>
       request.path.startsWith('/rest/api/3/mypermissions?permissions=CREATE_ISSUES')
         ? Response.json({ permissions: { CREATE_ISSUES: { havePermission: false } } })
         : jira(request),
     );
-    const refused = await invoke('createJiraIssuesFromSentry', { sentryIssueIds: ids });
+    const refused = await invoke('createJiraIssuesFromSentry', {
+      sentryIssueIds: ids,
+      connectionId: 'sentry-acme',
+    });
     expect(refused.ok === false && refused.error).toMatchObject({
       code: 'forbidden',
       message: expect.stringMatching(/CREATE_ISSUES/),
@@ -141,7 +147,7 @@ describe('bulk create from Sentry', () => {
   });
 
   it('shows a job only to the issue panel that started it', async () => {
-    const ids = await linkBackendIssues(1);
+    const ids = backendIssues(1);
     const started = await start({ sentryIssueIds: ids });
     const elsewhere = await invokeIssuePanel(
       runtime,

@@ -3,7 +3,13 @@
 import { randomUUID } from 'node:crypto';
 import type { LocalForgeRuntime } from '../../sandbox/runtime';
 import type { SentryIssueSnapshot } from '../../src/domain/model';
-import { getSentrySnapshot, linkIssues, saveSentrySnapshot } from '../../src/storage';
+import {
+  getConnection,
+  getSentrySnapshot,
+  linkIssues,
+  saveConnection,
+  saveSentrySnapshot,
+} from '../../src/storage';
 import {
   addSentryConnection,
   ago,
@@ -417,6 +423,12 @@ describe('what is acknowledged and ignored', () => {
       'zulip_issue_created_for_exception.json',
     );
     payload.data.issue.project.id = '999';
+    // The connection knows the integration's installation already (any verified delivery teaches it once).
+    const known = await getConnection('sentry-acme');
+    const installation = (payload as { installation?: { uuid?: string } }).installation?.uuid;
+    if (known?.kind === 'sentry' && installation) {
+      await saveConnection({ ...known, sentryAppInstallationUuid: installation });
+    }
     const before = kvsWithoutLog(runtime);
     const answer = await deliverToSentry(runtime, { body: JSON.stringify(payload) });
     expect(answer).toMatchObject({ status: 200, outcome: 'ignored' });
