@@ -1,0 +1,134 @@
+// What each project page resolver costs at 1,000 and 100,000 Sentry issues in one Sentry project, with
+// the emulator's Forge-like KVS latency (20 ms per call): KVS calls, sequential round trips (counted by
+// the local KVS, not derived from time) and time (median of 3). The pages read each Sentry project's
+// bounded top-issues record (src/services/sentry-impact/top-issues.ts), so neither grows with the project.
+// "Sentry impact, page 3+" lists one query page in issue id order; its time includes the local KVS's own
+// work of scanning the store for a query page (about 1 s at 100,000 keys), which Forge does not have.
+// Run: npx tsx bench/project-page-reads.bench.ts (or npm run bench for all benchmarks).
+import './support/forge-env';
+import { LocalForgeRuntime, useRuntime } from '../sandbox/runtime';
+import { buildSentryTopIssues } from '../src/domain/health/top-issues';
+import type { SentryIssueSnapshot } from '../src/domain/model';
+import { getProjectQuality } from '../src/services/get-project-quality';
+import { getProjectSentryImpact } from '../src/services/get-project-sentry-impact';
+import { getProjectHealthTrends } from '../src/services/health/get-project-health-trends';
+import { getProjectOverview } from '../src/services/health/get-project-overview';
+import { getSentryImpactPage } from '../src/services/sentry-impact/sentry-impact-page';
+import { listMoreSentryIssues } from '../src/services/sentry-impact/top-issues';
+import {
+  createProduct,
+  saveSentryTopIssues,
+  sentryProjectSnapshotKey,
+  setProductMapping,
+} from '../src/storage';
+import { printTable } from './support/table';
+
+const KVS_LATENCY_MS = 20;
+const SIZES = [1_000, 100_000];
+const at = '2026-11-20T10:00:00.000Z';
+const now = new Date('2026-11-20T12:00:00.000Z');
+
+function snapshot(projectId: string, n: number): SentryIssueSnapshot {
+  return {
+    id: `${projectId}-${n}`,
+    connectionId: 'sentry',
+    shortId: `WEB-${n}`,
+    projectId,
+    projectSlug: `web-${projectId}`,
+    title: `TypeError ${n}`,
+    culprit: 'app/checkout.ts in submit',
+    level: n % 7 === 0 ? 'fatal' : 'error',
+    status: n % 10 === 0 ? 'resolved' : 'unresolved',
+    substatus: null,
+    events24h: n % 13,
+    users24h: n % 11,
+    events14d: (n * 7919) % 100_003,
+    users14d: n % 97,
+    eventsTotal: n,
+    usersTotal: n % 97,
+    firstSeen: at,
+    lastSeen: at,
+    firstRelease: null,
+    lastRelease: null,
+    permalink: `https://acme.sentry.io/issues/${n}/`,
+    updatedAt: at,
+  };
+}
+
+const noJira = () => ({ searchJql: () => Promise.resolve({ issues: [] }) }) as never;
+
+async function main(): Promise<void> {
+  const rows: Array<Array<string | number>> = [];
+  for (const size of SIZES) {
+    const runtime = new LocalForgeRuntime({ kvs: { latencyMs: 0 } });
+    useRuntime(runtime);
+    const projectId = String(size);
+    const jiraProjectId = `jira-${size}`;
+    await createProduct({ id: `product-${size}`, name: 'Shop', priority: 'high' });
+    await setProductMapping(`product-${size}`, {
+      jiraProjectIds: [jiraProjectId],
+      sentryProjects: [{ connectionId: 'sentry', projectId, projectSlug: 'web' }],
+      sonarProjects: [{ connectionId: 'sonar', projectKey: 'acme_web' }],
+    });
+    // Set-up (not measured): snapshots straight into the store, and the record the health pass builds.
+    const all: SentryIssueSnapshot[] = [];
+    for (let start = 1; start <= size; start += 25) {
+      const items = [];
+      for (let n = start; n < start + 25 && n <= size; n++) {
+        const value = snapshot(projectId, n);
+        all.push(value);
+        items.push({ key: sentryProjectSnapshotKey('sentry', projectId, value.id), value });
+      }
+      runtime.kvs.handle('/api/v1/batch/set', items);
+    }
+    await saveSentryTopIssues([buildSentryTopIssues('sentry', projectId, all, now)]);
+
+    const views: Array<[string, () => Promise<unknown>]> = [
+      ['Overview', () => getProjectOverview(jiraProjectId, { now, jira: noJira })],
+      [
+        'Sentry impact (page resolver: links, access, backfills)',
+        () =>
+          getSentryImpactPage(jiraProjectId, 'user-1', {
+            jira: noJira,
+            access: () => Promise.resolve({ canCreate: true, canBackfill: true, createLimit: 50 }),
+          }),
+      ],
+      [
+        'Sentry impact, page 2 (from the record)',
+        () => getProjectSentryImpact(jiraProjectId, { page: 2, now }),
+      ],
+      [
+        'Sentry impact, page 3+ (one query page)',
+        () => listMoreSentryIssues({ connectionId: 'sentry', projectId }, null),
+      ],
+      ['Code quality', () => getProjectQuality(jiraProjectId)],
+      ['Trends', () => getProjectHealthTrends(jiraProjectId, now)],
+    ];
+    for (const [label, view] of views) {
+      const counted = await runtime.kvs.countRoundTrips(view);
+      const times: number[] = [];
+      runtime.kvs.latencyMs = KVS_LATENCY_MS;
+      for (let run = 0; run < 3; run++) {
+        const started = performance.now();
+        await view();
+        times.push(performance.now() - started);
+      }
+      runtime.kvs.latencyMs = 0;
+      times.sort((a, b) => a - b);
+      rows.push([
+        size.toLocaleString('en-US'),
+        label,
+        counted.calls,
+        counted.roundTrips,
+        Math.round(times[1] ?? 0),
+      ]);
+    }
+  }
+  printTable(
+    `Project page resolvers, one Sentry project of N issues (90 % unresolved), KVS latency ${KVS_LATENCY_MS} ms (median of 3)`,
+    ['issues', 'view', 'KVS calls', 'round trips', 'ms'],
+    rows,
+  );
+}
+
+void main();
