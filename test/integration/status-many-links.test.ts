@@ -103,8 +103,13 @@ describe('several Sentry issues on one Jira issue', () => {
   it('moves as soon as any one is resolved when the project says "any"', async () => {
     await mapShopStatuses({ jiraDoneWhen: 'any' });
     const { pair, ids } = await jiraIssueWithLinks('In Progress', 3);
+    expect((await getIssuePanel(pair.jiraIssueId, SHOP_PROJECT_ID)).done).toMatchObject({ when: 'any' });
     await resolveInSentry(ids[1] ?? '');
     expect(world.jira.issue(pair.jiraKey).status).toBe('Done');
+    expect((await getIssuePanel(pair.jiraIssueId, SHOP_PROJECT_ID)).done).toEqual({
+      when: 'any',
+      blockedBy: [],
+    });
   });
 
   it('one regression reopens the Jira issue once, however often it is delivered and however many regress', async () => {
