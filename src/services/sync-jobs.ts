@@ -291,18 +291,20 @@ export function sharesLastSeconds(scheduled: readonly ScheduledJob[]): number {
  * FIRST_SYNC_WEIGHT times, to keep KVS writes under their quota too). The first minute's share
  * is pushed now, together with the fan-out events that carry each later minute's share (split by
  * bytes): they count against the first minute too. Each fan-out event, delivered when its share is
- * due (SHARE_SPACING_SECONDS apart), pushes its share.
+ * due (SHARE_SPACING_SECONDS apart), pushes its share. `firstMinute` caps the weight of the share
+ * pushed now, when the caller's own minute is already busy (0: every share waits for a later minute).
  */
 export function paceProjectJobs(
   runId: string,
   jobs: readonly ProjectJob[],
-  options: { perMinute?: number; weightOf?: (job: ProjectJob) => number } = {},
+  options: { perMinute?: number; firstMinute?: number; weightOf?: (job: ProjectJob) => number } = {},
 ): ScheduledJob[] {
   const perMinute = options.perMinute ?? PROJECT_JOBS_PER_MINUTE;
+  const firstMinute = Math.max(0, Math.min(perMinute, options.firstMinute ?? perMinute));
   const weightOf = options.weightOf ?? (() => 1);
   const weightOfMinute = (share: readonly ProjectJob[]) =>
     share.reduce((sum, job) => sum + Math.max(1, weightOf(job)), 0);
-  let firstCapacity = perMinute;
+  let firstCapacity = firstMinute;
   let scheduled: ScheduledJob[] = [];
   // The fan-out events pushed now take room from the first minute, which can change their number: settle it.
   for (let round = 0; round < 8; round += 1) {
@@ -311,7 +313,7 @@ export function paceProjectJobs(
       fanOutEvents(runId, share, (index + 1) * SHARE_SPACING_SECONDS),
     );
     scheduled = [...first.map((job) => ({ job })), ...fanOuts];
-    const room = Math.max(0, perMinute - fanOuts.length);
+    const room = Math.max(0, Math.min(firstMinute, perMinute - fanOuts.length));
     if (weightOfMinute(first) <= room || first.length <= 1 || firstCapacity === room) break;
     firstCapacity = room;
   }

@@ -101,4 +101,15 @@ describe('spreading a scheduled run', () => {
     // Weighted: no minute starts more first syncs than a quarter of the budget.
     expect(peakPerMinute(projectJobsAt)).toBeLessThanOrEqual(Math.ceil(QUOTA_SHARE / FIRST_SYNC_WEIGHT));
   });
+
+  it("leaves the trigger's own busy minute to the health pass: the first share holds at most what is left", async () => {
+    const jobs = Array.from({ length: 1_000 }, (_, index) => sonarJob(index));
+    const now = (firstMinute: number) =>
+      paceProjectJobs('run-1', jobs, { firstMinute }).filter((entry) => entry.job.kind !== 'fan-out');
+    expect(now(0)).toEqual([]);
+    expect(now(40)).toHaveLength(40);
+    const { projectJobsAt } = await replay(paceProjectJobs('run-1', jobs, { firstMinute: 0 }));
+    expect(projectJobsAt).toHaveLength(jobs.length);
+    expect(Math.min(...projectJobsAt)).toBeGreaterThanOrEqual(60);
+  });
 });

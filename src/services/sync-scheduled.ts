@@ -8,7 +8,13 @@ import { timestampMs } from '../domain/timestamps';
 import { getSyncRunPacing, pruneSyncLog, saveSyncRunPacing } from '../storage';
 import { refreshProductHealth, type HealthPassSummary } from './health/refresh-product-health';
 import { repushDeferred, type RepushSummary } from './queue-push';
-import { FIRST_SYNC_WEIGHT, paceProjectJobs, pushSyncJobs, sharesLastSeconds } from './sync-jobs';
+import {
+  FIRST_SYNC_WEIGHT,
+  paceProjectJobs,
+  PROJECT_JOBS_PER_MINUTE,
+  pushSyncJobs,
+  sharesLastSeconds,
+} from './sync-jobs';
 import { planProjectJobs } from './sync-planner';
 import { rollUpProductHistory } from './sync-product-history';
 
@@ -36,6 +42,19 @@ export interface ScheduledSyncSummary {
   waitedForRun: string | null;
 }
 
+/**
+ * KVS read units (10 KB) the run may use in its own minute: 70 % of Forge's 4,000. The health pass
+ * reads about half a unit per product (batched records, measured by bench/scale-5000-projects.bench.ts)
+ * and up to 3 per snapshot page it rebuilds tallies from; a project job about 5 (6 with margin).
+ */
+const READ_UNITS_PER_MINUTE = 2_800;
+const PASS_READ_UNITS_PER_PRODUCT = 0.5;
+const PROJECT_JOB_READ_UNITS = 6;
+const REBUILD_PAGE_READ_UNITS = 3;
+/** Snapshot pages the health pass rebuilds tallies from, at most and at least (a large installation's pass leaves the rest for later hours). */
+const MAX_REBUILD_PAGES = 500;
+const MIN_REBUILD_PAGES = 50;
+
 /** A counts refresh records every issue seen in 14 days: heavier than an incremental sync. */
 const COUNTS_REFRESH_WEIGHT = 2;
 
@@ -53,9 +72,27 @@ export async function runScheduledSyncNow(
   // A run whose shares outlast the hour (many first syncs) is left to finish: pushing this run's
   // shares on top would double the events of those minutes. Its projects sync again next hour.
   const waitedForRun = pacing && timestampMs(pacing.sharesUntil) > now.getTime() ? pacing.runId : null;
+  // The health pass runs in this minute too: its reads (and the rebuilds it may do) leave the rest of
+  // the minute's read budget to the first share; a large installation's first share waits a minute.
+  const passReads = Math.ceil(plan.mappings.length * PASS_READ_UNITS_PER_PRODUCT);
+  const rebuildPageBudget = Math.max(
+    MIN_REBUILD_PAGES,
+    Math.min(
+      MAX_REBUILD_PAGES,
+      Math.floor(
+        (READ_UNITS_PER_MINUTE - passReads - PROJECT_JOBS_PER_MINUTE * PROJECT_JOB_READ_UNITS) /
+          REBUILD_PAGE_READ_UNITS,
+      ),
+    ),
+  );
+  const firstMinute = Math.floor(
+    Math.max(0, READ_UNITS_PER_MINUTE - passReads - rebuildPageBudget * REBUILD_PAGE_READ_UNITS) /
+      PROJECT_JOB_READ_UNITS,
+  );
   const scheduled = waitedForRun
     ? []
     : paceProjectJobs(plan.runId, plan.jobs, {
+        firstMinute,
         weightOf: (job) =>
           plan.firstSyncs.has(job)
             ? FIRST_SYNC_WEIGHT
@@ -77,7 +114,7 @@ export async function runScheduledSyncNow(
   );
   const [history, health, prunedLogEntries] = await Promise.all([
     rollUpProductHistory(plan.mappings, now),
-    refreshProductHealth(plan.mappings, now),
+    refreshProductHealth(plan.mappings, now, { rebuildPageBudget }),
     pruneSyncLog(),
   ]);
   return {
