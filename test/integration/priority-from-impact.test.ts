@@ -36,7 +36,7 @@ function invokeSettings<T>(
   }) as Promise<ResolverResult<T>>;
 }
 
-/** A backend Sentry issue linked to the panel's issue, its stored impact set to `impact`. */
+/** A backend Sentry issue the app has recorded (linked, then unlinked), its stored impact set to `impact`. */
 async function linkedSentryIssue(
   index: number,
   impact: { level: SentryLevel; users24h: number; events24h: number },
@@ -46,6 +46,8 @@ async function linkedSentryIssue(
   const { sentryIssueId } = data(
     await invoke<{ sentryIssueId: string }>('linkSentryIssue', { reference: issue.shortId }),
   );
+  // Unlinked again: a Sentry issue that already has its Jira issue gets no second one.
+  data(await invoke('unlinkSentryIssue', { sentryIssueId }));
   const snapshot = await getSentrySnapshot('sentry-acme', sentryIssueId);
   if (!snapshot) throw new Error('no snapshot');
   await saveSentrySnapshot({ ...snapshot, ...impact });
@@ -66,8 +68,12 @@ async function priorityOf(jiraIssueKey: string): Promise<string> {
 }
 
 async function createFromPanel(sentryIssueId: string): Promise<string> {
-  return data(await invoke<{ jiraIssueKey: string }>('createJiraIssueFromSentry', { sentryIssueId }))
-    .jiraIssueKey;
+  return data(
+    await invoke<{ jiraIssueKey: string }>('createJiraIssueFromSentry', {
+      sentryIssueId,
+      connectionId: 'sentry-acme',
+    }),
+  ).jiraIssueKey;
 }
 
 async function syncLog(): Promise<SyncLogEntry[]> {
@@ -117,7 +123,10 @@ describe('priority of created Jira issues', () => {
     const a = await linkedSentryIssue(0, { level: 'error', users24h: 0, events24h: 0 });
     const b = await linkedSentryIssue(1, { level: 'warning', users24h: 0, events24h: 50 });
     const started = data(
-      await invoke<{ jobId: string }>('createJiraIssuesFromSentry', { sentryIssueIds: [a, b] }),
+      await invoke<{ jobId: string }>('createJiraIssuesFromSentry', {
+        sentryIssueIds: [a, b],
+        connectionId: 'sentry-acme',
+      }),
     );
     await runtime.drainQueues({ advanceClock: true });
     const done = data(

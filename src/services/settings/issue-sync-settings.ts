@@ -24,13 +24,18 @@ export interface IssueSyncSettingsOptions {
   now?: () => Date;
 }
 
+/** 1000 -> "1,000". */
+function count(value: number | null): string {
+  return String(value ?? 0).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+}
+
 function defaultsInWords(): string[] {
   const levels = PRIORITY_LEVELS.map((level) => `${level} → ${DEFAULT_PRIORITY_MAPPING.byLevel[level]}`);
   return [
     `Comments: only those starting with ${SENTRY_COMMENT_MARKER} go to the linked Sentry issues.`,
     `Priority: ${levels.join(', ')}.`,
-    `One step higher from ${DEFAULT_PRIORITY_MAPPING.raiseWhenUsers24hAtLeast} users or ` +
-      `${DEFAULT_PRIORITY_MAPPING.raiseWhenEvents24hAtLeast} events in 24 h.`,
+    `One step higher from ${count(DEFAULT_PRIORITY_MAPPING.raiseWhenUsers24hAtLeast)} users or ` +
+      `${count(DEFAULT_PRIORITY_MAPPING.raiseWhenEvents24hAtLeast)} events in 24 h.`,
   ];
 }
 
@@ -93,7 +98,7 @@ export async function saveIssueSyncSettingsView(
   if (!parsed.success || Object.keys(fields).length > 0) {
     throw new StorageValidationError(
       `The settings were not saved: ${Object.entries(fields)
-        .map(([field, why]) => `${field}: ${why}`)
+        .map(([field, why]) => (field.startsWith('priority.byLevel.') ? `${field.slice(17)}: ${why}` : why))
         .join('; ')}.`,
       'settings',
       fields,
