@@ -31,7 +31,8 @@ async function threeLinked(world: StatusWorld) {
   return { first, ids: [first.sentryIssueId, ...others.map((issue) => issue.id)] };
 }
 
-const puts = (world: StatusWorld) => world.sentry.requestLog.entries.filter((entry) => entry.method === 'PUT');
+const puts = (world: StatusWorld) =>
+  world.sentry.requestLog.entries.filter((entry) => entry.method === 'PUT');
 
 it('sets every linked Sentry issue of a Jira issue in one bulk request', async () => {
   // One request per runtime minute: the trigger (25 s) may make one external request.
