@@ -17,7 +17,7 @@ import {
   type IssuePanelViewRecord,
 } from '../storage';
 import { getIssuePanel } from './get-issue-panel';
-import { refreshQualityViewsOfSonarBranch } from './issue-panel/jira-project-quality';
+import { onSonarProjectChanged } from './on-sonar-project-changed';
 import { refreshIssueProperty } from './refresh-issue-property';
 
 const at = '2026-11-20T10:00:00.000Z';
@@ -192,7 +192,8 @@ describe('kept current where the summary is computed', () => {
     await saveSonarSnapshot(sonar('acme_web', 'OK'));
     await getIssuePanel('500', '10000');
     await saveSonarSnapshot(sonar('acme_web', 'ERROR'));
-    await refreshQualityViewsOfSonarBranch(sonar('acme_web', 'ERROR'));
+    // The reaction to the recorded change (run from the reactions queue).
+    await onSonarProjectChanged(sonar('acme_web', 'OK'), sonar('acme_web', 'ERROR'), { trigger: 'webhook' });
     const analysed = await runtime.kvs.countRoundTrips(() => getIssuePanel('500', '10000'));
     expect(analysed.roundTrips).toBe(1);
     expect(analysed.result.quality?.branches.map((branch) => branch.qualityGate)).toEqual(['ERROR']);

@@ -1,10 +1,12 @@
 /**
  * Runs the reactions to a changed SonarCloud project snapshot that reactions/dispatch.ts decides: the
- * SonarCloud automation rules in scope, each creating a Jira issue once per source item. Called from the
+ * issue panel's quality view of the Jira projects the branch maps to, and the SonarCloud automation rules
+ * in scope, each creating a Jira issue once per source item. Called from the
  * `reactions` queue (reactions/react-to-change.ts). Never throws: failures go to the sync log.
  */
 import type { SonarProjectSnapshot } from '../domain/model';
 import type { ChangeContext } from './change-context';
+import { refreshQualityViewsOfSonarBranch } from './issue-panel/jira-project-quality';
 import { decideSonarReactions, type SonarReactionJob } from './reactions/dispatch';
 import { runSonarRules } from './run-rules';
 import { errorInWords } from './sync-log-writer';
@@ -18,6 +20,10 @@ export async function onSonarProjectChanged(
   const jobs = decideSonarReactions({ previous, next, ctx });
   for (const job of jobs) {
     switch (job.kind) {
+      case 'panel-quality':
+        // Never throws: a failed rebuild removes the views, so the next panel view rebuilds them.
+        await refreshQualityViewsOfSonarBranch(next);
+        break;
       case 'sonar-rules':
         try {
           await runSonarRules(previous, next, ctx);

@@ -45,8 +45,10 @@ export function decideSentryReactions(change: SentryChange): SentryReactionJob[]
 }
 
 export type SonarReactionJob =
+  /** The issue panel's quality view of the Jira projects the branch maps to (issue-panel/jira-project-quality.ts). */
+  | { kind: 'panel-quality' }
   /** The SonarCloud automation rules in scope (run-rules.ts). */
-  { kind: 'sonar-rules' };
+  | { kind: 'sonar-rules' };
 
 export interface SonarChange {
   previous: SonarProjectSnapshot | undefined;
@@ -55,5 +57,5 @@ export interface SonarChange {
 }
 
 export function decideSonarReactions(_change: SonarChange): SonarReactionJob[] {
-  return [{ kind: 'sonar-rules' }];
+  return [{ kind: 'panel-quality' }, { kind: 'sonar-rules' }];
 }
