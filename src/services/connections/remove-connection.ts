@@ -248,6 +248,7 @@ export async function removeConnection(
     { what: 'its trend history', prefix: prefixes.sonarHistory },
     { what: 'its health tallies', prefix: prefixes.sentryHealthTallies },
     { what: 'its health tallies', prefix: prefixes.jiraWorkTallies },
+    { what: "its projects' top issues", prefix: prefixes.sentryTopIssues },
     { what: 'its sync state', prefix: prefixes.sentrySyncState },
     { what: 'its sync state', prefix: prefixes.sonarSyncState },
     { what: 'its backfill progress', prefix: prefixes.sentryBackfills },
