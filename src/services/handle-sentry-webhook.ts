@@ -236,12 +236,6 @@ export async function handleSentryDelivery(
   const isEventResource = resource === 'event_alert' || resource === 'error';
   const ttlSeconds = isEventResource ? SENTRY_EVENT_DELIVERY_CLAIM_SECONDS : SENTRY_DELIVERY_CLAIM_SECONDS;
   respond.prefetch(connection.id);
-  // A verified delivery names the integration's installation: the external-issues API needs it. Noted
-  // (a write only when it changes) side by side with everything below; should it fail, the next
-  // delivery notes it.
-  const installationNoted = noteSentryInstallation(connection, webhook, now).catch((error: unknown) => {
-    console.warn(`Could not note the Sentry installation of a verified delivery: ${errorInWords(error)}`);
-  });
   // The claim and the reads the delivery needs share one round trip; both settle before anything is decided.
   const [claimed, reads] = await Promise.all([
     claimOnceReading(claim, { ttlSeconds, now }),
@@ -251,7 +245,6 @@ export async function handleSentryDelivery(
     ),
   ]);
   if (!claimed) {
-    await installationNoted;
     return refuse(
       409,
       'This delivery was processed before: Sentry signs the body only, and a body counts once, so this one changed nothing.',
@@ -261,6 +254,16 @@ export async function handleSentryDelivery(
 
   try {
     if (!reads.ok) throw reads.error;
+    // A verified delivery about what the app follows names the integration's installation: the
+    // external-issues API needs it. Noted (a write only when it changes, once per installation) side by
+    // side with recording; a delivery about nothing the app follows changes nothing, this included.
+    const installationNoted = follows(webhook, reads.value)
+      ? noteSentryInstallation(connection, webhook, now).catch((error: unknown) => {
+          console.warn(
+            `Could not note the Sentry installation of a verified delivery: ${errorInWords(error)}`,
+          );
+        })
+      : undefined;
     const result = await process(webhook, connection, now, reads.value);
     await Promise.all([
       installationNoted,
@@ -380,6 +383,12 @@ function readFor(webhook: ProcessedWebhook, connection: SentryConnection, now: D
     mayBeLinked: linked.has(issueId),
     writeContext,
   }));
+}
+
+/** Whether the delivery may be about something the app follows (isTracked decides for sure). */
+function follows(webhook: ProcessedWebhook, reads: DeliveryReads): boolean {
+  if (webhook.resource === 'installation') return true;
+  return reads.previous !== undefined || reads.productId !== undefined || reads.mayBeLinked;
 }
 
 /**

@@ -24,6 +24,8 @@ const ZULIP_PROJECT = {
   projectSlug: 'zulip-integration-testing',
 };
 const ISSUE_ID = '1635244907';
+/** The installation the issue fixture names. */
+const INSTALLATION = '65027794-169a-4042-80d0-808ece377141';
 let runtime: LocalForgeRuntime;
 
 beforeEach(async () => {
@@ -69,6 +71,13 @@ describe('sequential KVS round trips per delivery kind (at most 4, no remote cal
   it('pins each kind', async () => {
     const created = issueBody('created', 'unresolved', 0);
     const rows: Record<string, Measured> = {};
+    // The first delivery that names the integration's installation also notes it on the connection
+    // (once per installation): one round trip more.
+    rows['Sentry issue created, first of its installation'] = await measure(() =>
+      deliverToSentry(runtime, {
+        body: issueBody('created', 'unresolved', -50).replace(ISSUE_ID, '1635244900'),
+      }),
+    );
     rows['Sentry issue created'] = await measure(() => deliverToSentry(runtime, { body: created }));
     rows['Sentry issue resolved'] = await measure(() =>
       deliverToSentry(runtime, { body: issueBody('resolved', 'resolved', 1) }),
@@ -92,11 +101,12 @@ describe('sequential KVS round trips per delivery kind (at most 4, no remote cal
     rows['Sentry wrong signature (401)'] = await measure(() =>
       deliverToSentry(runtime, { body: issueBody('created', 'unresolved', 4), secret: 'forged' }),
     );
-    const alert = fixtureJson<{ data: { event: Record<string, unknown> } }>(
+    const alert = fixtureJson<{ installation: { uuid: string }; data: { event: Record<string, unknown> } }>(
       'sentry',
       'docs_event_alert_triggered.json',
     );
     alert.data.event.issue_id = ISSUE_ID;
+    alert.installation.uuid = INSTALLATION;
     alert.data.event.project = Number(ZULIP_PROJECT.projectId);
     // A refetch was queued for this issue this minute (the unresolved delivery above): the entry of a
     // delivery that queues nothing more shares the refusal log's cap, which costs its slot's round trip.
@@ -139,6 +149,7 @@ describe('sequential KVS round trips per delivery kind (at most 4, no remote cal
       ]),
     );
     expect(summary).toEqual({
+      'Sentry issue created, first of its installation': '200 5 rt 0 remote',
       'Sentry issue created': '200 4 rt 0 remote',
       'Sentry issue resolved': '200 4 rt 0 remote',
       'Sentry issue ignored, linked': '200 4 rt 0 remote',
