@@ -21,14 +21,18 @@ function shopIssue(index: number): { id: string; key: string } {
   return { id: world.jira.issue(key).id, key };
 }
 
-async function link(issue: { id: string; key: string }, reference: string): Promise<string> {
+async function link(
+  issue: { id: string; key: string },
+  reference: string,
+  accountId: string = developer,
+): Promise<string> {
   const answer = data(
     await invokeIssuePanel<{ sentryIssueId: string }>(
       runtime,
       issue,
       'linkSentryIssue',
       { reference },
-      developer,
+      accountId,
     ),
   );
   return answer.sentryIssueId;
