@@ -44,16 +44,16 @@ export interface ScheduledSyncSummary {
 
 /**
  * KVS read units (10 KB) the run may use in its own minute: 70 % of Forge's 4,000. The health pass
- * reads about half a unit per product (batched records, measured by bench/scale-5000-projects.bench.ts)
+ * reads about 0.55 units per product (batched records, measured by bench/scale-5000-projects.bench.ts)
  * and up to 3 per snapshot page it rebuilds tallies from; a project job about 5 (6 with margin).
  */
 const READ_UNITS_PER_MINUTE = 2_800;
-const PASS_READ_UNITS_PER_PRODUCT = 0.5;
+const PASS_READ_UNITS_PER_PRODUCT = 0.6;
 const PROJECT_JOB_READ_UNITS = 6;
 const REBUILD_PAGE_READ_UNITS = 3;
 /** Snapshot pages the health pass rebuilds tallies from, at most and at least (a large installation's pass leaves the rest for later hours). */
 const MAX_REBUILD_PAGES = 500;
-const MIN_REBUILD_PAGES = 50;
+const MIN_REBUILD_PAGES = 10;
 
 /** A counts refresh records every issue seen in 14 days: heavier than an incremental sync. */
 const COUNTS_REFRESH_WEIGHT = 2;
