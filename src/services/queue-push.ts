@@ -115,25 +115,28 @@ export async function pushOrDefer(
       const refusal = limitRefusal(error);
       if (refusal === null) throw error;
       const rest = batches.slice(index);
-      for (const kept of rest) await saveDeferredPush({ queue: queueKey, events: kept, reason: refusal });
       outcome.deferredEvents = rest.reduce((sum, kept) => sum + kept.length, 0);
       outcome.refusal = refusal;
-      await logSyncRun({
-        trigger: context.trigger,
-        source: context.source,
-        connectionId: context.connectionId,
-        projectId: context.projectId,
-        durationMs: 0,
-        fetched: 0,
-        changed: 0,
-        failed: 0,
-        outcome: 'partial',
-        errors: [
-          `${refusal} ${outcome.deferredEvents} queued event(s) for ${context.what} are kept and pushed again by the next scheduled sync.`,
-        ],
-        retry: null,
-        summary: `${context.what}: queued work deferred to the next scheduled sync`,
-      });
+      // Kept and logged side by side: a web trigger refused by the queue stays within its round trips.
+      await Promise.all([
+        ...rest.map((kept) => saveDeferredPush({ queue: queueKey, events: kept, reason: refusal })),
+        logSyncRun({
+          trigger: context.trigger,
+          source: context.source,
+          connectionId: context.connectionId,
+          projectId: context.projectId,
+          durationMs: 0,
+          fetched: 0,
+          changed: 0,
+          failed: 0,
+          outcome: 'partial',
+          errors: [
+            `${refusal} ${outcome.deferredEvents} queued event(s) for ${context.what} are kept and pushed again by the next scheduled sync.`,
+          ],
+          retry: null,
+          summary: `${context.what}: queued work deferred to the next scheduled sync`,
+        }),
+      ]);
       return outcome;
     }
     outcome.pushes += 1;

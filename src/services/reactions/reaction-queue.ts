@@ -138,8 +138,9 @@ export async function enqueueReactions(
   try {
     return await pushOrDefer(REACTIONS_QUEUE, events, context);
   } catch (error) {
-    await saveDeferredPush({ queue: REACTIONS_QUEUE, events, reason: errorInWords(error) });
-    await logSyncRun({
+    // Kept and logged side by side (a web trigger stays within its round trips).
+    const kept = saveDeferredPush({ queue: REACTIONS_QUEUE, events, reason: errorInWords(error) });
+    const logged = logSyncRun({
       trigger: ctx.trigger,
       source,
       connectionId: context.connectionId,
@@ -155,6 +156,7 @@ export async function enqueueReactions(
       retry: null,
       summary: `${context.what}: queued work deferred to the next scheduled sync`,
     }).catch(() => undefined);
+    await Promise.all([kept, logged]);
     return { ...none, deferredEvents: events.length, refusal: errorInWords(error) };
   }
 }
