@@ -31,7 +31,10 @@ export const SENTRY_OPERATIONS: ReadonlyArray<{ path: string; method: string }> 
   { path: '/api/0/organizations/{organization_id_or_slug}/shortids/{issue_id}/', method: 'get' },
   { path: '/api/0/sentry-app-installations/{uuid}/external-issues/', method: 'post' },
   { path: '/api/0/sentry-app-installations/{uuid}/external-issues/{external_issue_id}/', method: 'delete' },
-  { path: '/api/0/organizations/{organization_id_or_slug}/issues/{issue_id}/external-issues/', method: 'get' },
+  {
+    path: '/api/0/organizations/{organization_id_or_slug}/issues/{issue_id}/external-issues/',
+    method: 'get',
+  },
 ];
 
 /** Jira Cloud platform REST v3 operations used by src/clients/jira.ts. */

@@ -36,7 +36,11 @@ describe('status mappings', () => {
   });
 
   it('reads a mapping saved before the link quorums existed with the default quorums', async () => {
-    const { jiraDoneWhen: _done, sentryResolvedWhen: _resolved, ...older } = {
+    const {
+      jiraDoneWhen: _done,
+      sentryResolvedWhen: _resolved,
+      ...older
+    } = {
       ...defaultStatusMapping('10000'),
       regressionPolicy: 'none' as const,
     };
