@@ -142,6 +142,12 @@ export interface SentryIssueSnapshot {
   lastRelease: string | null;
   permalink: string;
   updatedAt: string;
+  /**
+   * When Sentry was in the state this snapshot holds, in whole seconds: a delivery's Sentry-Hook-Timestamp,
+   * or when a sync or refetch asked. Orders deliveries a status change leaves with the same lastSeen (a
+   * resolve adds no event). Absent on snapshots stored before it was kept, and when not known.
+   */
+  observedAt?: string;
 }
 
 export type QualityGateStatus = 'OK' | 'WARN' | 'ERROR' | 'NONE';

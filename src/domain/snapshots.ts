@@ -25,6 +25,8 @@ export interface SentryMappingContext {
   now: Date;
   /** The stored snapshot, if any: supplies what this data does not carry (windowed counts, releases). */
   previous?: SentryIssueSnapshot | null;
+  /** When Sentry was in the state the data describes (a delivery's send time, a fetch's start); absent: unknown. */
+  observedAt?: Date;
 }
 
 export interface SentryApiMappingContext extends SentryMappingContext {
@@ -221,7 +223,35 @@ function buildSentrySnapshot(facts: SentryIssueFacts, context: SentryMappingCont
         isSentryOrganizationLink(link, context.organizationSlug),
       ) ?? sentryIssueWebUrl(context.organizationSlug, facts.id),
     updatedAt: now.toISOString(),
+    ...(context.observedAt ? { observedAt: wholeSecondIso(context.observedAt) } : {}),
   };
+}
+
+/** Sentry-Hook-Timestamp has whole seconds: every observation time is kept at that precision. */
+function wholeSecondIso(at: Date): string {
+  return new Date(Math.floor(at.getTime() / 1000) * 1000).toISOString();
+}
+
+function observedSecond(snapshot: Pick<SentryIssueSnapshot, 'observedAt'>): number | null {
+  const at = snapshot.observedAt === undefined ? Number.NaN : Date.parse(snapshot.observedAt);
+  return Number.isNaN(at) ? null : Math.floor(at / 1000);
+}
+
+/**
+ * How `next` (about the same last event as `stored`, or an older one) orders against the stored state
+ * by when each was observed: 'older' when it was surely observed before (an earlier second), 'unclear'
+ * in the same second, 'newer' after, 'unknown' when either time is missing. A newer last event always
+ * wins, whatever the times: events order themselves.
+ */
+export function observedOrder(
+  next: Pick<SentryIssueSnapshot, 'observedAt' | 'lastSeen'>,
+  stored: Pick<SentryIssueSnapshot, 'observedAt' | 'lastSeen'>,
+): 'older' | 'unclear' | 'newer' | 'unknown' {
+  if (timestampMs(next.lastSeen) > timestampMs(stored.lastSeen)) return 'newer';
+  const [nextAt, storedAt] = [observedSecond(next), observedSecond(stored)];
+  if (nextAt === null || storedAt === null) return 'unknown';
+  if (nextAt < storedAt) return 'older';
+  return nextAt === storedAt ? 'unclear' : 'newer';
 }
 
 type IssueIdentityAndState = Pick<
@@ -542,8 +572,21 @@ export function snapshotChanged<T extends { updatedAt: string }>(
   next: T,
 ): boolean {
   if (!prev) return true;
-  const { updatedAt: _prevUpdatedAt, ...prevRest } = prev;
-  const { updatedAt: _nextUpdatedAt, ...nextRest } = next;
+  // When the state was observed is not a change of it: a sync seeing the same state writes nothing.
+  const {
+    updatedAt: _prevUpdatedAt,
+    observedAt: _prevObservedAt,
+    ...prevRest
+  } = prev as T & {
+    observedAt?: string;
+  };
+  const {
+    updatedAt: _nextUpdatedAt,
+    observedAt: _nextObservedAt,
+    ...nextRest
+  } = next as T & {
+    observedAt?: string;
+  };
   return !stableEqual(prevRest, nextRest);
 }
 

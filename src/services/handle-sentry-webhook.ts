@@ -46,7 +46,12 @@ import {
 } from '../domain/signatures';
 import { createHash } from 'node:crypto';
 import type { SentryConnection } from '../domain/model';
-import { droppedSentryLinkNote, isOlderThanStored, sentrySnapshotFromWebhook } from '../domain/snapshots';
+import {
+  droppedSentryLinkNote,
+  isOlderThanStored,
+  observedOrder,
+  sentrySnapshotFromWebhook,
+} from '../domain/snapshots';
 import { isStampedInFuture } from '../domain/timestamps';
 import {
   parseSentryWebhook,
@@ -264,7 +269,9 @@ export async function handleSentryDelivery(
           );
         })
       : undefined;
-    const result = await process(webhook, connection, now, reads.value);
+    // Checked above as whole seconds since the epoch: when Sentry sent the state the body describes.
+    const sentAt = new Date(Number(readHeader(request.headers, SENTRY_TIMESTAMP_HEADER)) * 1000);
+    const result = await process(webhook, connection, now, reads.value, sentAt);
     await Promise.all([
       installationNoted,
       // Nothing was recorded, so nothing is left behind either: the same body is ignored again later.
@@ -313,10 +320,11 @@ function process(
   connection: SentryConnection,
   now: Date,
   reads: DeliveryReads,
+  sentAt: Date,
 ): Promise<ProcessResult> {
   switch (webhook.resource) {
     case 'issue':
-      return recordIssue(webhook, connection, now, reads);
+      return recordIssue(webhook, connection, now, reads, sentAt);
     case 'event_alert':
     case 'error':
       return refetchAfterEvent(webhook, connection, reads);
@@ -407,6 +415,7 @@ async function recordIssue(
   connection: SentryConnection,
   now: Date,
   reads: DeliveryReads,
+  sentAt: Date,
 ): Promise<ProcessResult> {
   const issue = webhook.issue;
   const previous = reads.previous;
@@ -432,7 +441,35 @@ async function recordIssue(
     organizationSlug: connection.organizationSlug,
     now,
     previous: previous ?? null,
+    observedAt: sentAt,
   });
+  // A status change adds no event, so it carries the lastSeen of the change before it: only the send
+  // times order the two. An earlier-sent one arriving late changes nothing (the incremental sync, which
+  // follows lastSeen, would never correct it); sent in the same second, Sentry is asked.
+  const order = previous ? observedOrder(next, previous) : 'unknown';
+  if (previous && order === 'older') {
+    return {
+      outcome: 'ignored',
+      projectId: issue.project.id,
+      bounded: true,
+      message:
+        `the delivery describes issue ${issue.shortId} as Sentry sent it at ${next.observedAt ?? '?'}, before the recorded state of ${previous.observedAt ?? '?'}: ` +
+        'a delayed or replayed delivery never moves an issue back, so nothing was recorded.',
+    };
+  }
+  if (previous && order === 'unclear' && next.status !== previous.status) {
+    const scheduling = await scheduleSentryIssueRefresh({
+      connectionId: connection.id,
+      issueId: issue.id,
+      reason: `issue ${webhook.action} webhook sent in the same second as the recorded state`,
+    });
+    return {
+      outcome: 'processed',
+      projectId: issue.project.id,
+      changed: 0,
+      message: `issue ${webhook.action}: ${issue.shortId} unchanged, as Sentry sent it in the same second as the recorded ${previous.status} state; a refetch of it ${REFETCH_WORDS[scheduling]}.`,
+    };
+  }
   // The delivery's counts cannot settle the 24 h / 14 d windows: a regression brings new events, and an
   // issue seen for the first time without being new has history the webhook does not carry.
   const countsUnsettled =

@@ -7,7 +7,7 @@
 import type { HistoryPoint, SentryIssueSnapshot } from '../domain/model';
 import type { SentryHealthTally } from '../domain/health/sentry-tally';
 import type { SentryTopIssuesRecord } from '../domain/health/top-issues';
-import { sentryHistoryPoint, snapshotChanged } from '../domain/snapshots';
+import { observedOrder, sentryHistoryPoint, snapshotChanged } from '../domain/snapshots';
 import {
   batchGetValues,
   getSentryHealthTallies,
@@ -177,7 +177,10 @@ export async function recordSentryIssues(
       );
   const results = distinct.map((next, index) => {
     const before = previous[index];
-    return { next, previous: before, changed: snapshotChanged(before, next) };
+    // A state observed before the stored one (a sync page fetched before a delivery recorded a resolve)
+    // never replaces it: a status change adds no event, so the next incremental sync would not correct it.
+    const superseded = before !== undefined && observedOrder(next, before) === 'older';
+    return { next, previous: before, changed: !superseded && snapshotChanged(before, next) };
   });
   const changedResults = results.filter((result) => result.changed);
   if (changedResults.length === 0) return { results, changed: 0, reactionErrors: [] };

@@ -406,6 +406,8 @@ async function recordPage(
       now,
       countsPeriod,
       previous: previous.get(issue.id) ?? null,
+      // Asked at `now`: what Sentry answered is its state then or a little later.
+      observedAt: now,
     }),
   );
   const result = await recordSentryIssues(snapshots, { trigger: job.trigger }, now, { previous });

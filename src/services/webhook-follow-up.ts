@@ -250,6 +250,7 @@ async function refreshSentryIssue(job: SentryIssueRefreshJob, startedAt: number)
     now,
     previous: previous ?? null,
     countsPeriod: 'lifetime',
+    observedAt: now,
   });
   const recorded = await recordSentryIssues([next], { trigger: 'webhook' }, now);
   await logDelivery({

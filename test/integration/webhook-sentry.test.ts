@@ -174,6 +174,45 @@ describe('a signed delivery of a real payload', () => {
     expect(kvsWithoutLog(runtime)).toEqual(before);
   });
 
+  it('orders a status change by when Sentry sent it: a resolve carries the lastSeen of the change before it', async () => {
+    const now = Math.floor(Date.now() / 1000);
+    const resolved = fixtureText('sentry', 'zulip_issue_resolved.json');
+    // The change before the resolve (same last event, still unresolved), sent earlier but delivered later.
+    const earlier = fixtureJson<{ data: { issue: Record<string, unknown> } }>(
+      'sentry',
+      'zulip_issue_ignored.json',
+    );
+    earlier.data.issue.status = 'unresolved';
+    expect(await deliverToSentry(runtime, { body: resolved, timestamp: now - 20 })).toMatchObject({
+      status: 200,
+      outcome: 'processed',
+    });
+    const stored = await getSentrySnapshot('sentry-acme', '1638821441');
+    expect(stored).toMatchObject({
+      status: 'resolved',
+      observedAt: new Date((now - 20) * 1000).toISOString(),
+    });
+
+    const late = await deliverToSentry(runtime, { body: JSON.stringify(earlier), timestamp: now - 40 });
+    expect(late).toMatchObject({ status: 200, outcome: 'ignored' });
+    expect(late.message).toMatch(/never moves an issue back/);
+    expect(await getSentrySnapshot('sentry-acme', '1638821441')).toEqual(stored);
+
+    // Sent in the same second: the order is unclear, so the state stays and Sentry is asked.
+    const sameSecond = await deliverToSentry(runtime, { body: JSON.stringify(earlier), timestamp: now - 20 });
+    expect(sameSecond).toMatchObject({ status: 200, outcome: 'processed' });
+    expect(sameSecond.message).toMatch(/same second .* refetch/);
+    expect(await getSentrySnapshot('sentry-acme', '1638821441')).toEqual(stored);
+
+    // Sent after the resolve (reopened): recorded.
+    const reopened = { ...earlier, action: 'unresolved' };
+    expect(await deliverToSentry(runtime, { body: JSON.stringify(reopened), timestamp: now })).toMatchObject({
+      status: 200,
+      outcome: 'processed',
+    });
+    expect(await getSentrySnapshot('sentry-acme', '1638821441')).toMatchObject({ status: 'unresolved' });
+  });
+
   it('refuses an issue stamped more than 10 minutes in the future, and records nothing', async () => {
     const payload = fixtureJson<{ data: { issue: Record<string, unknown> } }>(
       'sentry',
