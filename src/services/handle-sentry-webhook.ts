@@ -458,11 +458,16 @@ async function recordIssue(
     };
   }
   if (previous && order === 'unclear' && next.status !== previous.status) {
-    const scheduling = await scheduleSentryIssueRefresh({
-      connectionId: connection.id,
-      issueId: issue.id,
-      reason: `issue ${webhook.action} webhook sent in the same second as the recorded state`,
-    });
+    const scheduling = await scheduleSentryIssueRefresh(
+      {
+        connectionId: connection.id,
+        issueId: issue.id,
+        reason: `issue ${webhook.action} webhook sent in the same second as the recorded state`,
+      },
+      now,
+      // One refetch per questioned state, whenever the minute's own refetch ran.
+      `observed-${Date.parse(previous.observedAt ?? '') / 1000}`,
+    );
     return {
       outcome: 'processed',
       projectId: issue.project.id,

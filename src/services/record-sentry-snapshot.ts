@@ -158,6 +158,8 @@ export async function recordSentryIssues(
     previous?: ReadonlyMap<string, SentryIssueSnapshot>;
     /** History points and tallies the caller read already (readSentryWriteContext). */
     context?: SentryWriteContext;
+    /** A refetch asked after the stored state was recorded: it wins a tie of observation times. */
+    settlesTies?: boolean;
   } = {},
 ): Promise<RecordSentryIssuesResult> {
   // The last one wins when an issue appears twice (e.g. a page boundary moved while paging).
@@ -179,7 +181,11 @@ export async function recordSentryIssues(
     const before = previous[index];
     // A state observed before the stored one (a sync page fetched before a delivery recorded a resolve)
     // never replaces it: a status change adds no event, so the next incremental sync would not correct it.
-    const superseded = before !== undefined && observedOrder(next, before) === 'older';
+    // In the same second the order is unclear: a status the stored state disagrees with waits for a
+    // refetch (the web trigger queues one), which alone settles such a tie (options.settlesTies).
+    const order = before === undefined ? 'unknown' : observedOrder(next, before);
+    const superseded =
+      order === 'older' || (order === 'unclear' && !options.settlesTies && before?.status !== next.status);
     return { next, previous: before, changed: !superseded && snapshotChanged(before, next) };
   });
   const changedResults = results.filter((result) => result.changed);

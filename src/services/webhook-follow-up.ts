@@ -90,9 +90,14 @@ export type RefreshScheduling = 'queued' | 'deferred' | 'already-queued';
 export async function scheduleSentryIssueRefresh(
   job: Omit<SentryIssueRefreshJob, 'kind'>,
   now: Date = new Date(),
+  /**
+   * What the refetch must follow, in place of the minute's window: a refetch of this minute may have run
+   * before the delivery that needs one (an unclear order is keyed by the recorded state it questions).
+   */
+  after?: string,
 ): Promise<RefreshScheduling> {
   const window = Math.floor(now.getTime() / (SENTRY_REFRESH_COALESCE_SECONDS * 1000));
-  const key = claimKey('sentry-issue-refresh', job.connectionId, job.issueId, String(window));
+  const key = claimKey('sentry-issue-refresh', job.connectionId, job.issueId, after ?? String(window));
   const claimed = await setIfAbsent(
     key,
     { claimedAt: now.toISOString(), state: 'claimed', result: null },
@@ -252,7 +257,7 @@ async function refreshSentryIssue(job: SentryIssueRefreshJob, startedAt: number)
     countsPeriod: 'lifetime',
     observedAt: now,
   });
-  const recorded = await recordSentryIssues([next], { trigger: 'webhook' }, now);
+  const recorded = await recordSentryIssues([next], { trigger: 'webhook' }, now, { settlesTies: true });
   await logDelivery({
     source: 'sentry',
     connectionId: connection.id,
