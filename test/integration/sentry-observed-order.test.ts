@@ -46,7 +46,7 @@ beforeEach(async () => {
 
 it('keeps a state observed later than a page fetched before it, whatever the page says', async () => {
   const page = await recordSentryIssues([unresolvedSeenAt('2026-01-05T10:00:10.000Z')], {
-    trigger: 'scheduled',
+    trigger: 'schedule',
   });
   expect(page.changed).toBe(0);
   expect(await getSentrySnapshot('sentry-acme', '7001')).toMatchObject({ status: 'resolved' });
@@ -54,7 +54,7 @@ it('keeps a state observed later than a page fetched before it, whatever the pag
 
 it('keeps the recorded status on a tie in the same second; the refetch settles it', async () => {
   const tie = unresolvedSeenAt('2026-01-05T10:00:20.000Z');
-  expect((await recordSentryIssues([tie], { trigger: 'scheduled' })).changed).toBe(0);
+  expect((await recordSentryIssues([tie], { trigger: 'schedule' })).changed).toBe(0);
   expect(await getSentrySnapshot('sentry-acme', '7001')).toMatchObject({ status: 'resolved' });
 
   const refetched = await recordSentryIssues([tie], { trigger: 'webhook' }, new Date(), {
@@ -66,7 +66,7 @@ it('keeps the recorded status on a tie in the same second; the refetch settles i
 
 it('records a state observed later, and a newer last event whatever the times', async () => {
   expect(
-    (await recordSentryIssues([unresolvedSeenAt('2026-01-05T10:00:21.000Z')], { trigger: 'scheduled' }))
+    (await recordSentryIssues([unresolvedSeenAt('2026-01-05T10:00:21.000Z')], { trigger: 'schedule' }))
       .changed,
   ).toBe(1);
   await saveSentrySnapshot(resolved);
@@ -74,7 +74,7 @@ it('records a state observed later, and a newer last event whatever the times', 
     ...unresolvedSeenAt('2026-01-05T10:00:00.000Z'),
     lastSeen: '2026-01-05T09:30:00.000Z',
   };
-  expect((await recordSentryIssues([newerEvent], { trigger: 'scheduled' })).changed).toBe(1);
+  expect((await recordSentryIssues([newerEvent], { trigger: 'schedule' })).changed).toBe(1);
 });
 
 it('writes nothing when only the observation time moved', async () => {
@@ -83,6 +83,6 @@ it('writes nothing when only the observation time moved', async () => {
     observedAt: '2026-01-05T11:00:00.000Z',
     updatedAt: '2026-01-05T11:00:00.000Z',
   };
-  expect((await recordSentryIssues([again], { trigger: 'scheduled' })).changed).toBe(0);
+  expect((await recordSentryIssues([again], { trigger: 'schedule' })).changed).toBe(0);
   expect(await getSentrySnapshot('sentry-acme', '7001')).toMatchObject({ observedAt: RESOLVED_AT });
 });
