@@ -51,6 +51,18 @@ let peakWriteUnits = 0;
 
 let frozenAt = Date.now();
 const clock = new RuntimeClock(() => frozenAt);
+// The app reads the time with `new Date()`: it must see the runtime clock's hours, or the next hour's
+// run would find the first run's shares still due (wall time barely moved) and wait for them.
+const WallDate = Date;
+globalThis.Date = class extends WallDate {
+  constructor(...args: unknown[]) {
+    if (args.length === 0) super(clock.now());
+    else super(...(args as [string | number | Date]));
+  }
+  static override now(): number {
+    return clock.now();
+  }
+} as DateConstructor;
 const runtime = new LocalForgeRuntime({
   appModule: {
     ...appModule,

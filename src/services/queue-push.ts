@@ -156,8 +156,45 @@ export interface RepushSummary {
 }
 
 /**
+ * Changes per merged event: events whose body is only a `changes` list (the reactions queue's) are
+ * merged up to this many changes, as the reactions queue pushes them (reactions/reaction-queue.ts).
+ */
+export const MERGED_CHANGES_PER_EVENT = 20;
+/** Deferred entries read per pass at most: their reads and deletes stay a small part of a minute's quota. */
+const MAX_ENTRIES_PER_PASS = 1_000;
+
+type ChangesEvent = { body: { changes: unknown[] } };
+const isChangesEvent = (event: DeferredEvent): event is DeferredEvent & ChangesEvent =>
+  Object.keys(event.body).length === 1 &&
+  Array.isArray(event.body.changes) &&
+  event.delayInSeconds === undefined &&
+  event.concurrency === undefined;
+
+/** Events of the reactions kind merged into events of up to MERGED_CHANGES_PER_EVENT changes; others as they are. */
+export function mergeDeferredEvents(events: readonly DeferredEvent[]): DeferredEvent[] {
+  const merged: DeferredEvent[] = [];
+  let current: unknown[] | null = null;
+  for (const event of events) {
+    if (!isChangesEvent(event)) {
+      merged.push(event);
+      continue;
+    }
+    for (const change of event.body.changes) {
+      if (current === null || current.length >= MERGED_CHANGES_PER_EVENT) {
+        current = [];
+        merged.push({ body: { changes: current } });
+      }
+      current.push(change);
+    }
+  }
+  return merged;
+}
+
+/**
  * Pushes deferred events again, oldest first, while they fit in `eventBudget` events (what the run
- * may still push this minute); stops at the first refusal, leaving the rest for the next run.
+ * may still push this minute). Entries of one queue travel together: their events merged (reaction
+ * changes 20 to an event) and pushed 50 events at a time, so a backlog costs few push requests of the
+ * chain's 1,000 and few events of the minute's 500. Stops at the first refusal, leaving the rest.
  */
 export async function repushDeferred(
   eventBudget: number,
@@ -166,24 +203,52 @@ export async function repushDeferred(
   const summary: RepushSummary = { repushed: 0, repushedEvents: 0, dropped: 0, refusal: null };
   if (eventBudget <= 0) return summary;
   let budget = eventBudget;
-  for (const entry of await listDeferredPushes()) {
-    if (entry.events.length > budget) break;
+  const entries = await listDeferredPushes(
+    Math.min(MAX_ENTRIES_PER_PASS, eventBudget * MERGED_CHANGES_PER_EVENT),
+  );
+  let index = 0;
+  while (index < entries.length && budget > 0) {
+    const first = entries[index] as DeferredPush;
+    // One push request: entries of the first one's queue while their merged events fit one push.
+    const group: DeferredPush[] = [];
+    let events: DeferredEvent[] = [];
+    let bytes = 2;
+    let next = index;
+    while (next < entries.length) {
+      const entry = entries[next] as DeferredPush;
+      if (entry.queue !== first.queue) break;
+      const candidate = mergeDeferredEvents([...events, ...entry.events]);
+      // Merging only drops event wrappers: the entries' summed size bounds the push's.
+      const entryBytes = eventBytes(entry.events);
+      const fits =
+        candidate.length <= Math.min(MAX_EVENTS_PER_PUSH, budget) &&
+        bytes + entryBytes <= MAX_PUSH_BYTES - SAFETY_BYTES;
+      if (!fits && group.length > 0) break;
+      group.push(entry);
+      events = candidate;
+      bytes += entryBytes;
+      next += 1;
+      if (!fits) break;
+    }
+    if (events.length > budget) break;
     try {
-      await queueFor(entry.queue).push(entry.events);
+      await queueFor(first.queue).push(events);
     } catch (error) {
       const refusal = limitRefusal(error);
       if (refusal !== null) {
         summary.refusal = refusal;
         break;
       }
-      await dropDeferred(entry, error);
-      summary.dropped += 1;
+      await Promise.all(group.map((entry) => dropDeferred(entry, error)));
+      summary.dropped += group.length;
+      index = next;
       continue;
     }
-    await deleteDeferredPush(entry);
-    summary.repushed += 1;
-    summary.repushedEvents += entry.events.length;
-    budget -= entry.events.length;
+    await Promise.all(group.map((entry) => deleteDeferredPush(entry)));
+    summary.repushed += group.length;
+    summary.repushedEvents += events.length;
+    budget -= events.length;
+    index = next;
   }
   return summary;
 }

@@ -7,9 +7,9 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import type { SentryIssueSnapshot, SonarProjectSnapshot } from '../../domain/model';
-import { saveDeferredPush } from '../../storage';
+import { getSyncRunPacing, saveDeferredPush } from '../../storage';
 import type { ChangeContext } from '../change-context';
-import { pushOrDefer, type PushOutcome } from '../queue-push';
+import { batchForPush, eventBytes, pushOrDefer, type PushOutcome } from '../queue-push';
 import { errorInWords, logSyncRun } from '../sync-log-writer';
 
 /** The queue manifest.yml gives the reactions consumer. */
@@ -111,6 +111,12 @@ export function sonarChangeEvent(
   };
 }
 
+/** Whether a scheduled run still has shares to push (only runs too large for one minute have them). */
+async function scheduledRunStillSharing(): Promise<boolean> {
+  const pacing = await getSyncRunPacing();
+  return pacing !== null && Date.parse(pacing.sharesUntil) > Date.now();
+}
+
 /**
  * Pushes the changes onto the reactions queue (CHANGES_PER_EVENT per event). A push Forge refuses for a
  * limit is kept for the scheduled sync (pushOrDefer); any other failure is kept the same way, since the
@@ -135,6 +141,17 @@ export async function enqueueReactions(
     projectId: null,
     what: `the reactions to ${changes.length} change(s)`,
   } as const;
+  if (ctx.trigger === 'schedule' && (await scheduledRunStillSharing())) {
+    // A large scheduled sync's thousands of project jobs share one chain of 1,000 push requests
+    // (developer.atlassian.com/platform/forge/limits-async-events): one push per job would use it up.
+    // Kept instead; the run's next share (sync-fan-out.ts) pushes them 20 changes an event, 50 events a push.
+    await Promise.all(
+      batchForPush(events, eventBytes).map((kept) =>
+        saveDeferredPush({ queue: REACTIONS_QUEUE, events: kept, reason: 'queued by a scheduled sync' }),
+      ),
+    );
+    return none;
+  }
   try {
     return await pushOrDefer(REACTIONS_QUEUE, events, context);
   } catch (error) {
