@@ -24,6 +24,7 @@
  */
 import { z } from 'zod';
 import { MalformedResponseError, NotFoundError, RemoteUnavailableError } from '../clients/http';
+import { defaultEnvironment } from '../clients/http/environment';
 import { jiraAsApp, jiraAsUser, type JiraClient } from '../clients/jira';
 import type { SentryClient } from '../clients/sentry';
 import {
@@ -88,6 +89,12 @@ export const CREATED_FROM_PROPERTY_KEY = 'productHealthCreatedFrom';
 
 /** Longer than any Forge invocation (900 s): a claim this old has no live owner. */
 export const STALE_CLAIM_MS = 16 * 60_000;
+
+/** A claim still 'claimed' this long after it was taken has no live owner (it was killed part-way). */
+export function isStaleClaim(claim: ClaimRecord, now: Date = new Date(defaultEnvironment.now())): boolean {
+  const claimedAt = Date.parse(claim.claimedAt);
+  return Number.isNaN(claimedAt) || now.getTime() - claimedAt >= STALE_CLAIM_MS;
+}
 
 /** Another request is creating the same Jira issue right now; try again in a moment. */
 export class CreationInProgressError extends Error {
@@ -214,7 +221,8 @@ class Creation {
     private readonly options: CreateJiraIssueFromSentryOptions,
   ) {
     this.key = claimKey(CLAIM_PURPOSE, input.connectionId, input.sentryIssueId, input.origin);
-    this.now = options.now ?? (() => new Date());
+    // The clock retries wait on (the runtime's, in the local runtime): a claim's age is read on it too.
+    this.now = options.now ?? (() => new Date(defaultEnvironment.now()));
     this.jiraFor = options.jiraFor ?? defaultJiraFor;
     this.sentryClientFor = options.sentryClientFor ?? ((id) => sentryClientForConnection(id));
   }
@@ -276,8 +284,7 @@ class Creation {
   }
 
   private isStale(claim: ClaimRecord): boolean {
-    const claimedAt = Date.parse(claim.claimedAt);
-    return Number.isNaN(claimedAt) || this.now().getTime() - claimedAt >= STALE_CLAIM_MS;
+    return isStaleClaim(claim, this.now());
   }
 
   /** The result of a finished creation; makes the link if the creator stopped before making it. */

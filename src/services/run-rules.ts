@@ -31,7 +31,12 @@ import {
   StorageValidationError,
 } from '../storage';
 import type { ChangeContext } from './change-context';
-import { AlreadyTrackedError, createJiraIssueFromSentry } from './create-jira-issue-from-sentry';
+import { defaultEnvironment } from '../clients/http/environment';
+import {
+  AlreadyTrackedError,
+  createJiraIssueFromSentry,
+  isStaleClaim,
+} from './create-jira-issue-from-sentry';
 import { createJiraIssueFromSonar } from './create-jira-issue-from-sonar';
 import { errorInWords } from './sync-log-writer';
 import {
@@ -210,6 +215,17 @@ async function fire(
   }
 }
 
+/**
+ * A Sentry rule's claim left 'claimed' by an invocation killed part-way (past the longest invocation):
+ * fired again, the create finds the Jira issue the killed one may have made (by its marker, once its own
+ * claim is as old) and links it, so no Jira issue is left without its link and none is made twice.
+ */
+async function killedPartWay(key: string, item: RuleSourceItem): Promise<boolean> {
+  if (item.source !== 'sentry') return false;
+  const claim = await getClaim(key);
+  return claim?.state === 'claimed' && isStaleClaim(claim);
+}
+
 /** Evaluates the rules against one item and fires those that match, each once per item. */
 export async function runRules(
   rules: readonly AutomationRule[],
@@ -221,7 +237,10 @@ export async function runRules(
     const match = evaluateRule(rule, item);
     if (!match.matched) continue;
     const key = ruleFiredClaimKey(rule, item);
-    if (!(await claimOnce(key))) {
+    if (
+      !(await claimOnce(key, { now: new Date(defaultEnvironment.now()) })) &&
+      !(await killedPartWay(key, item))
+    ) {
       outcomes.push({
         ruleId: rule.id,
         result: 'already-fired',

@@ -17,6 +17,9 @@ import { onSonarProjectChanged } from '../../src/services/on-sonar-project-chang
 import { recordSentryIssue } from '../../src/services/record-sentry-snapshot';
 import { recordSonarProject } from '../../src/services/record-sonar-snapshot';
 import { ruleFiredClaimKey } from '../../src/services/run-rules';
+import { STALE_CLAIM_MS } from '../../src/services/create-jira-issue-from-sentry';
+import { defaultEnvironment } from '../../src/clients/http/environment';
+import { installPlatformFaults } from '../../sandbox/runtime/faults';
 import {
   getClaim,
   getSentrySnapshot,
@@ -293,6 +296,38 @@ describe('Sentry triggers fire once per Sentry issue', () => {
     expect((await retryStatusSync(failed?.retry ?? {})).ok).toBe(true);
     expect((await retryStatusSync(failed?.retry ?? {})).message).toContain('already created');
     expect(await ruleLinks(rule.id, issue.id)).toHaveLength(1);
+  });
+});
+
+describe('a rule whose invocation was killed between the Jira create and the link', () => {
+  afterEach(() => {
+    defaultEnvironment.now = () => Date.now();
+  });
+
+  it('links the Jira issue it made on a later change, once the claims are past the longest invocation', async () => {
+    // Claim ages are read on the clock the runtime moves (as retries wait on it).
+    defaultEnvironment.now = () => world.runtime.clock.now();
+    const rule = await addRule('killed', { source: 'sentry', kind: 'level-at-least', level: 'error' });
+    await recordSentryIssueAndReact(pick(0, { level: 'warning' }), webhook);
+    let created = false;
+    const faults = installPlatformFaults(world.runtime);
+    faults.killInvocation({
+      match: (call) => {
+        if (call.target === 'jira' && call.path === '/rest/api/3/issue') created = true;
+        return created && call.target === 'kvs';
+      },
+    });
+    await recordSentryIssueAndReact(pick(0, { level: 'error', eventsTotal: 50 }), webhook);
+    expect(faults.killed).toBe(1);
+    expect(jiraWrites(world).created).toBe(1);
+    expect(await ruleLinks(rule.id, pick(0).id)).toHaveLength(0);
+
+    world.runtime.clock.advance(STALE_CLAIM_MS);
+    await recordSentryIssueAndReact(pick(0, { level: 'error', eventsTotal: 60 }), webhook);
+    expect(jiraWrites(world).created).toBe(1);
+    const links = await ruleLinks(rule.id, pick(0).id);
+    expect(links).toHaveLength(1);
+    expect(world.jira.issue(links[0]?.jiraIssueId ?? '').labels).toContain(`sentry-${pick(0).id}`);
   });
 });
 

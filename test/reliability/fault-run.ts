@@ -128,9 +128,12 @@ export async function runFaultRun(options: FaultRunOptions): Promise<FaultRunRep
 
   // Waits between retries pass on the runtime's clock, not the wall clock: the run takes CPU time only.
   const realSleep = defaultEnvironment.sleep;
+  const realNow = defaultEnvironment.now;
   defaultEnvironment.sleep = async (ms) => {
     runtime.clock.advance(ms);
   };
+  // Backoffs and claim ages read the runtime's clock, which the queues' retries and delays move on.
+  defaultEnvironment.now = () => runtime.clock.now();
 
   const report: FaultRunReport = {
     changes: { sentry: 0, sonarcloud: 0, resolves: 0 },
@@ -630,6 +633,7 @@ export async function runFaultRun(options: FaultRunOptions): Promise<FaultRunRep
     return report;
   } finally {
     defaultEnvironment.sleep = realSleep;
+    defaultEnvironment.now = realNow;
   }
 }
 
