@@ -112,6 +112,8 @@ describeInBrowser('project settings: status mapping and automation rules in Chro
           { ...issue, events24h: issue.events24h + 1, eventsTotal: issue.eventsTotal + 1, lastSeen: at },
           { trigger: 'webhook' },
         );
+        // Rules react to the change from the reactions queue.
+        await sandbox.runtime.drainQueues({ advanceClock: true });
         const links = await storage.listLinksOfSentryIssue(issue.id);
         const link = links.find((candidate) => candidate.origin === rule.id);
         const jiraIssue = link ? sandbox.world.jira.findIssue(link.jiraIssueId) : undefined;
