@@ -18,7 +18,7 @@ async function main(): Promise<void> {
     issuesPerProject: numberFrom('ISSUES_PER_PROJECT', 1_000),
     sonarProjects: numberFrom('SONAR_PROJECTS', 50),
     seed: numberFrom('SEED', 1),
-    // REORDER_ACROSS_STATUS=1 also delivers an issue's earlier change after its resolve (a known gap).
+    // REORDER_ACROSS_STATUS=1 also delivers an issue's earlier change after its resolve.
     reorderAcrossStatusChanges: process.env.REORDER_ACROSS_STATUS === '1',
   };
   // The app's own log lines (one per scheduled sync, per failed call) would bury the figures: held back.

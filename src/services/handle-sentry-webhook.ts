@@ -27,7 +27,9 @@
  * What is recorded, for an issue the app tracks (its snapshot exists, its Sentry project is mapped to
  * a product, or it is linked to a Jira issue); deliveries about other issues are acknowledged and ignored:
  * - issue: the snapshot, through the one write path (recordSentryIssues). Never back in time: a delivery
- *   whose issue was last seen before the stored snapshot's is acknowledged and changes nothing; all-time
+ *   whose issue was last seen before the stored snapshot's, or with the same lastSeen was sent (its
+ *   Sentry-Hook-Timestamp) before the stored state was observed, is acknowledged and changes nothing (a
+ *   resolve adds no event; sent in the same second with another status, a refetch settles it); all-time
  *   counts never decrease. Webhooks carry all-time counts only: the 24 h / 14 d counts are derived or
  *   kept from the previous snapshot, and a refetch is queued when they cannot be settled (a regression,
  *   or an issue seen for the first time that is not new). A link that is not https on the connection's

@@ -43,8 +43,8 @@ export interface FaultRunOptions {
   /** Chance that a queue consumer's platform call is where it gets killed. Default 0.002. */
   killRate?: number;
   /**
-   * Also deliver an issue's earlier change after its resolve (the two carry the same lastSeen). Default false:
-   * the app cannot order those yet and records the older status (reported as a snapshot mismatch).
+   * Also deliver an issue's earlier change after its resolve (the two carry the same lastSeen; only their
+   * Sentry-Hook-Timestamp orders them, a tie in the same second is settled by a refetch). Default false.
    */
   reorderAcrossStatusChanges?: boolean;
 }
@@ -453,7 +453,7 @@ export async function runFaultRun(options: FaultRunOptions): Promise<FaultRunRep
           else batch.push(delivery);
           if (earlier) {
             // Across a status change (same lastSeen, no newer event) the order is only in Sentry's send time:
-            // the app does not use it yet (see the report), so by default such deliveries keep their order.
+            // by default such deliveries keep their order (reorderAcrossStatusChanges mixes them too).
             if (action === 'resolved' && !options.reorderAcrossStatusChanges) first.push(earlier);
             else late.push(earlier);
           }
