@@ -97,6 +97,9 @@ import {
 import { scheduleSentryIssueRefresh, type RefreshScheduling } from './webhook-follow-up';
 import { noteSentryInstallation } from './sentry-external-issues/note-installation';
 
+/** Issue actions that are a change of status, as opposed to deliveries that only carry it. */
+const STATUS_ACTIONS: ReadonlySet<string> = new Set(['resolved', 'unresolved', 'ignored', 'archived']);
+
 const REFETCH_WORDS: Record<RefreshScheduling, string> = {
   queued: 'is queued',
   'already-queued': 'was already queued',
@@ -459,7 +462,10 @@ async function recordIssue(
         'a delayed or replayed delivery never moves an issue back, so nothing was recorded.',
     };
   }
-  if (previous && order === 'unclear' && next.status !== previous.status) {
+  // In the same second a status action (resolved, unresolved, ignored, archived) is the change of status
+  // itself and is recorded; any other delivery only carries the status, so the recorded one stays.
+  const statusAction = STATUS_ACTIONS.has(webhook.action);
+  if (previous && order === 'unclear' && !statusAction && next.status !== previous.status) {
     const scheduling = await scheduleSentryIssueRefresh(
       {
         connectionId: connection.id,
@@ -485,6 +491,7 @@ async function recordIssue(
   const [recorded, scheduled] = await Promise.all([
     recordSentryIssues([next], changeContext(webhook.actor), now, {
       previous: new Map(previous ? [[issue.id, previous]] : []),
+      settlesTies: statusAction,
       ...(reads.writeContext ? { context: reads.writeContext } : {}),
     }),
     countsUnsettled

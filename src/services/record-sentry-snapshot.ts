@@ -181,8 +181,8 @@ export async function recordSentryIssues(
     const before = previous[index];
     // A state observed before the stored one (a sync page fetched before a delivery recorded a resolve)
     // never replaces it: a status change adds no event, so the next incremental sync would not correct it.
-    // In the same second the order is unclear: a status the stored state disagrees with waits for a
-    // refetch (the web trigger queues one), which alone settles such a tie (options.settlesTies).
+    // In the same second the order is unclear: a status the stored state disagrees with waits for the
+    // status action's own delivery or a refetch (the web trigger queues one), which settles such a tie.
     const order = before === undefined ? 'unknown' : observedOrder(next, before);
     const superseded =
       order === 'older' || (order === 'unclear' && !options.settlesTies && before?.status !== next.status);

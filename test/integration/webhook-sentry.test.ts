@@ -177,11 +177,12 @@ describe('a signed delivery of a real payload', () => {
   it('orders a status change by when Sentry sent it: a resolve carries the lastSeen of the change before it', async () => {
     const now = Math.floor(Date.now() / 1000);
     const resolved = fixtureText('sentry', 'zulip_issue_resolved.json');
-    // The change before the resolve (same last event, still unresolved), sent earlier but delivered later.
-    const earlier = fixtureJson<{ data: { issue: Record<string, unknown> } }>(
+    // The change before the resolve (an event delivery, still unresolved), sent earlier but delivered later.
+    const earlier = fixtureJson<{ action: string; data: { issue: Record<string, unknown> } }>(
       'sentry',
       'zulip_issue_ignored.json',
     );
+    earlier.action = 'created';
     earlier.data.issue.status = 'unresolved';
     expect(await deliverToSentry(runtime, { body: resolved, timestamp: now - 20 })).toMatchObject({
       status: 200,
@@ -204,7 +205,15 @@ describe('a signed delivery of a real payload', () => {
     expect(sameSecond.message).toMatch(/same second .* refetch/);
     expect(await getSentrySnapshot('sentry-acme', '1638821441')).toEqual(stored);
 
-    // Sent after the resolve (reopened): recorded.
+    // A status action in the same second is the change itself: recorded.
+    const ignored = fixtureText('sentry', 'zulip_issue_ignored.json');
+    expect(await deliverToSentry(runtime, { body: ignored, timestamp: now - 20 })).toMatchObject({
+      status: 200,
+      outcome: 'processed',
+    });
+    expect(await getSentrySnapshot('sentry-acme', '1638821441')).toMatchObject({ status: 'ignored' });
+
+    // Sent after (reopened): recorded.
     const reopened = { ...earlier, action: 'unresolved' };
     expect(await deliverToSentry(runtime, { body: JSON.stringify(reopened), timestamp: now })).toMatchObject({
       status: 200,
