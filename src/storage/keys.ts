@@ -153,6 +153,9 @@ export const connectionDataPrefixes = (connectionId: string) => {
     sentryHealthTallies: buildPrefix('health:sentry', id),
     jiraWorkTallies: buildPrefix('health:jira', id),
     sentryTopIssues: buildPrefix('top:sentry-project', id),
+    sentryReactionStates: buildPrefix('reaction:sentry-issue', id),
+    sonarReactionStates: buildPrefix('reaction:sonar-project', id),
+    sentryExternalIssues: buildPrefix('extissue:sentry', id),
   } as const;
 };
 

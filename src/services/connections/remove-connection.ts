@@ -33,6 +33,7 @@ import {
   listProducts,
   listRules,
   saveConnection,
+  sentryJiraIssuesKey,
   sentryLinkedMarkerKey,
   setProductMapping,
   unlinkIssues,
@@ -240,8 +241,11 @@ export async function removeConnection(
     {
       what: 'its Sentry issue snapshots',
       prefix: prefixes.sentrySnapshots,
-      // The issue's "has links" marker goes with its snapshot (its links are gone by now).
-      alsoDelete: (key) => [sentryLinkedMarkerKey(idAfterPrefix(key, prefixes.sentrySnapshots))],
+      // The issue's "has links" marker and "belongs to" record go with its snapshot (its links are gone by now).
+      alsoDelete: (key) => {
+        const sentryIssueId = idAfterPrefix(key, prefixes.sentrySnapshots);
+        return [sentryLinkedMarkerKey(sentryIssueId), sentryJiraIssuesKey(sentryIssueId)];
+      },
     },
     { what: 'its SonarCloud project snapshots', prefix: prefixes.sonarSnapshots },
     { what: 'its trend history', prefix: prefixes.sentryHistory },
@@ -249,6 +253,14 @@ export async function removeConnection(
     { what: 'its health tallies', prefix: prefixes.sentryHealthTallies },
     { what: 'its health tallies', prefix: prefixes.jiraWorkTallies },
     { what: "its projects' top issues", prefix: prefixes.sentryTopIssues },
+    // Reactions claim each change under the subject's kind, then the connection (reactions/react-to-change.ts).
+    ...(['sentry-issue', 'sonar-project'] as const).map((kind) => ({
+      what: 'its records of work done once',
+      prefix: claimPrefixOf('reaction', kind, connectionId),
+    })),
+    { what: 'its reaction states', prefix: prefixes.sentryReactionStates },
+    { what: 'its reaction states', prefix: prefixes.sonarReactionStates },
+    { what: 'the Jira issues it showed on Sentry issues', prefix: prefixes.sentryExternalIssues },
     { what: 'its sync state', prefix: prefixes.sentrySyncState },
     { what: 'its sync state', prefix: prefixes.sonarSyncState },
     { what: 'its backfill progress', prefix: prefixes.sentryBackfills },
