@@ -4,9 +4,15 @@
 import { Queue } from '@forge/events';
 import type { SentryIssueSnapshot } from '../../src/domain/model';
 import { recordSentryIssue } from '../../src/services/record-sentry-snapshot';
-import { reactToChange } from '../../src/services/reactions/react-to-change';
+import { reactionsConsumer } from '../../src/entry/consumers/reactions-consumer';
+import {
+  REACTION_CLAIM_SECONDS,
+  reactionClaimKey,
+  reactToChange,
+  subjectOf,
+} from '../../src/services/reactions/react-to-change';
 import { sentryChangeEvent } from '../../src/services/reactions/reaction-queue';
-import { getSentrySnapshot, saveRule } from '../../src/storage';
+import { claimOnce, getReactionState, getSentrySnapshot, saveRule } from '../../src/storage';
 import {
   jiraWrites,
   linkedPair,
@@ -160,8 +166,36 @@ describe('once per change', () => {
     await recordSentryIssue(regressed, { trigger: 'webhook' });
     const next = sentryChangeEvent(resolved, regressed, { trigger: 'webhook' });
     const outcomes = await Promise.all([reactToChange(next), reactToChange(next)]);
-    expect(outcomes.sort()).toEqual(['already-reacted', 'reacted']);
+    expect(outcomes.sort()).toEqual(['in-progress', 'reacted']);
     // An older change delivered after a newer one was recorded acts no more.
     expect(await reactToChange(change)).toBe('superseded');
+  });
+
+  it('a delivery killed while holding the claim does not lose the change: a redelivery reacts once the claim lapses', async () => {
+    const w = await world(1);
+    const pair = await linkedPair(w, 'In Progress');
+    await w.runtime.drainQueues({ advanceClock: true });
+    const open = await stored(pair.sentryIssueId);
+    const resolved = later(open, { status: 'resolved', substatus: null }, 1_000);
+    await recordSentryIssue(resolved, { trigger: 'webhook' });
+    const change = sentryChangeEvent(open, resolved, { trigger: 'webhook' });
+    // The killed delivery took the claim and never reacted.
+    const subject = subjectOf(change);
+    const state = await getReactionState(subject);
+    const killedAt = new Date();
+    await claimOnce(reactionClaimKey(subject, state?.fingerprint ?? null, change.fingerprint), {
+      ttlSeconds: REACTION_CLAIM_SECONDS,
+      now: killedAt,
+    });
+
+    // Forge's redelivery while the claim is held is asked to come back after it lapses.
+    const answer = await reactionsConsumer({ body: { changes: [change] } } as never);
+    expect(answer).toMatchObject({ retryOptions: { retryAfter: REACTION_CLAIM_SECONDS + 1 } });
+    expect(w.jira.issue(pair.jiraKey).status).toBe('In Progress');
+
+    const lapsed = new Date(killedAt.getTime() + (REACTION_CLAIM_SECONDS + 1) * 1000);
+    expect(await reactToChange(change, undefined, () => lapsed)).toBe('reacted');
+    await w.settle();
+    expect(w.jira.issue(pair.jiraKey).status).toBe('Done');
   });
 });

@@ -2,11 +2,11 @@
 // sync, issue property, rules; decided in services/reactions/dispatch.ts), once per change and in order
 // per subject (services/reactions/react-to-change.ts). @forge/events 2+ form: a plain function called
 // with the AsyncEvent; a failure that waiting can fix asks Forge for a retry, any other is logged.
-import type { AsyncEvent, InvocationError } from '@forge/events';
+import { InvocationError, InvocationErrorCode, type AsyncEvent } from '@forge/events';
 import { describeZodError } from '../../domain/webhooks/validation';
 import { retryDecision, retryLater } from '../../services/queue-retry';
 import { reactionEventSchema } from '../../services/reactions/reaction-queue';
-import { reactToChanges } from '../../services/reactions/react-to-change';
+import { REACTION_CLAIM_SECONDS, reactToChanges } from '../../services/reactions/react-to-change';
 import { errorInWords, logSyncRun } from '../../services/sync-log-writer';
 
 export async function reactionsConsumer(event: AsyncEvent): Promise<InvocationError | undefined> {
@@ -30,7 +30,15 @@ export async function reactionsConsumer(event: AsyncEvent): Promise<InvocationEr
     return undefined;
   }
   try {
-    await reactToChanges(parsed.data.changes, event.retryContext);
+    const outcomes = await reactToChanges(parsed.data.changes, event.retryContext);
+    // A change whose claim another delivery holds: once the claim lapses, this delivery finds it reacted
+    // to, or reacts itself when the holder was killed part-way.
+    if (outcomes.includes('in-progress')) {
+      return new InvocationError({
+        retryAfter: REACTION_CLAIM_SECONDS + 1,
+        retryReason: InvocationErrorCode.FUNCTION_RETRY_REQUEST,
+      });
+    }
     return undefined;
   } catch (error) {
     const decision = retryDecision(error, event.retryContext);

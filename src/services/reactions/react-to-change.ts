@@ -32,12 +32,16 @@ import { onSonarProjectChanged } from '../on-sonar-project-changed';
 import { createSentryReactionReads, type SentryReactionReads } from '../sentry-reaction-reads';
 import { snapshotFingerprint, type ReactionChange } from './reaction-queue';
 
-/** A claim only has to outlive one reaction (and Forge's retries of it). */
-export const REACTION_CLAIM_SECONDS = 24 * 60 * 60;
+/**
+ * A claim only has to outlive one reaction: the consumer runs at most 120 s (manifest.yml). A holder
+ * killed part-way leaves its claim, so it lapses soon after and a redelivery reacts instead.
+ */
+export const REACTION_CLAIM_SECONDS = 5 * 60;
 
-export type ReactionOutcome = 'reacted' | 'superseded' | 'already-reacted' | 'gone';
+/** 'in-progress': another delivery holds the change's claim; the event is delivered again after it lapses. */
+export type ReactionOutcome = 'reacted' | 'superseded' | 'already-reacted' | 'gone' | 'in-progress';
 
-function subjectOf(change: ReactionChange): ReactionSubject {
+export function subjectOf(change: ReactionChange): ReactionSubject {
   return change.kind === 'sentry-issue'
     ? { kind: 'sentry-issue', connectionId: change.connectionId, issueId: change.issueId }
     : {
@@ -52,6 +56,11 @@ function subjectIds(subject: ReactionSubject): string[] {
   return subject.kind === 'sentry-issue'
     ? [subject.kind, subject.connectionId, subject.issueId]
     : [subject.kind, subject.connectionId, subject.projectKey, subject.branch];
+}
+
+/** The claim of reacting to the change from the last reaction's snapshot (`from`) to `to`. */
+export function reactionClaimKey(subject: ReactionSubject, from: string | null, to: string): string {
+  return claimKey('reaction', ...subjectIds(subject), from ?? 'none', to);
 }
 
 async function currentSnapshot(
@@ -76,8 +85,9 @@ export async function reactToChange(
   if (fingerprint !== change.fingerprint) return 'superseded';
   if (state?.fingerprint === fingerprint) return 'already-reacted';
 
-  const claim = claimKey('reaction', ...subjectIds(subject), state?.fingerprint ?? 'none', fingerprint);
-  if (!(await claimOnce(claim, { ttlSeconds: REACTION_CLAIM_SECONDS, now: now() }))) return 'already-reacted';
+  const claim = reactionClaimKey(subject, state?.fingerprint ?? null, fingerprint);
+  // Held but not reacted to (the state above says so): a concurrent delivery, or one killed part-way.
+  if (!(await claimOnce(claim, { ttlSeconds: REACTION_CLAIM_SECONDS, now: now() }))) return 'in-progress';
   // No state: a subject stored before reactions kept one starts from what this change replaced.
   const baseline = (state ? state.snapshot : change.previous) ?? undefined;
   try {
