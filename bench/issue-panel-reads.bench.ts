@@ -7,7 +7,7 @@ import './support/forge-env';
 import { kvs } from '@forge/kvs';
 import { LocalForgeRuntime, useRuntime } from '../sandbox/runtime';
 import type { SentryIssueSnapshot, SonarProjectSnapshot } from '../src/domain/model';
-import { getIssuePanel } from '../src/services/get-issue-panel';
+import { getIssuePanel } from '../src/services/issue-panel/get-issue-panel';
 import {
   createProduct,
   jiraProjectQualityViewKey,

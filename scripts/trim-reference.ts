@@ -15,7 +15,7 @@ const outputRoot = path.join(repoRoot, 'reference');
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 type JsonObject = { [key: string]: Json };
 
-/** Sentry operations used by src/clients/sentry.ts and src/services/test-connection.ts. */
+/** Sentry operations used by src/clients/sentry.ts and src/services/connections/test-connection.ts. */
 export const SENTRY_OPERATIONS: ReadonlyArray<{ path: string; method: string }> = [
   { path: '/api/0/organizations/{organization_id_or_slug}/', method: 'get' },
   { path: '/api/0/organizations/{organization_id_or_slug}/projects/', method: 'get' },

@@ -8,8 +8,8 @@ import type { Connection } from '../../src/domain/model';
 import { signBody } from '../../src/domain/signatures';
 import { runConnectionTest } from '../../src/services/connections/run-connection-test';
 import { refreshProductHealth } from '../../src/services/health/refresh-product-health';
-import { linkSentryIssue } from '../../src/services/link-sentry-issue';
-import { rollUpProductHistory } from '../../src/services/sync-product-history';
+import { linkSentryIssue } from '../../src/services/links/link-sentry-issue';
+import { rollUpProductHistory } from '../../src/services/health/sync-product-history';
 import {
   createProduct,
   listConnections,

@@ -96,7 +96,7 @@ describeInBrowser('project settings: status mapping and automation rules in Chro
   /** Records a new event of a mapped Sentry issue the rule matches; answers the Jira issue the rule made. */
   async function recordChangeOfMatchingIssue(): Promise<{ jiraIssueKey: string; title: string }> {
     const storage = await import('../../src/storage');
-    const { recordSentryIssue } = await import('../../src/services/record-sentry-snapshot');
+    const { recordSentryIssue } = await import('../../src/services/sentry-sync/record-sentry-snapshot');
     const [rule] = await storage.listRules();
     if (!rule) throw new Error('No rule saved.');
     for (const productId of await storage.findProductIdsForJiraProject(shopId)) {

@@ -36,7 +36,7 @@ describeInBrowser('issue panel: what still blocks Done, in Chromium', () => {
     jiraKey = issue.key;
     // A second Sentry issue on the same Jira issue, linked as a person would from the panel.
     const { listLinksOfJiraIssueWithSnapshots } = await import('../../src/storage');
-    const { linkSentryIssue } = await import('../../src/services/link-sentry-issue');
+    const { linkSentryIssue } = await import('../../src/services/links/link-sentry-issue');
     const linked = await listLinksOfJiraIssueWithSnapshots(issue.id);
     const first = linked[0];
     if (!first?.snapshot) throw new Error(`${jiraKey} has no linked Sentry issue in the demo.`);

@@ -2,7 +2,7 @@
 // made and removed, Jira's issue-updated events, the app's own transitions (which Jira does not report
 // back to the app) and the Jira issues it creates by itself.
 import { summarizeJiraWork, type JiraWorkTally } from '../../src/domain/health/jira-tally';
-import { unlinkSentryIssue } from '../../src/services/unlink-sentry-issue';
+import { unlinkSentryIssue } from '../../src/services/links/unlink-sentry-issue';
 import { getJiraWorkTallies, getSentrySnapshot } from '../../src/storage';
 import {
   BACKEND,

@@ -21,7 +21,7 @@ import {
   productKey,
   setProductMapping,
 } from '../../src/storage';
-import { recordSentryIssues } from '../../src/services/record-sentry-snapshot';
+import { recordSentryIssues } from '../../src/services/sentry-sync/record-sentry-snapshot';
 import {
   addSentryConnection,
   addSonarConnection,

@@ -5,7 +5,7 @@ import type { JiraRequest } from '../../sandbox/runtime';
 import { jiraAsApp } from '../../src/clients/jira';
 import { SENTRY_ISSUE_PROPERTY_KEY } from '../../src/domain/issue-property';
 import type { SentryIssueSnapshot } from '../../src/domain/model';
-import { refreshIssueProperty } from '../../src/services/refresh-issue-property';
+import { refreshIssueProperty } from '../../src/services/links/refresh-issue-property';
 import { getWrittenIssueProperty, linkIssues, saveSentrySnapshots, unlinkIssues } from '../../src/storage';
 
 const at = '2026-03-01T10:00:00.000Z';

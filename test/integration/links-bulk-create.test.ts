@@ -5,7 +5,7 @@ import { createTestRuntime, type LocalForgeRuntime } from '../../sandbox/runtime
 import { createDemoWorld, type DemoWorld, JIRA_DEMO_USERS } from '../../sandbox/simulators';
 import type { BulkCreateProgress, ResolverResult } from '../../src/domain/views';
 import * as appModule from '../../src/index';
-import { runBulkCreateItem } from '../../src/services/bulk-create-jira-issues';
+import { runBulkCreateItem } from '../../src/services/links/bulk-create-jira-issues';
 import { connectSentry, data, invokeIssuePanel, mapWebShop } from './links-kit';
 
 const developer = JIRA_DEMO_USERS.developer;

@@ -15,7 +15,7 @@ import {
   type CreateJiraIssueFromSentryInput,
   type CreateJiraIssueFromSentryResult,
   STALE_CLAIM_MS,
-} from '../../src/services/create-jira-issue-from-sentry';
+} from '../../src/services/links/create-jira-issue-from-sentry';
 import { getLink, listLinksOfSentryIssue } from '../../src/storage';
 import {
   AT,

@@ -5,9 +5,9 @@
 import type { LocalForgeRuntime } from '../../sandbox/runtime';
 import { createDemoWorld, type DemoWorld, JIRA_DEMO_USERS } from '../../sandbox/simulators';
 import type { AutomationRule } from '../../src/domain/model';
-import { runBulkCreateItem, startBulkCreate } from '../../src/services/bulk-create-jira-issues';
-import { createJiraIssueFromSentry } from '../../src/services/create-jira-issue-from-sentry';
-import { runRules } from '../../src/services/run-rules';
+import { runBulkCreateItem, startBulkCreate } from '../../src/services/links/bulk-create-jira-issues';
+import { createJiraIssueFromSentry } from '../../src/services/links/create-jira-issue-from-sentry';
+import { runRules } from '../../src/services/rules/run-rules';
 import { getBulkCreateItemState, getSentrySnapshot } from '../../src/storage';
 import {
   connectSentry,

@@ -14,8 +14,8 @@ import { SENTRY_DEMO_INSTALLATIONS } from '../../sandbox/simulators/sentry';
 import type { SentryConnection, SyncLogEntry } from '../../src/domain/model';
 import { signBody } from '../../src/domain/signatures';
 import * as appModule from '../../src/index';
-import { createJiraIssueFromSentry } from '../../src/services/create-jira-issue-from-sentry';
-import type { SyncLogRetryResult } from '../../src/services/sync-control';
+import { createJiraIssueFromSentry } from '../../src/services/links/create-jira-issue-from-sentry';
+import type { SyncLogRetryResult } from '../../src/services/sync/sync-control';
 import { getConnection, listSyncLogPage, saveConnection } from '../../src/storage';
 import { AT, data, invokeIssuePanel, mapWebShop } from './links-kit';
 

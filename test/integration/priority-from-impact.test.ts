@@ -7,7 +7,7 @@ import { defaultIssueSyncSettings } from '../../src/domain/issue-sync-settings';
 import type { SentryLevel, SyncLogEntry } from '../../src/domain/model';
 import type { ResolverResult } from '../../src/domain/views';
 import * as appModule from '../../src/index';
-import { createJiraIssueFromSentry } from '../../src/services/create-jira-issue-from-sentry';
+import { createJiraIssueFromSentry } from '../../src/services/links/create-jira-issue-from-sentry';
 import type { IssueSyncSettingsView } from '../../src/services/settings/issue-sync-settings';
 import { getSentrySnapshot, listSyncLogPage, saveSentrySnapshot } from '../../src/storage';
 import { getIssueSyncSettings, saveIssueSyncSettings } from '../../src/storage/issue-sync-settings';

@@ -15,8 +15,8 @@ import type { BulkCreateOptionsView } from '../../src/domain/sentry-impact-views
 import type { ResolverResult } from '../../src/domain/views';
 import * as appModule from '../../src/index';
 import { removeConnection } from '../../src/services/connections/remove-connection';
-import { logDroppedSyncJob } from '../../src/services/sync-job-dropped';
-import type { SentryProjectJob } from '../../src/services/sync-jobs';
+import { logDroppedSyncJob } from '../../src/services/sync/sync-job-dropped';
+import type { SentryProjectJob } from '../../src/services/sync/sync-jobs';
 import {
   createProduct,
   getSentryBackfill,

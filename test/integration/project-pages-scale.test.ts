@@ -6,11 +6,11 @@
 import { createTestRuntime, type LocalForgeRuntime } from '../../sandbox/runtime';
 import { buildSentryTopIssues, TOP_BY_EVENTS_KEPT } from '../../src/domain/health/top-issues';
 import type { SentryIssueSnapshot } from '../../src/domain/model';
-import { getProjectQuality } from '../../src/services/get-project-quality';
-import { getProjectSentryImpact } from '../../src/services/get-project-sentry-impact';
+import { getProjectQuality } from '../../src/services/project-page/get-project-quality';
+import { getProjectSentryImpact } from '../../src/services/project-page/get-project-sentry-impact';
 import { getProjectHealthTrends } from '../../src/services/health/get-project-health-trends';
 import { getProjectOverview } from '../../src/services/health/get-project-overview';
-import { recordSentryIssues } from '../../src/services/record-sentry-snapshot';
+import { recordSentryIssues } from '../../src/services/sentry-sync/record-sentry-snapshot';
 import { getSentryImpactPage } from '../../src/services/sentry-impact/sentry-impact-page';
 import { listMoreSentryIssues } from '../../src/services/sentry-impact/top-issues';
 import {

@@ -7,7 +7,7 @@ import { createDemoWorld } from '../../sandbox/simulators';
 import { SENTRY_DEMO_TOKENS, SentrySimulator } from '../../sandbox/simulators/sentry';
 import type { SyncLogEntry } from '../../src/domain/model';
 import * as appModule from '../../src/index';
-import { pushSyncJobs, type SentryProjectJob } from '../../src/services/sync-jobs';
+import { pushSyncJobs, type SentryProjectJob } from '../../src/services/sync/sync-jobs';
 import { getSentrySnapshot, listSentrySnapshotsOfProject } from '../../src/storage';
 import {
   addSentryConnection,

@@ -11,7 +11,7 @@ import {
   type FanOutJob,
   type ProjectJob,
   type SentryProjectJob,
-} from '../../src/services/sync-jobs';
+} from '../../src/services/sync/sync-jobs';
 import { getSentrySnapshot, listDeferredPushes, listSentrySnapshotsOfProject } from '../../src/storage';
 import {
   addSentryConnection,

@@ -3,7 +3,7 @@
 // seed, as Forge promises none) and however often a change's event is delivered.
 import { Queue } from '@forge/events';
 import type { SentryIssueSnapshot } from '../../src/domain/model';
-import { recordSentryIssue } from '../../src/services/record-sentry-snapshot';
+import { recordSentryIssue } from '../../src/services/sentry-sync/record-sentry-snapshot';
 import { reactionsConsumer } from '../../src/entry/consumers/reactions-consumer';
 import {
   REACTION_CLAIM_SECONDS,

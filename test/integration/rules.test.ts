@@ -10,14 +10,14 @@ import type {
   SonarProjectSnapshot,
 } from '../../src/domain/model';
 import type { ResolverResult } from '../../src/domain/views';
-import type { DryRunView } from '../../src/services/dry-run-rule';
-import type { ProjectRulesView } from '../../src/services/rule-settings';
-import { onSentryIssueChanged } from '../../src/services/on-sentry-issue-changed';
-import { onSonarProjectChanged } from '../../src/services/on-sonar-project-changed';
-import { recordSentryIssue } from '../../src/services/record-sentry-snapshot';
-import { recordSonarProject } from '../../src/services/record-sonar-snapshot';
-import { ruleFiredClaimKey } from '../../src/services/run-rules';
-import { STALE_CLAIM_MS } from '../../src/services/create-jira-issue-from-sentry';
+import type { DryRunView } from '../../src/services/rules/dry-run-rule';
+import type { ProjectRulesView } from '../../src/services/rules/rule-settings';
+import { onSentryIssueChanged } from '../../src/services/reactions/on-sentry-issue-changed';
+import { onSonarProjectChanged } from '../../src/services/reactions/on-sonar-project-changed';
+import { recordSentryIssue } from '../../src/services/sentry-sync/record-sentry-snapshot';
+import { recordSonarProject } from '../../src/services/sonar-sync/record-sonar-snapshot';
+import { ruleFiredClaimKey } from '../../src/services/rules/run-rules';
+import { STALE_CLAIM_MS } from '../../src/services/links/create-jira-issue-from-sentry';
 import { defaultEnvironment } from '../../src/clients/http/environment';
 import { installPlatformFaults } from '../../sandbox/runtime/faults';
 import {
@@ -292,7 +292,7 @@ describe('Sentry triggers fire once per Sentry issue', () => {
     expect(failed?.retry).toMatchObject({ kind: 'rule-action', ruleId: rule.id, sentryIssueId: issue.id });
 
     refusal.cancel();
-    const { retryStatusSync } = await import('../../src/services/sync-status-to-jira');
+    const { retryStatusSync } = await import('../../src/services/status-sync/sync-status-to-jira');
     expect((await retryStatusSync(failed?.retry ?? {})).ok).toBe(true);
     expect((await retryStatusSync(failed?.retry ?? {})).message).toContain('already created');
     expect(await ruleLinks(rule.id, issue.id)).toHaveLength(1);

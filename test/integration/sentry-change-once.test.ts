@@ -4,7 +4,7 @@
 // both would transition Jira and write a comment each.
 import { getSentrySnapshot } from '../../src/storage';
 import { getLink } from '../../src/storage';
-import { syncSentryStatusToJira } from '../../src/services/sync-status-to-jira';
+import { syncSentryStatusToJira } from '../../src/services/status-sync/sync-status-to-jira';
 import {
   jiraWrites,
   linkedPair,

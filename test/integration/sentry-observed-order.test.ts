@@ -2,7 +2,7 @@
 // adds no event): a sync page fetched before a recorded delivery never undoes it, a tie in the same second
 // keeps the recorded status, and only the refetch a tie queues settles it.
 import type { SentryIssueSnapshot } from '../../src/domain/model';
-import { recordSentryIssues } from '../../src/services/record-sentry-snapshot';
+import { recordSentryIssues } from '../../src/services/sentry-sync/record-sentry-snapshot';
 import { getSentrySnapshot, saveSentrySnapshot } from '../../src/storage';
 
 const RESOLVED_AT = '2026-01-05T10:00:20.000Z';

@@ -13,7 +13,7 @@ import type { SetupChecklistView, SetupStepId } from '../../src/domain/setup-che
 import { signBody } from '../../src/domain/signatures';
 import type { ResolverResult } from '../../src/domain/views';
 import * as appModule from '../../src/index';
-import { syncSentryProject } from '../../src/services/sync-sentry-project';
+import { syncSentryProject } from '../../src/services/sentry-sync/sync-sentry-project';
 import { createProduct, saveConnection, setProductMapping } from '../../src/storage';
 
 let runtime: LocalForgeRuntime;

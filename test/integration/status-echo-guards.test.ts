@@ -17,7 +17,7 @@ import {
   startStatusWorld,
   type StatusWorld,
 } from './status-kit';
-import { linkSentryIssue } from '../../src/services/link-sentry-issue';
+import { linkSentryIssue } from '../../src/services/links/link-sentry-issue';
 
 let world: StatusWorld;
 

@@ -2,8 +2,8 @@
 // and 100 external requests. The linked Sentry issues of one Jira issue are set in one bulk request per
 // 100 issues; when Sentry refuses the bulk call, the app falls back to one write per issue, and a write
 // Forge refuses for the budget is in the sync log with retry data, and the retry sets it.
-import { retryStatusSync } from '../../src/services/sync-status-to-jira';
-import { linkSentryIssue } from '../../src/services/link-sentry-issue';
+import { retryStatusSync } from '../../src/services/status-sync/sync-status-to-jira';
+import { linkSentryIssue } from '../../src/services/links/link-sentry-issue';
 import {
   linkedPair,
   mapShopStatuses,

@@ -16,7 +16,7 @@ import {
 import type { StatusMapping, SyncLogEntry } from '../../src/domain/model';
 import { signBody } from '../../src/domain/signatures';
 import * as appModule from '../../src/index';
-import { linkSentryIssue } from '../../src/services/link-sentry-issue';
+import { linkSentryIssue } from '../../src/services/links/link-sentry-issue';
 import {
   createProduct,
   defaultStatusMapping,

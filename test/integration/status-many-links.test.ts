@@ -3,9 +3,9 @@
 // Jira and Sentry simulators behind its real clients. SHOP's workflow offers Done only from In Progress
 // or In Review; Won't Do and Duplicate from anywhere.
 import { JIRA_DEMO_USERS } from '../../sandbox/simulators/jira';
-import { getIssuePanel } from '../../src/services/get-issue-panel';
-import { linkSentryIssue } from '../../src/services/link-sentry-issue';
-import { retryStatusSync } from '../../src/services/sync-status-to-jira';
+import { getIssuePanel } from '../../src/services/issue-panel/get-issue-panel';
+import { linkSentryIssue } from '../../src/services/links/link-sentry-issue';
+import { retryStatusSync } from '../../src/services/status-sync/sync-status-to-jira';
 import { getConnection, saveConnection } from '../../src/storage';
 import {
   deliverSentryIssueWebhook,

@@ -3,7 +3,7 @@
 // once and answers whether it worked, or why it still fails.
 import { JIRA_DEMO_USERS } from '../../sandbox/simulators/jira';
 import type { SyncLogEntry } from '../../src/domain/model';
-import type { SyncLogRetryResult } from '../../src/services/sync-control';
+import type { SyncLogRetryResult } from '../../src/services/sync/sync-control';
 import {
   deliverSentryIssueWebhook,
   jiraWrites,

@@ -5,9 +5,9 @@
 import { JIRA_DEMO_USERS } from '../../sandbox/simulators/jira';
 import type { AutomationRule, StatusMapping } from '../../src/domain/model';
 import type { ResolverResult } from '../../src/domain/views';
-import type { ProjectRulesView } from '../../src/services/rule-settings';
+import type { ProjectRulesView } from '../../src/services/rules/rule-settings';
 import type { RuleOptionsView } from '../../src/services/rules/rule-options';
-import type { StatusMappingSettingsView } from '../../src/services/sync-status-settings';
+import type { StatusMappingSettingsView } from '../../src/services/status-sync/sync-status-settings';
 import { getRule, getStatusMapping, listRules } from '../../src/storage';
 import { PRODUCT_ID, SHOP_PROJECT_ID, startStatusWorld, STATUS, type StatusWorld } from './status-kit';
 

@@ -3,7 +3,7 @@
 // simulators answer the app's real clients. The SHOP workflow has three done statuses (Done, Won't Do,
 // Duplicate); the project maps Won't Do and Duplicate to "archived".
 import { getLink, getSentrySnapshot, listLinksOfSentryIssue } from '../../src/storage';
-import { retryStatusSync } from '../../src/services/sync-status-to-jira';
+import { retryStatusSync } from '../../src/services/status-sync/sync-status-to-jira';
 import {
   deliverSentryIssueWebhook,
   jiraWrites,
@@ -82,7 +82,7 @@ describe('Jira -> Sentry', () => {
 
   it('every linked Sentry issue follows, and one Sentry refusal does not stop the others', async () => {
     const first = await linkedPair(world, 'In Progress', 0);
-    const { linkSentryIssue } = await import('../../src/services/link-sentry-issue');
+    const { linkSentryIssue } = await import('../../src/services/links/link-sentry-issue');
     const second = world.sentry
       .issues({ projectSlug: 'backend', status: 'unresolved' })
       .sort((a, b) => Number(a.id) - Number(b.id))[1];

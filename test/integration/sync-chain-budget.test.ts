@@ -2,7 +2,7 @@
 // project jobs keep their reactions while the run still has shares to push, and each share pushes the kept
 // reactions merged (20 changes an event, 50 events a push) instead of one push per job.
 import { enqueueReactions, type ReactionChange } from '../../src/services/reactions/reaction-queue';
-import { runFanOut } from '../../src/services/sync-fan-out';
+import { runFanOut } from '../../src/services/sync/sync-fan-out';
 import { listDeferredPushes, saveSyncRunPacing } from '../../src/storage';
 import { startRuntime } from './webhook-kit';
 

@@ -16,7 +16,7 @@ import {
 } from '../../sandbox/simulators';
 import type { Connection, SyncLogEntry } from '../../src/domain/model';
 import * as appModule from '../../src/index';
-import type { SyncJob } from '../../src/services/sync-jobs';
+import type { SyncJob } from '../../src/services/sync/sync-jobs';
 import { createProduct, listSyncLogPage, saveConnection, setProductMapping } from '../../src/storage';
 
 export const SENTRY_CONNECTION_ID = 'sentry-acme';

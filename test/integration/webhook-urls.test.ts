@@ -2,7 +2,7 @@
 // for Jira admins only, and a delivery to that URL reaches the connection it names.
 import { createMinimalJira } from '../../sandbox/runtime';
 import { getSentrySnapshot } from '../../src/storage';
-import { webhookUrlFor, type WebhookUrlsView } from '../../src/services/webhook-urls';
+import { webhookUrlFor, type WebhookUrlsView } from '../../src/services/webhooks/webhook-urls';
 import {
   addSentryConnection,
   addSonarConnection,

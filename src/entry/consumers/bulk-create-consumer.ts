@@ -2,7 +2,7 @@
 // bulk create started from the issue panel (see services/bulk-create-jira-issues.ts). @forge/events 2+
 // form: a plain function called with the AsyncEvent.
 import { InvocationError, InvocationErrorCode, type AsyncEvent } from '@forge/events';
-import { runBulkCreateItem } from '../../services/bulk-create-jira-issues';
+import { runBulkCreateItem } from '../../services/links/bulk-create-jira-issues';
 
 export async function bulkCreateConsumer(event: AsyncEvent): Promise<InvocationError | undefined> {
   const result = await runBulkCreateItem(event.body, event.retryContext?.retryCount ?? 0);

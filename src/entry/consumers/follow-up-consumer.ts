@@ -3,9 +3,9 @@
 // later): the job is event.body, retries carry event.retryContext.
 import type { AsyncEvent, InvocationError } from '@forge/events';
 import { describeZodError } from '../../domain/webhooks/validation';
-import { retryLater } from '../../services/queue-retry';
-import { logDelivery } from '../../services/webhook-delivery';
-import { followUpJobSchema, runFollowUpJob } from '../../services/webhook-follow-up';
+import { retryLater } from '../../services/sync/queue-retry';
+import { logDelivery } from '../../services/webhooks/webhook-delivery';
+import { followUpJobSchema, runFollowUpJob } from '../../services/webhooks/webhook-follow-up';
 
 export async function followUpConsumer(event: AsyncEvent): Promise<InvocationError | undefined> {
   const body = event.body;

@@ -4,10 +4,10 @@
 // with the AsyncEvent; a failure that waiting can fix asks Forge for a retry, any other is logged.
 import { InvocationError, InvocationErrorCode, type AsyncEvent } from '@forge/events';
 import { describeZodError } from '../../domain/webhooks/validation';
-import { retryDecision, retryLater } from '../../services/queue-retry';
+import { retryDecision, retryLater } from '../../services/sync/queue-retry';
 import { reactionEventSchema } from '../../services/reactions/reaction-queue';
 import { REACTION_CLAIM_SECONDS, reactToChanges } from '../../services/reactions/react-to-change';
-import { errorInWords, logSyncRun } from '../../services/sync-log-writer';
+import { errorInWords, logSyncRun } from '../../services/sync-log/sync-log-writer';
 
 export async function reactionsConsumer(event: AsyncEvent): Promise<InvocationError | undefined> {
   const parsed = reactionEventSchema.safeParse(event.body);

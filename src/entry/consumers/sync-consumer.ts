@@ -2,12 +2,12 @@
 // Called with an AsyncEvent (@forge/events 2.x and later): the job is event.body, retries carry
 // event.retryContext. A failure that waiting can fix asks Forge for a retry; any other is logged and dropped.
 import type { AsyncEvent, InvocationError } from '@forge/events';
-import { retryDecision, retryLater } from '../../services/queue-retry';
-import { runFanOut } from '../../services/sync-fan-out';
-import { logDroppedSyncJob, logUnreadableSyncJob } from '../../services/sync-job-dropped';
-import { InvalidSyncJobError, parseSyncJob, type SyncJob } from '../../services/sync-jobs';
-import { syncSentryProject } from '../../services/sync-sentry-project';
-import { syncSonarProject } from '../../services/sync-sonar-project';
+import { retryDecision, retryLater } from '../../services/sync/queue-retry';
+import { runFanOut } from '../../services/sync/sync-fan-out';
+import { logDroppedSyncJob, logUnreadableSyncJob } from '../../services/sync/sync-job-dropped';
+import { InvalidSyncJobError, parseSyncJob, type SyncJob } from '../../services/sync/sync-jobs';
+import { syncSentryProject } from '../../services/sentry-sync/sync-sentry-project';
+import { syncSonarProject } from '../../services/sonar-sync/sync-sonar-project';
 
 async function run(job: SyncJob): Promise<void> {
   switch (job.kind) {

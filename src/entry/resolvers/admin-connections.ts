@@ -13,7 +13,7 @@ import { addConnection } from '../../services/connections/add-connection';
 import { renameConnection, rotateConnectionSecret } from '../../services/connections/change-connection';
 import { previewConnectionRemoval, removeConnection } from '../../services/connections/remove-connection';
 import { runConnectionTest, type ConnectionTestAnswer } from '../../services/connections/run-connection-test';
-import { requireGlobalAdmin } from '../../services/permissions';
+import { requireGlobalAdmin } from '../../services/access/permissions';
 import { defineResolver } from './define';
 
 const connectionIdSchema = z.string().min(1).max(200);

@@ -11,7 +11,7 @@ import {
   restoreDefaultHealthWeights,
   updateHealthWeights,
 } from '../../services/health/health-weights';
-import { requireGlobalAdmin } from '../../services/permissions';
+import { requireGlobalAdmin } from '../../services/access/permissions';
 import { defineResolver, noPayload } from './define';
 
 /** Each weight is checked by the health model, so each message lands beside its field. */

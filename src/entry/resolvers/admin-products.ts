@@ -23,8 +23,8 @@ import {
   PRODUCT_TEAM_MAX,
 } from '../../domain/products';
 import type { ProductTreeView } from '../../domain/views';
-import { getProductTree } from '../../services/get-product-tree';
-import { requireGlobalAdmin } from '../../services/permissions';
+import { getProductTree } from '../../services/settings/get-product-tree';
+import { requireGlobalAdmin } from '../../services/access/permissions';
 import { BULK_BATCH_MAX, changeAssignments, getAssignments } from '../../services/settings/bulk-assignment';
 import {
   deleteProductMovingChildrenUp,

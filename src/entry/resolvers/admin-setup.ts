@@ -2,7 +2,7 @@
 // setup checklist. Jira admins only, checked before anything is read.
 import type Resolver from '@forge/resolver';
 import type { SetupChecklistView } from '../../domain/setup-checklist';
-import { requireGlobalAdmin } from '../../services/permissions';
+import { requireGlobalAdmin } from '../../services/access/permissions';
 import { getSetupChecklist } from '../../services/setup/get-setup-checklist';
 import { defineResolver, noPayload } from './define';
 

@@ -3,8 +3,8 @@ import Resolver from '@forge/resolver';
 import { z } from 'zod';
 import type { Connection } from '../../domain/model';
 import type { ConnectionsView, SyncLogPageView } from '../../domain/views';
-import { listReadableConnections, toReadableConnection } from '../../services/connection-labels';
-import { requireGlobalAdmin } from '../../services/permissions';
+import { listReadableConnections, toReadableConnection } from '../../services/connections/connection-labels';
+import { requireGlobalAdmin } from '../../services/access/permissions';
 import {
   backfillSentryProject,
   pauseConnection,
@@ -13,9 +13,9 @@ import {
   syncNow,
   type EnqueuedSync,
   type SyncLogRetryResult,
-} from '../../services/sync-control';
-import { nameSyncLogEntries } from '../../services/sync-log-names';
-import { getWebhookUrls, type WebhookUrlsView } from '../../services/webhook-urls';
+} from '../../services/sync/sync-control';
+import { nameSyncLogEntries } from '../../services/sync-log/sync-log-names';
+import { getWebhookUrls, type WebhookUrlsView } from '../../services/webhooks/webhook-urls';
 import { listSyncLogPage, SYNC_LOG_PAGE_DEFAULT, SYNC_LOG_PAGE_MAX } from '../../storage';
 import { defineProductResolvers } from './admin-products';
 import { defineConnectionResolvers } from './admin-connections';

@@ -9,9 +9,12 @@ import type { ResolverError, ResolverResult } from '../../domain/views';
 import {
   CreationInProgressError,
   InvalidCreateRequestError,
-} from '../../services/create-jira-issue-from-sentry';
-import { InvalidSentryReferenceError, SentryIssueNotFoundError } from '../../services/link-find-sentry-issue';
-import { ForbiddenError } from '../../services/permissions';
+} from '../../services/links/create-jira-issue-from-sentry';
+import {
+  InvalidSentryReferenceError,
+  SentryIssueNotFoundError,
+} from '../../services/links/link-find-sentry-issue';
+import { ForbiddenError } from '../../services/access/permissions';
 import { StorageConflictError, StorageNotFoundError, StorageValidationError } from '../../storage';
 import { MissingContextError, readInvocationContext, type InvocationContext } from './context';
 

@@ -2,7 +2,7 @@
 // from context.extension only; the caller must be able to browse the issue before anything is read.
 import Resolver from '@forge/resolver';
 import { getIssueContext } from '../../services/health/get-issue-context';
-import { requireIssueBrowse } from '../../services/permissions';
+import { requireIssueBrowse } from '../../services/access/permissions';
 import { requireIssueId } from './context';
 import { defineResolver, noPayload } from './define';
 

@@ -5,18 +5,18 @@ import {
   BULK_CREATE_MAX,
   getBulkCreateProgress,
   startBulkCreate,
-} from '../../services/bulk-create-jira-issues';
+} from '../../services/links/bulk-create-jira-issues';
 import {
   AlreadyTrackedError,
   createJiraIssueFromSentry,
   issueTypeOfJiraIssue,
   type CreateJiraIssueFromSentryInput,
-} from '../../services/create-jira-issue-from-sentry';
-import { getIssuePanel } from '../../services/get-issue-panel';
+} from '../../services/links/create-jira-issue-from-sentry';
+import { getIssuePanel } from '../../services/issue-panel/get-issue-panel';
 import { otherJiraIssuesOf } from '../../services/sentry-external-issues/jira-issues-of-sentry-issue';
-import { linkSentryIssue } from '../../services/link-sentry-issue';
-import { requireIssueCreate, requireIssueEdit } from '../../services/permissions';
-import { unlinkSentryIssue } from '../../services/unlink-sentry-issue';
+import { linkSentryIssue } from '../../services/links/link-sentry-issue';
+import { requireIssueCreate, requireIssueEdit } from '../../services/access/permissions';
+import { unlinkSentryIssue } from '../../services/links/unlink-sentry-issue';
 import { listLinksOfJiraIssue, listLinksOfSentryIssue, StorageNotFoundError } from '../../storage';
 import { type InvocationContext, requireIssueId, requireProjectId } from './context';
 import { defineResolver, noPayload } from './define';

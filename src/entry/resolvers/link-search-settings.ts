@@ -7,7 +7,7 @@ import {
   linkSearchScopeSchema,
   type LinkSearchSettings,
 } from '../../domain/link-search';
-import { requireGlobalAdmin } from '../../services/permissions';
+import { requireGlobalAdmin } from '../../services/access/permissions';
 import { getLinkSearchSettings, saveLinkSearchScope } from '../../storage';
 import { defineResolver, noPayload } from './define';
 

@@ -3,12 +3,12 @@
 // browse it (BROWSE_PROJECTS): the reads run as the app, which sees every project.
 import Resolver from '@forge/resolver';
 import { z } from 'zod';
-import { BULK_CREATE_MAX, getBulkCreateProgress } from '../../services/bulk-create-jira-issues';
-import { getProjectProducts } from '../../services/get-project-products';
-import { getProjectQuality } from '../../services/get-project-quality';
+import { BULK_CREATE_MAX, getBulkCreateProgress } from '../../services/links/bulk-create-jira-issues';
+import { getProjectProducts } from '../../services/settings/get-project-products';
+import { getProjectQuality } from '../../services/project-page/get-project-quality';
 import { getProjectHealthTrends } from '../../services/health/get-project-health-trends';
 import { getProjectOverview } from '../../services/health/get-project-overview';
-import { requireProjectBrowse } from '../../services/permissions';
+import { requireProjectBrowse } from '../../services/access/permissions';
 import { getProjectBackfill, startProjectBackfill } from '../../services/sentry-impact/backfill-from-project';
 import {
   getProjectBulkCreateOptions,

@@ -3,15 +3,15 @@
 // checks that the caller administers that project or is a Jira admin.
 import Resolver from '@forge/resolver';
 import { z } from 'zod';
-import { dryRunProjectRule } from '../../services/dry-run-rule';
-import { getProjectSettings } from '../../services/get-project-settings';
-import { requireProjectSettingsAccess } from '../../services/permissions';
+import { dryRunProjectRule } from '../../services/rules/dry-run-rule';
+import { getProjectSettings } from '../../services/settings/get-project-settings';
+import { requireProjectSettingsAccess } from '../../services/access/permissions';
 import {
   deleteProjectRule,
   listProjectRules,
   saveProjectRule,
   setProjectRuleEnabled,
-} from '../../services/rule-settings';
+} from '../../services/rules/rule-settings';
 import { getRuleOptions } from '../../services/rules/rule-options';
 import {
   getIssueSyncSettingsView,
@@ -22,7 +22,7 @@ import {
   resetStatusMappingSettings,
   saveStatusMappingSettings,
   statusMappingInputSchema,
-} from '../../services/sync-status-settings';
+} from '../../services/status-sync/sync-status-settings';
 import { requireProjectId, type InvocationContext } from './context';
 import { defineResolver, noPayload } from './define';
 

@@ -1,5 +1,5 @@
 // Scheduled trigger `sync-schedule` (function scheduled-sync-fn): fans the sync out over the queue.
-import { runScheduledSyncNow } from '../../services/sync-scheduled';
+import { runScheduledSyncNow } from '../../services/sync/sync-scheduled';
 
 export async function runScheduledSync(): Promise<void> {
   const summary = await runScheduledSyncNow();

@@ -4,7 +4,7 @@
 // mappings and other settings fall back to their defaults when read.
 import { z } from 'zod';
 import { listConnections, listRules } from '../../storage';
-import { errorInWords, logSyncRun } from '../../services/sync-log-writer';
+import { errorInWords, logSyncRun } from '../../services/sync-log/sync-log-writer';
 
 const lifecycleEventSchema = z
   .object({

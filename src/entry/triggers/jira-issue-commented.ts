@@ -8,7 +8,7 @@ import {
   sendJiraCommentToSentry,
   type JiraComment,
 } from '../../services/comments/send-jira-comment-to-sentry';
-import { errorInWords, logSyncRun } from '../../services/sync-log-writer';
+import { errorInWords, logSyncRun } from '../../services/sync-log/sync-log-writer';
 
 const idSchema = z.union([z.string().min(1), z.number().int().nonnegative()]).transform(String);
 

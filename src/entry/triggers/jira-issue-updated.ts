@@ -1,8 +1,11 @@
 // Trigger avi:jira:updated:issue (function issue-updated-fn, filter ignoreSelf): a status change of a
 // Jira issue is synced to its linked Sentry issues. Thin: read the event, hand the change to the service.
 import { z } from 'zod';
-import { logSyncRun, errorInWords } from '../../services/sync-log-writer';
-import { onJiraStatusChanged, type ReportedJiraStatusChange } from '../../services/sync-status-to-sentry';
+import { logSyncRun, errorInWords } from '../../services/sync-log/sync-log-writer';
+import {
+  onJiraStatusChanged,
+  type ReportedJiraStatusChange,
+} from '../../services/status-sync/sync-status-to-sentry';
 
 const idSchema = z.union([z.string().min(1), z.number().int().nonnegative()]).transform(String);
 

@@ -1,5 +1,5 @@
 // Web trigger `sentry-webhook`: Sentry integration-platform webhooks (see services/handle-sentry-webhook.ts).
-import { handleSentryDelivery } from '../../services/handle-sentry-webhook';
+import { handleSentryDelivery } from '../../services/webhooks/handle-sentry-webhook';
 import { serveWebhook, type WebTriggerResponse } from './web-trigger-io';
 
 export async function handleSentryWebhook(event: unknown): Promise<WebTriggerResponse> {

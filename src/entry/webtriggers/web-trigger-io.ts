@@ -1,7 +1,11 @@
 // Turns Forge's web trigger request into the use cases' WebhookRequest, and their answer into the
 // dynamic response manifest.yml declares ({statusCode, headers: Record<string, string[]>, body}).
 import { z } from 'zod';
-import { logDelivery, type WebhookAnswer, type WebhookRequest } from '../../services/webhook-delivery';
+import {
+  logDelivery,
+  type WebhookAnswer,
+  type WebhookRequest,
+} from '../../services/webhooks/webhook-delivery';
 
 const valuesSchema = z.record(z.string(), z.array(z.string()));
 

@@ -24,8 +24,8 @@ import {
 } from '../../domain/issue-sync-settings';
 import { claimKey, claimOnce, completeClaim, listLinksOfJiraIssue, releaseClaim } from '../../storage';
 import { getIssueSyncSettingsOrDefault } from '../../storage/issue-sync-settings';
-import { sentryClientForConnection } from '../link-find-sentry-issue';
-import { errorInWords, logSyncRun } from '../sync-log-writer';
+import { sentryClientForConnection } from '../links/link-find-sentry-issue';
+import { errorInWords, logSyncRun } from '../sync-log/sync-log-writer';
 
 export interface JiraComment {
   jiraIssueId: string;

@@ -8,8 +8,8 @@ import {
 } from '../../domain/connection-settings';
 import type { Connection, SentryConnection, SonarCloudConnection } from '../../domain/model';
 import { listConnections, saveConnection, StorageConflictError } from '../../storage';
-import { toReadableConnection } from '../connection-labels';
-import { getWebhookUrlOf } from '../webhook-urls';
+import { toReadableConnection } from './connection-labels';
+import { getWebhookUrlOf } from '../webhooks/webhook-urls';
 import { invalidFields } from './connection-records';
 
 /** A connection before it has an id (Omit of the union would lose each kind's own fields). */

@@ -7,7 +7,7 @@ import {
   type ConnectionSecretField,
 } from '../../domain/connection-settings';
 import { saveConnection, setConnectionSecrets } from '../../storage';
-import { toReadableConnection } from '../connection-labels';
+import { toReadableConnection } from './connection-labels';
 import { invalidFields, requireChangeableConnection } from './connection-records';
 
 /** Gives the connection a new display name; a bad name is refused with a message for the `label` field. */

@@ -39,8 +39,8 @@ import {
   unlinkIssues,
   type KeyCount,
 } from '../../storage';
-import { refreshIssueProperty, type RefreshIssuePropertyOptions } from '../refresh-issue-property';
-import { ruleFiredClaimKey } from '../run-rules';
+import { refreshIssueProperty, type RefreshIssuePropertyOptions } from '../links/refresh-issue-property';
+import { ruleFiredClaimKey } from '../rules/run-rules';
 import { requireConnection } from './connection-records';
 
 /** Counting for the confirmation stops here per kind of record ("at least 1,000"). */

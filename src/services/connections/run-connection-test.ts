@@ -2,7 +2,7 @@
 // token and keeps its outcome on the connection, so the page can say when it was last tested.
 import type { ConnectionTestAnswer } from '../../domain/connection-settings';
 import { getConnectionSecrets, saveConnection } from '../../storage';
-import { testSentryConnection, testSonarCloudConnection, type ClientOverrides } from '../test-connection';
+import { testSentryConnection, testSonarCloudConnection, type ClientOverrides } from './test-connection';
 import { requireChangeableConnection } from './connection-records';
 
 export type { ConnectionTestAnswer };

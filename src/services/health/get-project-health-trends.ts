@@ -11,7 +11,7 @@ import {
 } from '../../domain/health/trends';
 import { utcDay } from '../../domain/timestamps';
 import { listHistory } from '../../storage';
-import { getMappedProducts } from '../get-project-products';
+import { getMappedProducts } from '../settings/get-project-products';
 import { getProductHealthHistory } from './get-product-health';
 
 export async function getProjectHealthTrends(

@@ -20,8 +20,8 @@ import type { SentryProjectRef, SonarProjectRef, SyncState } from '../../domain/
 import { DAY_MS, timestampMs } from '../../domain/timestamps';
 import { jiraAsUser, type JiraClient } from '../../clients/jira';
 import { batchGetValues, getJiraWorkTallies, getSonarSnapshots, syncStateKey } from '../../storage';
-import { listConnectionLabels } from '../connection-labels';
-import { getMappedProducts } from '../get-project-products';
+import { listConnectionLabels } from '../connections/connection-labels';
+import { getMappedProducts } from '../settings/get-project-products';
 import { readSentryTopIssues } from '../sentry-impact/top-issues';
 import { getProjectHealth } from './get-product-health';
 

@@ -10,7 +10,7 @@ import { listLinksOfJiraIssue, unlinkIssues } from '../../storage';
 import { issuePanelViewKey, writtenIssuePropertyKey } from '../../storage/keys';
 import { recordUnlinkedJiraWork } from '../health/jira-work';
 import { showJiraIssueInSentry } from '../sentry-external-issues/show-jira-issue-in-sentry';
-import { errorInWords, logSyncRun } from '../sync-log-writer';
+import { errorInWords, logSyncRun } from '../sync-log/sync-log-writer';
 
 export interface DeletedIssueCleanUp {
   /** Sentry issue ids whose link to the deleted issue was removed. */

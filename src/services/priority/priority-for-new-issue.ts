@@ -9,7 +9,7 @@ import { jiraAsApp, type JiraClient } from '../../clients/jira';
 import { choosePriorityName } from '../../domain/issue-sync-settings';
 import type { SentryIssueSnapshot } from '../../domain/model';
 import { getIssueSyncSettingsOrDefault } from '../../storage/issue-sync-settings';
-import { errorInWords, logSyncRun } from '../sync-log-writer';
+import { errorInWords, logSyncRun } from '../sync-log/sync-log-writer';
 
 export interface PriorityForNewIssue {
   /** The priority id to create with; null leaves it to Jira's default. */

@@ -9,9 +9,9 @@
  * that owns the logic. Typecheck fails until every kind is run there. Jobs run in the order returned.
  */
 import type { IssueLink, SentryIssueSnapshot, SonarProjectSnapshot } from '../../domain/model';
-import type { ChangeContext } from '../change-context';
-import { isOwnSentryChange } from '../sync-status-shared';
-import { statusChangeOf } from '../sync-status-to-jira';
+import type { ChangeContext } from './change-context';
+import { isOwnSentryChange } from '../status-sync/sync-status-shared';
+import { statusChangeOf } from '../status-sync/sync-status-to-jira';
 
 export type SentryReactionJob =
   /** Sentry -> Jira status sync of one link (sync-status-to-jira.ts). */

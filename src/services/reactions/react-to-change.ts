@@ -27,9 +27,9 @@ import {
   sentryIssuesWithLinks,
   type ReactionSubject,
 } from '../../storage';
-import { onSentryIssueChanged } from '../on-sentry-issue-changed';
-import { onSonarProjectChanged } from '../on-sonar-project-changed';
-import { createSentryReactionReads, type SentryReactionReads } from '../sentry-reaction-reads';
+import { onSentryIssueChanged } from './on-sentry-issue-changed';
+import { onSonarProjectChanged } from './on-sonar-project-changed';
+import { createSentryReactionReads, type SentryReactionReads } from './sentry-reaction-reads';
 import { snapshotFingerprint, type ReactionChange } from './reaction-queue';
 
 /**

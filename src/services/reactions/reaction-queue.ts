@@ -8,9 +8,9 @@ import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import type { SentryIssueSnapshot, SonarProjectSnapshot } from '../../domain/model';
 import { getSyncRunPacing, saveDeferredPush } from '../../storage';
-import type { ChangeContext } from '../change-context';
-import { batchForPush, eventBytes, pushOrDefer, type PushOutcome } from '../queue-push';
-import { errorInWords, logSyncRun } from '../sync-log-writer';
+import type { ChangeContext } from './change-context';
+import { batchForPush, eventBytes, pushOrDefer, type PushOutcome } from '../sync/queue-push';
+import { errorInWords, logSyncRun } from '../sync-log/sync-log-writer';
 
 /** The queue manifest.yml gives the reactions consumer. */
 export const REACTIONS_QUEUE = 'reactions';

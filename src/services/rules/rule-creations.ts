@@ -4,7 +4,7 @@
  */
 import type { RuleCreatedIssue, RuleCreations } from '../../domain/project-settings-views';
 import { listClaimsPage, type ClaimRecord, type KeyedValue } from '../../storage';
-import { ruleFiredClaimPrefixes } from '../run-rules';
+import { ruleFiredClaimPrefixes } from './run-rules';
 
 export type { RuleCreatedIssue, RuleCreations };
 

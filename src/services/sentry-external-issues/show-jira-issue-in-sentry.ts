@@ -21,8 +21,8 @@ import {
   saveSentryExternalIssue,
   type SentryExternalIssueRecord,
 } from '../../storage/sentry-external-issues';
-import { sentryClientForConnection } from '../link-find-sentry-issue';
-import { errorInWords, logSyncRun } from '../sync-log-writer';
+import { sentryClientForConnection } from '../links/link-find-sentry-issue';
+import { errorInWords, logSyncRun } from '../sync-log/sync-log-writer';
 import { refreshJiraIssuesOfSentryIssue } from './jira-issues-of-sentry-issue';
 
 /** The sync log's retry kind for this work. */

@@ -5,10 +5,10 @@
  */
 import type { BackfillRun } from '../../domain/backfill';
 import { getSentryBackfill, StorageNotFoundError } from '../../storage';
-import { getMappedProducts } from '../get-project-products';
-import { requireProjectSettingsAccess, type PermissionClientFactory } from '../permissions';
-import { backfillSentryProject } from '../sync-control';
-import type { pushSyncJobs } from '../sync-jobs';
+import { getMappedProducts } from '../settings/get-project-products';
+import { requireProjectSettingsAccess, type PermissionClientFactory } from '../access/permissions';
+import { backfillSentryProject } from '../sync/sync-control';
+import type { pushSyncJobs } from '../sync/sync-jobs';
 
 export interface ProjectBackfillOptions {
   now?: Date;

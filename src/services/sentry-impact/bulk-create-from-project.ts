@@ -18,10 +18,10 @@ import {
   StorageConflictError,
   StorageValidationError,
 } from '../../storage';
-import { BULK_CREATE_MAX, startBulkCreate, type BulkCreateOptions } from '../bulk-create-jira-issues';
-import { InvalidCreateRequestError } from '../create-jira-issue-from-sentry';
-import { getMappedProducts } from '../get-project-products';
-import { requireIssueCreate, type PermissionClientFactory } from '../permissions';
+import { BULK_CREATE_MAX, startBulkCreate, type BulkCreateOptions } from '../links/bulk-create-jira-issues';
+import { InvalidCreateRequestError } from '../links/create-jira-issue-from-sentry';
+import { getMappedProducts } from '../settings/get-project-products';
+import { requireIssueCreate, type PermissionClientFactory } from '../access/permissions';
 import { getRuleOptions, ruleActionProblems, type RuleOptionsReader } from '../rules/rule-options';
 
 type ActionChecker = Pick<JiraClient, 'getCreatableIssueTypes' | 'getCreateFields'>;

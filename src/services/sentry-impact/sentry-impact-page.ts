@@ -13,9 +13,9 @@ import type {
   SentryImpactPageView,
 } from '../../domain/sentry-impact-views';
 import { getSentryBackfills, listLinksOfSentryIssue, sentryIssuesWithLinks } from '../../storage';
-import { BULK_CREATE_MAX } from '../bulk-create-jira-issues';
-import { getProjectSentryImpact } from '../get-project-sentry-impact';
-import { getProjectPageAccess } from '../permissions';
+import { BULK_CREATE_MAX } from '../links/bulk-create-jira-issues';
+import { getProjectSentryImpact } from '../project-page/get-project-sentry-impact';
+import { getProjectPageAccess } from '../access/permissions';
 
 /** Looks up Jira issues as the person viewing the page; tests pass their own. */
 export type SentryImpactJiraFactory = () => Pick<JiraClient, 'searchJql'>;

@@ -17,7 +17,7 @@ import {
 import { StorageValidationError } from '../../storage';
 import { getIssueSyncSettings, saveIssueSyncSettings } from '../../storage/issue-sync-settings';
 import { defaultIssueSyncSettings } from '../../domain/issue-sync-settings';
-import { errorInWords } from '../sync-log-writer';
+import { errorInWords } from '../sync-log/sync-log-writer';
 
 export interface IssueSyncSettingsOptions {
   jira?: Pick<JiraClient, 'getPriorities'>;

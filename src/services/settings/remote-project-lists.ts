@@ -17,7 +17,7 @@ import type {
   SonarProjectPageView,
 } from '../../domain/product-views';
 import { getConnection, StorageNotFoundError, StorageValidationError } from '../../storage';
-import { ConnectionNotReadyError, sentryClientFor, sonarClientFor } from '../sync-clients';
+import { ConnectionNotReadyError, sentryClientFor, sonarClientFor } from '../sync/sync-clients';
 
 /** Jira answers at most 50 ids per project search. */
 const JIRA_IDS_PER_SEARCH = 50;

@@ -1,0 +1,202 @@
+/**
+ * Syncs one SonarCloud project branch: the date of its last analysis, its quality gate and measures
+ * (three requests), recorded through recordSonarProject (which also writes the daily history point).
+ * The analysis date is recorded with them, so a stale delivery of an older analysis can never roll the
+ * gate back (the web trigger records only analyses newer than it), and SonarCloud's API answering an
+ * analysis older than the one recorded (a webhook got there first) changes nothing. A rate limit or
+ * outage re-enqueues the job after the wait; a project whose sync keeps failing backs off.
+ */
+import { isRetryLater, OutOfTimeError, type HttpOptions } from '../../clients/http';
+import type { SonarCloudClient } from '../../clients/sonarcloud';
+import { isSyncDue, recordSyncFailure, recordSyncSuccess } from '../../domain/backoff';
+import type { SonarCloudConnection, SyncLogEntry } from '../../domain/model';
+import { qualityGateFromApi, sonarSnapshot } from '../../domain/snapshots';
+import { timestampMs } from '../../domain/timestamps';
+import {
+  DEFAULT_SONAR_BRANCH,
+  getConnection,
+  getOrInitSyncState,
+  getSonarSnapshot,
+  saveSyncState,
+} from '../../storage';
+import { recordSonarProject } from './record-sonar-snapshot';
+import { noteSetupStep } from '../setup/note-setup-milestone';
+import { sonarClientFor } from '../sync/sync-clients';
+import {
+  projectIdOf,
+  pushSyncJobs,
+  whenContinued,
+  ZERO_TOTALS,
+  type RunTotals,
+  type SonarProjectJob,
+} from '../sync/sync-jobs';
+import { errorInWords, logSyncRun } from '../sync-log/sync-log-writer';
+import {
+  MAX_DEFERRALS,
+  defaultSyncEnvironment,
+  type SyncEnvironment,
+  type SyncRunOutcome,
+} from '../sentry-sync/sync-sentry-project';
+
+export interface SonarSyncEnvironment extends Omit<SyncEnvironment, 'sentryClient'> {
+  sonarClient?: (connection: SonarCloudConnection, http?: HttpOptions) => Promise<SonarCloudClient>;
+}
+
+export interface SonarSyncResult {
+  outcome: SyncRunOutcome;
+  totals: RunTotals;
+  continuation: SonarProjectJob | null;
+  logEntry: SyncLogEntry;
+}
+
+export async function syncSonarProject(
+  job: SonarProjectJob,
+  env: SonarSyncEnvironment = defaultSyncEnvironment(),
+): Promise<SonarSyncResult> {
+  const started = env.now();
+  const push = env.push ?? pushSyncJobs;
+  const stateId = projectIdOf(job);
+  const label = `SonarCloud project ${job.projectKey} (branch ${job.branch})`;
+  let totals: RunTotals = { ...ZERO_TOTALS };
+
+  const finish = async (
+    outcome: SyncRunOutcome,
+    continuation: SonarProjectJob | null,
+    errors: string[],
+  ): Promise<SonarSyncResult> => {
+    const logEntry = await logSyncRun(
+      {
+        trigger: job.trigger,
+        source: 'sonarcloud',
+        connectionId: job.connectionId,
+        projectId: stateId,
+        durationMs: Math.max(0, env.now().getTime() - started.getTime()),
+        fetched: totals.fetched,
+        changed: totals.changed,
+        failed: totals.failed,
+        outcome:
+          outcome === 'completed'
+            ? 'ok'
+            : outcome === 'skipped'
+              ? 'skipped'
+              : outcome === 'failed'
+                ? 'failed'
+                : 'partial',
+        errors,
+        retry:
+          outcome === 'failed'
+            ? {
+                kind: job.kind,
+                connectionId: job.connectionId,
+                projectKey: job.projectKey,
+                branch: job.branch,
+              }
+            : null,
+        at: started,
+      },
+      env.now(),
+    );
+    if (outcome === 'completed') await noteSetupStep('first-sync', job.connectionId, env.now());
+    return { outcome, totals, continuation, logEntry };
+  };
+
+  const connection = await getConnection(job.connectionId);
+  if (!connection || connection.kind !== 'sonarcloud') {
+    return finish('skipped', null, [
+      `Sync of ${label} skipped: its connection ${job.connectionId} no longer exists. ` +
+        'Remove the project from its product, or add the connection again.',
+    ]);
+  }
+  if (connection.paused) {
+    return finish('skipped', null, [
+      `Sync of ${label} skipped: the connection "${connection.label}" is paused.`,
+    ]);
+  }
+  let state = await getOrInitSyncState('sonarcloud', job.connectionId, stateId);
+  if (job.trigger === 'schedule' && !job.continuation && !isSyncDue(state, started)) {
+    return finish('skipped', null, [
+      `Sync of ${label} skipped: it is backing off after ${state.consecutiveFailures} failed runs until ` +
+        `${state.backoffUntil}. Last error: ${state.lastError ?? 'unknown'}`,
+    ]);
+  }
+
+  try {
+    const client = await (env.sonarClient ?? sonarClientFor)(connection, env.http);
+    // The mapping's default branch means "the main branch", whatever SonarCloud calls it.
+    const branch = job.branch === DEFAULT_SONAR_BRANCH ? undefined : job.branch;
+    const analysedAt = await analysisDateOf(client, job.projectKey, branch);
+    const previous = await getSonarSnapshot(job.connectionId, job.projectKey, job.branch);
+    if (analysedAt && previous?.analysedAt && timestampMs(analysedAt) < timestampMs(previous.analysedAt)) {
+      totals = { ...totals, fetched: 1, pages: 1 };
+      state = recordSyncSuccess(state, null, env.now());
+      await saveSyncState(state);
+      return finish('completed', null, [
+        `SonarCloud still reports the analysis of ${label} from ${analysedAt}, older than the one recorded ` +
+          `(${previous.analysedAt}): the newer gate was kept.`,
+      ]);
+    }
+    const gate = await client.getQualityGate(job.projectKey, branch);
+    const measures = await client.getMeasures(job.projectKey, { ...(branch ? { branch } : {}) });
+    totals = { ...totals, fetched: 1, pages: 3 };
+    const now = env.now();
+    const next = sonarSnapshot(
+      {
+        connectionId: job.connectionId,
+        projectKey: job.projectKey,
+        projectName: measures.projectName,
+        branch: job.branch,
+        qualityGate: qualityGateFromApi(gate),
+        measures: measures.measures,
+        // Undefined (SonarCloud did not say): the recorded date stays.
+        ...(analysedAt ? { analysedAt } : {}),
+      },
+      { now, previous: previous ?? null },
+    );
+    const recorded = await recordSonarProject(next, { trigger: job.trigger }, now);
+    totals = { ...totals, changed: recorded.changed ? 1 : 0 };
+    state = recordSyncSuccess(state, null, env.now());
+    await saveSyncState(state);
+    return finish('completed', null, []);
+  } catch (error) {
+    const words = errorInWords(error);
+    const deferrals = job.continuation?.deferrals ?? 0;
+    if (error instanceof OutOfTimeError || (isRetryLater(error) && deferrals < MAX_DEFERRALS)) {
+      const waitSeconds = Math.max(5, Math.ceil(error.retryAfterMs / 1000));
+      const next: SonarProjectJob = {
+        ...job,
+        continuation: {
+          part: (job.continuation?.part ?? 1) + 1,
+          deferrals: deferrals + 1,
+          totals: ZERO_TOTALS,
+          startedAt: job.continuation?.startedAt ?? started.toISOString(),
+        },
+      };
+      const pushed = await push([{ job: next, delayInSeconds: waitSeconds }]);
+      return finish(error instanceof OutOfTimeError ? 'continued' : 'deferred', next, [
+        `Sync of ${label} waits: ${words} It runs again ${whenContinued(pushed, waitSeconds)}.`,
+      ]);
+    }
+    state = recordSyncFailure(state, words, env.now(), {
+      retryAfterMs: isRetryLater(error) ? error.retryAfterMs : null,
+    });
+    await saveSyncState(state);
+    return finish('failed', null, [
+      `Sync of ${label} failed (${state.consecutiveFailures} in a row; next scheduled attempt after ` +
+        `${state.backoffUntil}): ${words}`,
+    ]);
+  }
+}
+
+/** When SonarCloud last analysed the branch (the main branch when `branch` is undefined), if it says. */
+async function analysisDateOf(
+  client: SonarCloudClient,
+  projectKey: string,
+  branch: string | undefined,
+): Promise<string | null> {
+  const branches = await client.listBranches(projectKey);
+  const analysed = branches.find((candidate) =>
+    branch === undefined ? candidate.isMain : candidate.name === branch,
+  );
+  const date = analysed?.analysisDate;
+  return date && Number.isFinite(timestampMs(date)) ? date : null;
+}
