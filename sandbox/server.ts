@@ -459,6 +459,43 @@ export async function startSandboxServer(options: SandboxServerOptions = {}): Pr
       return;
     }
 
+    // A person deletes a Jira issue, or moves it to another project (a new key, the same id):
+    // POST /sandbox/jira/delete?issue=SHOP-3, POST /sandbox/jira/move-to-project?issue=SHOP-3&project=PAY.
+    if (method === 'POST' && url.pathname === '/sandbox/jira/delete') {
+      const issue = url.searchParams.get('issue') ?? '';
+      if (!world.jira.findIssue(issue))
+        throw new HttpError(404, `The sandbox's Jira has no issue "${issue}".`);
+      await runtime.deliverProductEvent(
+        'avi:jira:deleted:issue',
+        world.simulators.jira.deleteIssueAs(world.jira.accountId, issue) as unknown as Record<
+          string,
+          unknown
+        >,
+      );
+      sendJson(response, 200, {
+        ok: true,
+        message: `Deleted ${issue}; the app's trigger cleaned up its links.`,
+      });
+      return;
+    }
+    if (method === 'POST' && url.pathname === '/sandbox/jira/move-to-project') {
+      const issue = url.searchParams.get('issue') ?? '';
+      const project = url.searchParams.get('project') ?? '';
+      if (!world.jira.findIssue(issue))
+        throw new HttpError(404, `The sandbox's Jira has no issue "${issue}".`);
+      let key: string;
+      try {
+        key = world.simulators.jira.moveIssueToProject(issue, project);
+      } catch (error) {
+        throw new HttpError(400, error instanceof Error ? error.message : String(error));
+      }
+      sendJson(response, 200, {
+        ok: true,
+        message: `Moved ${issue} to ${project} as ${key}; its links stay.`,
+      });
+      return;
+    }
+
     if (segments[0] === 'webtrigger' && segments[1]) {
       const moduleKey = segments[1];
       if (!runtime.manifest.webtriggers.some((trigger) => trigger.key === moduleKey)) {
