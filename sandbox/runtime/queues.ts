@@ -137,6 +137,8 @@ export class QueueBroker {
   /** Push requests per chain root, for the cyclic invocation limit. */
   private readonly chainPushes = new Map<string, number>();
   private readonly random: () => number;
+  /** No event is due before this (a lower bound): a consumer polling an idle queue skips the scan. */
+  private earliestDue = Infinity;
   private sequence = 0;
   readonly deliveries: QueueDelivery[] = [];
 
@@ -222,6 +224,7 @@ export class QueueBroker {
     this.recentPushes.push({ at: now, events: events.length });
     for (const event of events) {
       this.sequence += 1;
+      this.earliestDue = Math.min(this.earliestDue, now + (event.delayInSeconds ?? 0) * 1000);
       this.events.push({
         eventId: randomUUID(),
         queue: request.queueName,
@@ -289,8 +292,12 @@ export class QueueBroker {
    */
   takeDue(): QueuedEvent | undefined {
     const now = this.clock.now();
+    if (this.earliestDue > now) return undefined;
     const due = this.events.filter((event) => event.deliverAt <= now);
-    if (due.length === 0) return undefined;
+    if (due.length === 0) {
+      this.earliestDue = this.events.reduce((soonest, event) => Math.min(soonest, event.deliverAt), Infinity);
+      return undefined;
+    }
     const picked = due[Math.floor(this.random() * due.length)] ?? due[0];
     if (picked) this.events.splice(this.events.indexOf(picked), 1);
     return picked;
@@ -342,6 +349,7 @@ export class QueueBroker {
     const delivery = { queue: event.queue, jobId: event.jobId, eventId: event.eventId, attempt: retryCount };
     if (failed.retryable && retained) {
       this.sequence += 1;
+      this.earliestDue = Math.min(this.earliestDue, retryAt);
       this.events.push({
         ...event,
         deliverAt: retryAt,
@@ -364,6 +372,7 @@ export class QueueBroker {
 
   clear(): void {
     this.events.length = 0;
+    this.earliestDue = Infinity;
     this.jobs.clear();
     this.deliveries.length = 0;
     this.recentPushes.length = 0;

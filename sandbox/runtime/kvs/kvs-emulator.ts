@@ -9,6 +9,7 @@ import {
   type Filters,
 } from './conditions';
 import { badRequest, KvsServiceError } from './kvs-errors';
+import { KeySpace } from './key-space';
 import { jsonByteLength, KVS_LIMITS, validateEntityName, validateKey, validateValue } from './limits';
 import { loadSnapshot, writeSnapshotAtomically, type KvsSnapshot, type StoredItem } from './persistence';
 import { LaggingView } from './query-view';
@@ -61,7 +62,7 @@ interface KvsResult {
   body?: unknown;
 }
 
-type Space = Map<string, StoredItem>;
+type Space = KeySpace;
 
 const metadataFieldsSchema = z.array(z.enum(['CREATED_AT', 'UPDATED_AT', 'EXPIRE_TIME'])).optional();
 const getOptionsSchema = z.object({ metadataFields: metadataFieldsSchema }).optional();
@@ -195,8 +196,8 @@ function compareKeys(a: string, b: string): number {
  * @forge/kvs makes through `__forge_fetch__({type: 'kvs'}, '/api/v1/...')`.
  */
 export class KvsEmulator {
-  private readonly data: Space = new Map();
-  private readonly secrets: Space = new Map();
+  private readonly data: Space = new KeySpace();
+  private readonly secrets: Space = new KeySpace();
   private readonly entityData = new Map<string, Space>();
   private readonly entityDefinitions = new Map<string, EntityDefinition>();
   private readonly now: () => number;
@@ -470,9 +471,11 @@ export class KvsEmulator {
       }
     }
     const after = request.after === undefined ? undefined : String(decodeCursor(request.after)[0]);
-    const matching = this.queryEntries(this.data)
-      .filter(([key]) => key.startsWith(prefix) && (after === undefined || compareKeys(key, after) > 0))
-      .sort(([a], [b]) => compareKeys(a, b));
+    const matching = this.viewOf(this.data)
+      ? this.queryEntries(this.data)
+          .filter(([key]) => key.startsWith(prefix) && (after === undefined || compareKeys(key, after) > 0))
+          .sort(([a], [b]) => compareKeys(a, b))
+      : this.firstPresent(this.data.entriesWithPrefix(prefix, after), limit + 1);
     const page = matching.slice(0, limit);
     const last = page[page.length - 1];
     const fields = request.options?.metadataFields;
@@ -757,7 +760,7 @@ export class KvsEmulator {
     const { name } = this.entityDefinitionOf(body);
     let space = this.entityData.get(name);
     if (!space) {
-      space = new Map();
+      space = new KeySpace();
       this.entityData.set(name, space);
     }
     return space;
@@ -863,6 +866,17 @@ export class KvsEmulator {
     return entries.filter(([, item]) => this.isPresent(item, now));
   }
 
+  /** Up to `count` entries a query sees now, from a key-ordered walk (queries that do not lag). */
+  private firstPresent(entries: Iterable<[string, StoredItem]>, count: number): Array<[string, StoredItem]> {
+    const now = this.now();
+    const found: Array<[string, StoredItem]> = [];
+    for (const entry of entries) {
+      if (found.length >= count) break;
+      if (this.isPresent(entry[1], now)) found.push(entry);
+    }
+    return found;
+  }
+
   /** The change log of a queryable keyspace (plain KVS or an entity), when queries lag. */
   private viewOf(space: Space): LaggingView | undefined {
     if (this.queryLagMs <= 0 || space === this.secrets) return undefined;
@@ -944,7 +958,7 @@ export class KvsEmulator {
     for (const [key, item] of Object.entries(snapshot.data)) this.data.set(key, item);
     for (const [key, item] of Object.entries(snapshot.secrets)) this.secrets.set(key, item);
     for (const [name, items] of Object.entries(snapshot.entities))
-      this.entityData.set(name, new Map(Object.entries(items)));
+      this.entityData.set(name, KeySpace.of(Object.entries(items)));
   }
 
   private persist(): void {
