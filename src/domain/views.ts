@@ -95,12 +95,32 @@ export interface ProjectSettingsView extends ProjectProductsView {
   sonarProjectNames: Record<string, string>;
 }
 
+/**
+ * Which page of a Sentry project's unresolved issues to show. Pages 1 and 2 are the busiest (most events
+ * in 14 days first); page 3 and later are the others in Sentry issue id order, read with the cursor the
+ * previous page answered (null for page 3).
+ */
+export interface SentryIssuesPageRequest {
+  page: number;
+  cursor: string | null;
+}
+
+export interface SentryIssuesPageInfo extends SentryIssuesPageRequest {
+  /** 'busiest' on pages 1 and 2, 'id' (Sentry issue id order) on page 3 and later. */
+  order: 'busiest' | 'id';
+  /** The rank of the first issue shown among the busiest (1 on page 1); null on page 3 and later. */
+  firstRank: number | null;
+  /** What to ask for the next page; null on the last. */
+  next: SentryIssuesPageRequest | null;
+}
+
 export interface SentryProjectIssuesView {
   ref: SentryProjectRef;
   /** How many unresolved issues of this Sentry project storage holds. */
   unresolvedCount: number;
-  /** The busiest of them (most events in 14 days first), at most a page's worth. */
+  /** The page asked for: the busiest (most events in 14 days first), or the others in id order. */
   issues: SentryIssueSnapshot[];
+  page: SentryIssuesPageInfo;
 }
 
 export interface ProjectSentryView {

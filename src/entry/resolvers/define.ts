@@ -15,6 +15,7 @@ import {
   SentryIssueNotFoundError,
 } from '../../services/links/link-find-sentry-issue';
 import { ForbiddenError } from '../../services/access/permissions';
+import { InvalidSentryImpactPageError } from '../../services/project-page/get-project-sentry-impact';
 import { StorageConflictError, StorageNotFoundError, StorageValidationError } from '../../storage';
 import { MissingContextError, readInvocationContext, type InvocationContext } from './context';
 
@@ -37,7 +38,11 @@ function describeZodError(error: z.ZodError): string {
 export function toResolverError(resolverKey: string, error: unknown): ResolverError {
   if (error instanceof ForbiddenError) return { code: 'forbidden', message: error.message };
   if (error instanceof SentryIssueNotFoundError) return { code: 'not-found', message: error.message };
-  if (error instanceof InvalidSentryReferenceError || error instanceof InvalidCreateRequestError) {
+  if (
+    error instanceof InvalidSentryReferenceError ||
+    error instanceof InvalidCreateRequestError ||
+    error instanceof InvalidSentryImpactPageError
+  ) {
     return { code: 'invalid-input', message: error.message };
   }
   if (error instanceof CreationInProgressError) return { code: 'conflict', message: error.message };

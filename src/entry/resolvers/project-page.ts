@@ -32,9 +32,43 @@ defineResolver(resolver, 'getOverview', noPayload, async (_input, context) =>
 defineResolver(resolver, 'getProducts', noPayload, async (_input, context) =>
   getProjectProducts(await browsableProject(context)),
 );
+/**
+ * Which page of each Sentry project to show: pages 1 and 2 are the busiest, page 3 and later the others in
+ * issue id order, each read with the cursor the previous page answered (`next` of its page).
+ */
+const sentryImpactPagesSchema = z.strictObject({
+  pages: z
+    .array(
+      z
+        .strictObject({
+          connectionId: z.string().trim().min(1).max(200),
+          projectId: z.string().trim().min(1).max(200),
+          page: z.number().int().min(1, 'pages start at 1').max(100_000),
+          // KVS cursors are opaque; a cursor KVS refuses is answered as invalid input too.
+          cursor: z.string().min(1).max(2_000).nullable().default(null),
+        })
+        .refine((request) => request.page <= 3 || request.cursor !== null, {
+          message: 'page 4 and later need the cursor the previous page answered (its next.cursor)',
+          path: ['cursor'],
+        })
+        .refine((request) => request.page >= 3 || request.cursor === null, {
+          message: 'pages 1 and 2 take no cursor: they are the busiest issues, read from one record',
+          path: ['cursor'],
+        }),
+    )
+    .max(100, 'at most 100 Sentry projects per request')
+    .refine(
+      (pages) =>
+        new Set(pages.map((request) => `${request.connectionId}\u0000${request.projectId}`)).size ===
+        pages.length,
+      'each Sentry project at most once',
+    )
+    .default([]),
+});
+
 /** The unresolved Sentry issues with their linked Jira issues, what the caller may do, and (admins) backfills. */
-defineResolver(resolver, 'getSentryImpact', noPayload, async (_input, context) =>
-  getSentryImpactPage(await browsableProject(context), context.accountId),
+defineResolver(resolver, 'getSentryImpact', sentryImpactPagesSchema, async ({ pages }, context) =>
+  getSentryImpactPage(await browsableProject(context), context.accountId, { pages }),
 );
 defineResolver(resolver, 'getCodeQuality', noPayload, async (_input, context) =>
   getProjectQuality(await browsableProject(context)),

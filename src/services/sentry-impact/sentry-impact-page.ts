@@ -14,7 +14,10 @@ import type {
 } from '../../domain/sentry-impact-views';
 import { getSentryBackfills, listLinksOfSentryIssue, sentryIssuesWithLinks } from '../../storage';
 import { BULK_CREATE_MAX } from '../links/bulk-create-jira-issues';
-import { getProjectSentryImpact } from '../project-page/get-project-sentry-impact';
+import {
+  getProjectSentryImpact,
+  type SentryProjectPageRequest,
+} from '../project-page/get-project-sentry-impact';
 import { getProjectPageAccess } from '../access/permissions';
 
 /** Looks up Jira issues as the person viewing the page; tests pass their own. */
@@ -27,6 +30,8 @@ export interface SentryImpactPageOptions {
   jira?: SentryImpactJiraFactory;
   /** What the caller may do; read from Jira's "my permissions" by default. */
   access?: (accountId: string | null, jiraProjectId: string) => Promise<SentryImpactAccess>;
+  /** The page of each Sentry project to show (page 1 for those not named). */
+  pages?: readonly SentryProjectPageRequest[];
 }
 
 async function defaultAccess(accountId: string | null, jiraProjectId: string): Promise<SentryImpactAccess> {
@@ -78,7 +83,7 @@ export async function getSentryImpactPage(
 ): Promise<SentryImpactPageView> {
   const jira = options.jira ?? (() => jiraAsUser());
   const [view, access] = await Promise.all([
-    getProjectSentryImpact(jiraProjectId),
+    getProjectSentryImpact(jiraProjectId, { pages: options.pages ?? [] }),
     (options.access ?? defaultAccess)(accountId, jiraProjectId),
   ]);
   const shownIds = view.projects.flatMap((project) => project.issues.map((issue) => issue.id));
