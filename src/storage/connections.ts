@@ -134,6 +134,25 @@ export async function saveConnection(
   return record;
 }
 
+/**
+ * Writes a record read moments ago (`current`, as stored) with the given changes, in one write: for
+ * callers that hold the stored record already (a web trigger authenticated the delivery with it), so no
+ * secret or record is read again. Secrets, their flags and times stay as `current` has them.
+ */
+export async function updateReadConnection<C extends Connection>(
+  current: C,
+  changes: Partial<
+    Omit<C, 'id' | 'kind' | 'hasToken' | 'hasWebhookSecret' | 'tokenSetAt' | 'webhookSecretSetAt'>
+  >,
+  remove: ReadonlyArray<keyof C> = [],
+): Promise<C> {
+  const next: Record<string, unknown> = { ...current, ...changes };
+  for (const field of remove) delete next[field as string];
+  const record = parseConnection(next as unknown as Connection) as C;
+  await kvs.set(connectionKey(record.id), record);
+  return record;
+}
+
 /** Changes only the secrets of an existing connection and refreshes its flags. */
 export async function setConnectionSecrets(
   connectionId: string,

@@ -2,6 +2,7 @@
 // reference payloads in test/fixtures/webhooks/sentry.
 import { randomUUID } from 'node:crypto';
 import type { LocalForgeRuntime } from '../../sandbox/runtime';
+import { installPlatformFaults } from '../../sandbox/runtime/faults';
 import type { SentryIssueSnapshot } from '../../src/domain/model';
 import {
   getConnection,
@@ -619,6 +620,24 @@ describe('event alerts and errors', () => {
       resource: 'event_alert',
     });
     expect(untracked).toMatchObject({ status: 200, outcome: 'ignored' });
+    expect(runtime.pendingQueueEvents()).toHaveLength(1);
+  });
+
+  it('queues the refetch when whether one is queued cannot be read (the claim decides, not the read)', async () => {
+    const faults = installPlatformFaults(runtime);
+    const unreadable = faults.failKvs({
+      match: (call) =>
+        call.target === 'kvs' &&
+        call.path.endsWith('/get') &&
+        JSON.stringify(call.body).includes('sentry-issue-refresh'),
+    });
+    const answer = await deliverToSentry(runtime, {
+      body: eventAlert('1635244907', '5216640'),
+      resource: 'event_alert',
+    });
+    expect(unreadable.hits).toBe(1);
+    expect(answer).toMatchObject({ status: 200, outcome: 'processed' });
+    expect(answer.message).toMatch(/refetch is queued/);
     expect(runtime.pendingQueueEvents()).toHaveLength(1);
   });
 

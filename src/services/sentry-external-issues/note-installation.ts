@@ -5,7 +5,7 @@
  */
 import type { SentryConnection } from '../../domain/model';
 import type { SentryWebhook } from '../../domain/webhooks/sentry';
-import { saveConnection } from '../../storage';
+import { updateReadConnection } from '../../storage';
 
 const UUID = /^[0-9a-f-]{8,64}$/i;
 
@@ -24,7 +24,11 @@ export function installationUuidAfter(
   return uuid && UUID.test(uuid) && uuid !== current ? uuid : undefined;
 }
 
-/** Saves the installation uuid the webhook names when the connection does not have it yet. */
+/**
+ * Saves the installation uuid the webhook names when the connection does not have it yet. `connection`
+ * is the record as the delivery's authentication read it: one write, no read (it shares the round trip
+ * of the delivery's own writes).
+ */
 export async function noteSentryInstallation(
   connection: SentryConnection,
   webhook: SentryWebhook,
@@ -32,10 +36,8 @@ export async function noteSentryInstallation(
 ): Promise<void> {
   const next = installationUuidAfter(connection.sentryAppInstallationUuid, webhook);
   if (next === undefined) return;
-  const { sentryAppInstallationUuid: _previous, ...rest } = connection;
-  await saveConnection({
-    ...rest,
-    ...(next === null ? {} : { sentryAppInstallationUuid: next }),
-    updatedAt: now.toISOString(),
-  });
+  const updatedAt = now.toISOString();
+  await (next === null
+    ? updateReadConnection(connection, { updatedAt }, ['sentryAppInstallationUuid'])
+    : updateReadConnection(connection, { updatedAt, sentryAppInstallationUuid: next }));
 }

@@ -94,7 +94,11 @@ import {
   type WebhookAnswer,
   type WebhookRequest,
 } from './webhook-delivery';
-import { scheduleSentryIssueRefresh, type RefreshScheduling } from './webhook-follow-up';
+import {
+  scheduleSentryIssueRefresh,
+  sentryIssueRefreshQueued,
+  type RefreshScheduling,
+} from './webhook-follow-up';
 import { noteSentryInstallation } from '../sentry-external-issues/note-installation';
 
 /** Issue actions that are a change of status, as opposed to deliveries that only carry it. */
@@ -332,7 +336,7 @@ function process(
       return recordIssue(webhook, connection, now, reads, sentAt);
     case 'event_alert':
     case 'error':
-      return refetchAfterEvent(webhook, connection, reads);
+      return refetchAfterEvent(webhook, connection, reads, now);
     case 'installation':
       return Promise.resolve(installationNote(webhook, connection));
   }
@@ -368,6 +372,8 @@ interface DeliveryReads {
   mayBeLinked: boolean;
   /** History points and tallies of the issue's project, for recording an issue delivery. */
   writeContext: SentryWriteContext | undefined;
+  /** An event's delivery: a refetch of the issue is queued this minute already (read, not claimed). */
+  refetchQueued: boolean;
 }
 
 function readFor(webhook: ProcessedWebhook, connection: SentryConnection, now: Date): Promise<DeliveryReads> {
@@ -380,8 +386,10 @@ function readFor(webhook: ProcessedWebhook, connection: SentryConnection, now: D
       productId: undefined,
       mayBeLinked: false,
       writeContext: undefined,
+      refetchQueued: false,
     });
   }
+  const isEvent = webhook.resource === 'event_alert' || webhook.resource === 'error';
   return Promise.all([
     getSentrySnapshot(connection.id, issueId),
     projectId ? findProductIdForSentryProject(connection.id, projectId) : Promise.resolve(undefined),
@@ -389,12 +397,16 @@ function readFor(webhook: ProcessedWebhook, connection: SentryConnection, now: D
     webhook.resource === 'issue' && projectId
       ? readSentryWriteContext([{ connectionId: connection.id, projectId }], now)
       : Promise.resolve(undefined),
-  ]).then(([previous, productId, linked, writeContext]) => ({
+    // Known to be queued, the event's refetch costs no claim: the delivery answers a round trip sooner.
+    // Unknown (the read failed) is not queued: the atomic claim decides.
+    isEvent ? sentryIssueRefreshQueued(connection.id, issueId, now).catch(() => false) : false,
+  ]).then(([previous, productId, linked, writeContext, refetchQueued]) => ({
     issueId,
     previous,
     productId,
     mayBeLinked: linked.has(issueId),
     writeContext,
+    refetchQueued,
   }));
 }
 
@@ -527,6 +539,7 @@ async function refetchAfterEvent(
   webhook: SentryEventAlertWebhook | SentryErrorWebhook,
   connection: SentryConnection,
   reads: DeliveryReads,
+  now: Date,
 ): Promise<ProcessResult> {
   const what =
     webhook.resource === 'event_alert'
@@ -546,7 +559,9 @@ async function refetchAfterEvent(
       message: `the ${what} is about issue ${issueId}, which is in no mapped project and not linked, so nothing was recorded.`,
     };
   }
-  const scheduling = await scheduleSentryIssueRefresh({ connectionId: connection.id, issueId, reason: what });
+  const scheduling: RefreshScheduling = reads.refetchQueued
+    ? 'already-queued'
+    : await scheduleSentryIssueRefresh({ connectionId: connection.id, issueId, reason: what }, now);
   return {
     outcome: 'processed',
     // A refetch already queued costs nothing more; its entries share the refusal log's cap.

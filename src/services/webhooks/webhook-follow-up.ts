@@ -13,6 +13,7 @@ import type { SentryConnection, SonarCloudConnection } from '../../domain/model'
 import { droppedSentryLinkNote, sentrySnapshotFromApi, sonarSnapshot } from '../../domain/snapshots';
 import {
   claimKey,
+  getClaim,
   getConnection,
   getConnectionSecrets,
   getSentrySnapshot,
@@ -79,6 +80,25 @@ export async function enqueueFollowUp(job: FollowUpJob, delayInSeconds?: number)
   });
 }
 
+function refreshClaimKey(connectionId: string, issueId: string, now: Date, after?: string): string {
+  const window = Math.floor(now.getTime() / (SENTRY_REFRESH_COALESCE_SECONDS * 1000));
+  return claimKey('sentry-issue-refresh', connectionId, issueId, after ?? String(window));
+}
+
+/**
+ * Whether a refetch of the issue is queued in the window of `now` already: one read, so a web trigger
+ * can learn it side by side with its other reads. True is what a lost claim of
+ * scheduleSentryIssueRefresh would say (the key is the window's own, so no lapsed claim reads as held);
+ * false decides nothing: scheduleSentryIssueRefresh's atomic claim does.
+ */
+export async function sentryIssueRefreshQueued(
+  connectionId: string,
+  issueId: string,
+  now: Date = new Date(),
+): Promise<boolean> {
+  return (await getClaim(refreshClaimKey(connectionId, issueId, now), now)) !== undefined;
+}
+
 /** What scheduleSentryIssueRefresh did: queued it, kept it for the next scheduled sync, or found one due already. */
 export type RefreshScheduling = 'queued' | 'deferred' | 'already-queued';
 
@@ -96,8 +116,7 @@ export async function scheduleSentryIssueRefresh(
    */
   after?: string,
 ): Promise<RefreshScheduling> {
-  const window = Math.floor(now.getTime() / (SENTRY_REFRESH_COALESCE_SECONDS * 1000));
-  const key = claimKey('sentry-issue-refresh', job.connectionId, job.issueId, after ?? String(window));
+  const key = refreshClaimKey(job.connectionId, job.issueId, now, after);
   const claimed = await setIfAbsent(
     key,
     { claimedAt: now.toISOString(), state: 'claimed', result: null },
