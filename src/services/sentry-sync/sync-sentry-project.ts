@@ -5,7 +5,13 @@
  * a run stopped by its time budget, a rate limit or an outage continues in a new invocation from
  * where it stopped, losing nothing; a project whose sync keeps failing backs off.
  */
-import { forgeRemainingTimeMs, isRetryLater, OutOfTimeError, type HttpOptions } from '../../clients/http';
+import {
+  defaultEnvironment,
+  forgeRemainingTimeMs,
+  isRetryLater,
+  OutOfTimeError,
+  type HttpOptions,
+} from '../../clients/http';
 import type { SentryClient, SentryIssueQuery } from '../../clients/sentry';
 import { isSyncDue, recordSyncFailure, recordSyncSuccess } from '../../domain/backoff';
 import type { SentryConnection, SyncLogEntry, SyncState } from '../../domain/model';
@@ -59,7 +65,8 @@ export interface SyncEnvironment {
 }
 
 export const defaultSyncEnvironment = (): SyncEnvironment => ({
-  now: () => new Date(),
+  // The app's clock (the runtime's, locally): backoffs are stamped on the clock queue delays run on.
+  now: () => new Date(defaultEnvironment.now()),
   remainingTimeMs: forgeRemainingTimeMs,
 });
 

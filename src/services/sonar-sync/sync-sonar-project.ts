@@ -1,11 +1,17 @@
 /**
  * Syncs one SonarCloud project branch: the date of its last analysis, its quality gate and measures
  * (three requests), recorded through recordSonarProject (which also writes the daily history point).
+ * A scheduled sync of a branch whose analysis date is the one its gate and measures were fetched for
+ * today makes the first request only: SonarCloud computes both per analysis. Once a day (and on every
+ * manual sync or retry) both are fetched anyway, since editing issues in SonarCloud (accepting one,
+ * marking a false positive) updates the measures and the gate without a new analysis.
  * The analysis date is recorded with them, so a stale delivery of an older analysis can never roll the
  * gate back (the web trigger records only analyses newer than it), and SonarCloud's API answering an
  * analysis older than the one recorded (a webhook got there first) changes nothing. A rate limit or
  * outage re-enqueues the job after the wait; a project whose sync keeps failing backs off.
  */
+import { z } from 'zod';
+
 import { isRetryLater, OutOfTimeError, type HttpOptions } from '../../clients/http';
 import type { SonarCloudClient } from '../../clients/sonarcloud';
 import { isSyncDue, recordSyncFailure, recordSyncSuccess } from '../../domain/backoff';
@@ -18,6 +24,7 @@ import {
   getOrInitSyncState,
   getSonarSnapshot,
   saveSyncState,
+  utcDay,
 } from '../../storage';
 import { recordSonarProject } from './record-sonar-snapshot';
 import { noteSetupStep } from '../setup/note-setup-milestone';
@@ -135,6 +142,18 @@ export async function syncSonarProject(
           `(${previous.analysedAt}): the newer gate was kept.`,
       ]);
     }
+    if (
+      job.trigger === 'schedule' &&
+      previous?.analysedAt &&
+      analysedAt &&
+      timestampMs(previous.analysedAt) === timestampMs(analysedAt) &&
+      fetchedForAnalysis(state.cursor, analysedAt, env.now())
+    ) {
+      totals = { ...totals, fetched: 1, pages: 1 };
+      state = recordSyncSuccess(state, state.cursor, env.now());
+      await saveSyncState(state);
+      return finish('completed', null, []);
+    }
     const gate = await client.getQualityGate(job.projectKey, branch);
     const measures = await client.getMeasures(job.projectKey, { ...(branch ? { branch } : {}) });
     totals = { ...totals, fetched: 1, pages: 3 };
@@ -154,7 +173,7 @@ export async function syncSonarProject(
     );
     const recorded = await recordSonarProject(next, { trigger: job.trigger }, now);
     totals = { ...totals, changed: recorded.changed ? 1 : 0 };
-    state = recordSyncSuccess(state, null, env.now());
+    state = recordSyncSuccess(state, analysedAt ? sonarFetchCursor(analysedAt, now) : null, env.now());
     await saveSyncState(state);
     return finish('completed', null, []);
   } catch (error) {
@@ -199,4 +218,31 @@ async function analysisDateOf(
   );
   const date = analysed?.analysisDate;
   return date && Number.isFinite(timestampMs(date)) ? date : null;
+}
+
+/**
+ * The sync state's cursor of a SonarCloud branch: the analysis its gate and measures were last fetched
+ * for, and the UTC day they were fetched on (the sync fetches them again on a new day).
+ */
+const sonarFetchCursorSchema = z.object({ analysedAt: z.string(), fetchedOn: z.string() });
+
+export function sonarFetchCursor(analysedAt: string, now: Date): string {
+  return JSON.stringify({ analysedAt, fetchedOn: utcDay(now) });
+}
+
+/** True when `cursor` says the gate and measures of the analysis at `analysedAt` were fetched today. */
+export function fetchedForAnalysis(cursor: string | null, analysedAt: string, now: Date): boolean {
+  if (cursor === null) return false;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(cursor);
+  } catch {
+    return false;
+  }
+  const fetched = sonarFetchCursorSchema.safeParse(parsed);
+  return (
+    fetched.success &&
+    fetched.data.fetchedOn === utcDay(now) &&
+    timestampMs(fetched.data.analysedAt) === timestampMs(analysedAt)
+  );
 }

@@ -4,9 +4,10 @@
  * daily history up, computes every product's health (and its daily point), and keeps the sync log
  * bounded. The projects sync in their own queue invocations; this run does no remote call itself.
  */
+import { defaultEnvironment } from '../../clients/http/environment';
 import { timestampMs } from '../../domain/timestamps';
 import { getSyncRunPacing, pruneSyncLog, saveSyncRunPacing } from '../../storage';
-import { refreshProductHealth, type HealthPassSummary } from '../health/refresh-product-health';
+import { startHealthPass, type HealthPassStart } from '../health/health-pass-slices';
 import { repushDeferred, type RepushSummary } from './queue-push';
 import {
   FIRST_SYNC_WEIGHT,
@@ -16,7 +17,6 @@ import {
   sharesLastSeconds,
 } from './sync-jobs';
 import { planProjectJobs } from './sync-planner';
-import { rollUpProductHistory } from '../health/sync-product-history';
 
 export interface ScheduledSyncSummary {
   runId: string;
@@ -35,25 +35,19 @@ export interface ScheduledSyncSummary {
   /** Events refused in earlier runs, pushed again by this one. */
   repushed: RepushSummary;
   skipped: { paused: number; backingOff: number; unusable: number };
-  productsWithHistory: number;
-  health: HealthPassSummary;
+  /** The health pass: its first slice ran in this run, the others are queued a minute or more apart. */
+  health: HealthPassStart;
   prunedLogEntries: number;
   /** The earlier run still pushing its shares, when this run left the projects to it. */
   waitedForRun: string | null;
 }
 
 /**
- * KVS read units (10 KB) the run may use in its own minute: 70 % of Forge's 4,000. The health pass
- * reads about 0.55 units per product (batched records, measured by bench/scale-5000-projects.bench.ts)
- * and up to 3 per snapshot page it rebuilds tallies from; a project job about 5 (6 with margin).
+ * KVS read units (10 KB) the run may use in its own minute: 70 % of Forge's 4,000. The health pass's
+ * first slice takes its share (health-pass-slices.ts); a project job reads about 5 (6 with margin).
  */
 const READ_UNITS_PER_MINUTE = 2_800;
-const PASS_READ_UNITS_PER_PRODUCT = 0.6;
 const PROJECT_JOB_READ_UNITS = 6;
-const REBUILD_PAGE_READ_UNITS = 3;
-/** Snapshot pages the health pass rebuilds tallies from, at most and at least (a large installation's pass leaves the rest for later hours). */
-const MAX_REBUILD_PAGES = 500;
-const MIN_REBUILD_PAGES = 10;
 
 /** A counts refresh records every issue seen in 14 days: heavier than an incremental sync. */
 const COUNTS_REFRESH_WEIGHT = 2;
@@ -62,7 +56,8 @@ const COUNTS_REFRESH_WEIGHT = 2;
 const EVENTS_PER_RUN_MINUTE = 350;
 
 export async function runScheduledSyncNow(
-  now: Date = new Date(),
+  // The app's clock (the runtime's, locally), as the project syncs' backoffs are stamped on.
+  now: Date = new Date(defaultEnvironment.now()),
   push: typeof pushSyncJobs = pushSyncJobs,
 ): Promise<ScheduledSyncSummary> {
   const [plan, pacing] = await Promise.all([
@@ -72,22 +67,11 @@ export async function runScheduledSyncNow(
   // A run whose shares outlast the hour (many first syncs) is left to finish: pushing this run's
   // shares on top would double the events of those minutes. Its projects sync again next hour.
   const waitedForRun = pacing && timestampMs(pacing.sharesUntil) > now.getTime() ? pacing.runId : null;
-  // The health pass runs in this minute too: its reads (and the rebuilds it may do) leave the rest of
-  // the minute's read budget to the first share; a large installation's first share waits a minute.
-  const passReads = Math.ceil(plan.mappings.length * PASS_READ_UNITS_PER_PRODUCT);
-  const rebuildPageBudget = Math.max(
-    MIN_REBUILD_PAGES,
-    Math.min(
-      MAX_REBUILD_PAGES,
-      Math.floor(
-        (READ_UNITS_PER_MINUTE - passReads - PROJECT_JOBS_PER_MINUTE * PROJECT_JOB_READ_UNITS) /
-          REBUILD_PAGE_READ_UNITS,
-      ),
-    ),
-  );
+  // The health pass's first slice runs in this minute (its later slices a minute or more apart, each
+  // beside one share of project jobs): what it reads leaves the rest of the minute to the first share.
+  const health = await startHealthPass(plan.runId, plan.mappings, now);
   const firstMinute = Math.floor(
-    Math.max(0, READ_UNITS_PER_MINUTE - passReads - rebuildPageBudget * REBUILD_PAGE_READ_UNITS) /
-      PROJECT_JOB_READ_UNITS,
+    Math.max(0, READ_UNITS_PER_MINUTE - health.readUnitsNow) / PROJECT_JOB_READ_UNITS,
   );
   const scheduled = waitedForRun
     ? []
@@ -110,13 +94,11 @@ export async function runScheduledSyncNow(
   }
   // What earlier runs could not push goes now, within what is left of this minute's events.
   const repushed = await repushDeferred(
-    outcome.deferredEvents > 0 ? 0 : EVENTS_PER_RUN_MINUTE - outcome.pushedEvents,
+    outcome.deferredEvents > 0 || health.deferredEvents > 0
+      ? 0
+      : EVENTS_PER_RUN_MINUTE - outcome.pushedEvents - health.pushedEvents,
   );
-  const [history, health, prunedLogEntries] = await Promise.all([
-    rollUpProductHistory(plan.mappings, now),
-    refreshProductHealth(plan.mappings, now, { rebuildPageBudget }),
-    pruneSyncLog(),
-  ]);
+  const prunedLogEntries = await pruneSyncLog();
   return {
     runId: plan.runId,
     waitedForRun,
@@ -132,7 +114,6 @@ export async function runScheduledSyncNow(
     deferredEvents: outcome.deferredEvents,
     repushed,
     skipped: plan.skipped,
-    productsWithHistory: history.products,
     health,
     prunedLogEntries,
   };

@@ -1,0 +1,190 @@
+// The scheduled SonarCloud sync asks for a branch's quality gate and measures only when SonarCloud has
+// analysed the branch since they were fetched (or on a new UTC day): otherwise one request, the branch
+// list that carries the analysis date. The runtime clock stands still (set to noon UTC) and is the
+// app's clock, so the UTC day never turns during a test.
+import { RuntimeClock } from '../../sandbox/runtime';
+import { SONARCLOUD_DEMO_TOKENS } from '../../sandbox/simulators';
+import { defaultEnvironment } from '../../src/clients/http/environment';
+import { syncSonarProject } from '../../src/services/sonar-sync/sync-sonar-project';
+import { getOrInitSyncState, getSonarSnapshot, saveConnection } from '../../src/storage';
+import {
+  drain,
+  mapSonarProjects,
+  runSchedule,
+  startSyncWorld,
+  SONAR_CONNECTION_ID,
+  type SyncWorld,
+} from './sync-kit';
+import { deliverToSonar, fixtureJson, SONAR_SECRET } from './webhook-kit';
+
+const HOUR_MS = 3_600_000;
+const BRANCH_LIST = '/api/project_branches/list';
+const GATE = '/api/qualitygates/project_status';
+const MEASURES = '/api/measures/component';
+
+const wallClock = defaultEnvironment.now;
+afterEach(() => {
+  defaultEnvironment.now = wallClock;
+});
+
+/** A world whose runtime clock (the app's clock too) stands at `at` until moved. */
+function startWorldAt(at: number): SyncWorld {
+  const world = startSyncWorld({ clock: new RuntimeClock(() => at) });
+  defaultEnvironment.now = () => world.runtime.clock.now();
+  return world;
+}
+
+function todayAtNoonUtc(): number {
+  const now = new Date();
+  return Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate(), 12);
+}
+
+async function addSonarConnectionWithSecret(): Promise<void> {
+  const stamp = '2026-01-01T00:00:00.000Z';
+  await saveConnection(
+    {
+      id: SONAR_CONNECTION_ID,
+      kind: 'sonarcloud',
+      organizationKey: 'acme',
+      label: 'Acme SonarCloud',
+      paused: false,
+      hasToken: false,
+      hasWebhookSecret: false,
+      createdAt: stamp,
+      updatedAt: stamp,
+    },
+    { token: SONARCLOUD_DEMO_TOKENS.member, webhookSecret: SONAR_SECRET },
+  );
+}
+
+/** The paths SonarCloud was asked for since the last call, in order. */
+function takeRequests(world: SyncWorld): string[] {
+  const paths = world.sonarcloud.requestLog.entries.map((entry) => entry.path);
+  world.sonarcloud.requestLog.clear();
+  return paths;
+}
+
+/** One hour later, the hourly scheduled sync and every job it queued. */
+async function nextHourlySync(world: SyncWorld): Promise<string[]> {
+  takeRequests(world);
+  world.runtime.clock.advance(HOUR_MS);
+  await runSchedule(world.runtime);
+  await drain(world.runtime);
+  return takeRequests(world);
+}
+
+/** A new analysis of acme_backend's main branch at a whole second (SonarCloud's dates have no ms). */
+function analyseBackend(world: SyncWorld, coverage: number): number {
+  const at = Math.floor(Date.now() / 1000) * 1000 + 1000;
+  world.sonarcloud.analyse('acme_backend', undefined, { coverage }, at);
+  return at;
+}
+
+async function startSynced(): Promise<SyncWorld> {
+  const world = startWorldAt(todayAtNoonUtc());
+  await addSonarConnectionWithSecret();
+  await mapSonarProjects([{ projectKey: 'acme_backend', branch: 'main' }]);
+  await runSchedule(world.runtime);
+  await drain(world.runtime);
+  expect(takeRequests(world)).toEqual([BRANCH_LIST, GATE, MEASURES]);
+  return world;
+}
+
+it('asks only for the branch list when the branch has no new analysis, and stores nothing new', async () => {
+  const world = await startSynced();
+  const synced = await getSonarSnapshot(SONAR_CONNECTION_ID, 'acme_backend', 'main');
+
+  expect(await nextHourlySync(world)).toEqual([BRANCH_LIST]);
+  expect(await nextHourlySync(world)).toEqual([BRANCH_LIST]);
+  expect(await getSonarSnapshot(SONAR_CONNECTION_ID, 'acme_backend', 'main')).toEqual(synced);
+});
+
+it('fetches the gate and measures of a new analysis, then skips them again', async () => {
+  const world = await startSynced();
+  const at = analyseBackend(world, 12.5);
+
+  expect(await nextHourlySync(world)).toEqual([BRANCH_LIST, GATE, MEASURES]);
+  const recorded = await getSonarSnapshot(SONAR_CONNECTION_ID, 'acme_backend', 'main');
+  expect(recorded).toMatchObject({
+    qualityGate: world.sonarcloud.gateStatus('acme_backend'),
+    analysedAt: new Date(at).toISOString(),
+  });
+  expect(Number(recorded?.measures.coverage)).toBe(12.5);
+  expect(await nextHourlySync(world)).toEqual([BRANCH_LIST]);
+});
+
+it('fetches the gate and measures again on a new UTC day: editing issues changes them without an analysis', async () => {
+  const world = await startSynced();
+  takeRequests(world);
+  world.runtime.clock.advance(23 * HOUR_MS);
+  expect(await nextHourlySync(world)).toEqual([BRANCH_LIST, GATE, MEASURES]);
+  expect(await nextHourlySync(world)).toEqual([BRANCH_LIST]);
+});
+
+it('fetches everything on a manual sync, whatever the analysis date', async () => {
+  const world = await startSynced();
+  const result = await syncSonarProject({
+    kind: 'sonar-project',
+    runId: 'manual-1',
+    trigger: 'manual',
+    connectionId: SONAR_CONNECTION_ID,
+    projectKey: 'acme_backend',
+    branch: 'main',
+  });
+  expect(result.outcome).toBe('completed');
+  expect(takeRequests(world)).toEqual([BRANCH_LIST, GATE, MEASURES]);
+});
+
+it('after an analysis a webhook delivered, the next sync still fetches its gate and measures once', async () => {
+  const world = await startSynced();
+  const at = analyseBackend(world, 33.3);
+  const gate = world.sonarcloud.gateStatus('acme_backend');
+  const payload = fixtureJson<Record<string, unknown>>('sonarcloud', 'zulip_sonarqube_error.json');
+  payload.project = { key: 'acme_backend', name: 'Backend API' };
+  payload.branch = { name: 'main', type: 'BRANCH', isMain: true };
+  payload.analysedAt = new Date(at).toISOString();
+  payload.status = 'SUCCESS';
+  payload.qualityGate = { name: 'Sonar way', status: gate, conditions: [] };
+  expect(await deliverToSonar(world.runtime, { body: JSON.stringify(payload) })).toMatchObject({
+    status: 200,
+    outcome: 'processed',
+  });
+  await drain(world.runtime);
+  takeRequests(world);
+
+  // The webhook recorded the analysis date, but the sync has not fetched this analysis's gate and
+  // measures itself (the delivery's gate has no failing conditions' values, a refresh may have failed).
+  expect(await nextHourlySync(world)).toEqual([BRANCH_LIST, GATE, MEASURES]);
+  const recorded = await getSonarSnapshot(SONAR_CONNECTION_ID, 'acme_backend', 'main');
+  expect(recorded).toMatchObject({ qualityGate: gate, analysedAt: new Date(at).toISOString() });
+  expect(Number(recorded?.measures.coverage)).toBe(33.3);
+  expect(await nextHourlySync(world)).toEqual([BRANCH_LIST]);
+});
+
+it('stamps a failed sync and its backoff on the app clock, and syncs again once that clock passes it', async () => {
+  // Years from the wall clock: a backoff stamped on the wall clock would show at once.
+  const start = Date.UTC(2031, 0, 15, 12);
+  const world = startWorldAt(start);
+  await addSonarConnectionWithSecret();
+  await mapSonarProjects([{ projectKey: 'acme_backend', branch: 'main' }]);
+  const refusal = world.sonarcloud.injectFault({ kind: 'status', status: 401, times: Infinity });
+  await runSchedule(world.runtime);
+  await drain(world.runtime);
+
+  const failed = await getOrInitSyncState('sonarcloud', SONAR_CONNECTION_ID, 'acme_backend@main');
+  expect(failed).toMatchObject({ consecutiveFailures: 1, lastAttemptAt: new Date(start).toISOString() });
+  const until = Date.parse(failed.backoffUntil ?? '');
+  expect(until).toBeGreaterThan(start);
+  expect(until).toBeLessThanOrEqual(start + 60_000);
+
+  refusal.cancel();
+  takeRequests(world);
+  world.runtime.clock.advanceTo(until);
+  await runSchedule(world.runtime);
+  await drain(world.runtime);
+  expect(takeRequests(world)).toEqual([BRANCH_LIST, GATE, MEASURES]);
+  expect(await getOrInitSyncState('sonarcloud', SONAR_CONNECTION_ID, 'acme_backend@main')).toMatchObject({
+    consecutiveFailures: 0,
+    backoffUntil: null,
+  });
+});
