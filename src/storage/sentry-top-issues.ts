@@ -39,3 +39,24 @@ export async function saveSentryTopIssues(records: readonly SentryTopIssuesRecor
     }
   }
 }
+
+/**
+ * Writes one record and answers the record it replaced (undefined: there was none), in one round trip
+ * (a set that returns the previous value): the caller learns whether an update it did not read was
+ * overwritten, which a plain set cannot tell.
+ */
+export async function swapSentryTopIssues(
+  record: SentryTopIssuesRecord,
+): Promise<SentryTopIssuesRecord | undefined> {
+  const previous = await kvs.set<SentryTopIssuesRecord>(
+    sentryTopIssuesKey(record.connectionId, record.projectId),
+    record,
+    { keyPolicy: 'OVERRIDE', returnValue: 'PREVIOUS' },
+  );
+  return previous?.value;
+}
+
+/** Removes a project's record: the next health pass (or a page view of a small project) rebuilds it. */
+export async function deleteSentryTopIssues(ref: SentryProjectKey): Promise<void> {
+  await kvs.delete(sentryTopIssuesKey(ref.connectionId, ref.projectId));
+}

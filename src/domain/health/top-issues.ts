@@ -41,6 +41,11 @@ export interface SentryTopIssuesRecord {
   /** When the record was last built from every snapshot of the project; null if never. */
   rebuiltAt: string | null;
   updatedAt: string;
+  /**
+   * Names one write of the record (a random id given by each update): an update that finds, in what its
+   * write replaced, another revision than the one it read knows that a concurrent update was overwritten.
+   */
+  revision?: string;
 }
 
 type Compare = (a: SentryIssueSnapshot, b: SentryIssueSnapshot) => number;

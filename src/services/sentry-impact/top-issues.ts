@@ -14,11 +14,14 @@ import {
   type SentryTopIssuesRecord,
 } from '../../domain/health/top-issues';
 import type { SentryIssueSnapshot } from '../../domain/model';
+import { randomUUID } from 'node:crypto';
 import {
+  deleteSentryTopIssues,
   getSentryTopIssues,
   listSentrySnapshotsOfProjectPage,
   saveSentryTopIssues,
   sentryTopIssuesKey,
+  swapSentryTopIssues,
   type SentryProjectKey,
 } from '../../storage';
 import { serialized } from '../health/serialized';
@@ -51,11 +54,46 @@ export async function updateSentryTopIssues(
     const records = known ?? (await getSentryTopIssues([...projects.values()]));
     const updated = [...records.values()].flatMap((record) => {
       const next = applySentryTopChanges(record, changes, now);
-      return next === record ? [] : [next];
+      return next === record ? [] : [{ read: record, next }];
     });
-    if (updated.length > 0) await saveSentryTopIssues(updated);
+    await Promise.all(updated.map(({ read, next }) => writeTopIssues(read, next, changes, now)));
     return updated.length;
   });
+}
+
+type TopChanges = ReadonlyArray<{ previous: SentryIssueSnapshot | undefined; next: SentryIssueSnapshot }>;
+
+/** True when `stored` is the very record `read` (the same write of it). */
+function sameWrite(stored: SentryTopIssuesRecord | undefined, read: SentryTopIssuesRecord): boolean {
+  if (stored === undefined) return false;
+  if (stored.revision !== undefined || read.revision !== undefined) return stored.revision === read.revision;
+  return JSON.stringify(stored) === JSON.stringify(read); // records written before revisions existed
+}
+
+/**
+ * Writes `next` (the record `read` with `changes` applied) without losing a concurrent update: KVS has
+ * no conditional write for plain keys (conditions are for custom entities only), so the write returns
+ * the record it replaced. If that is not the one read, another update landed in between and was
+ * overwritten: this update is applied again on top of it (it cannot hold these changes yet: they were
+ * never written) and written back, expecting its own write. If a third writer came in between too, the
+ * changes could be counted twice, so the record is removed and rebuilt from every snapshot by the health
+ * pass (or by a page view of a small project): never a record missing an update.
+ */
+async function writeTopIssues(
+  read: SentryTopIssuesRecord,
+  next: SentryTopIssuesRecord,
+  changes: TopChanges,
+  now: Date,
+): Promise<void> {
+  const ref = { connectionId: read.connectionId, projectId: read.projectId };
+  const written: SentryTopIssuesRecord = { ...next, revision: randomUUID() };
+  const replaced = await swapSentryTopIssues(written);
+  if (sameWrite(replaced, read)) return;
+  // Removed meanwhile (connection or mapping removed, or a record given up): leave it removed.
+  if (replaced === undefined) return deleteSentryTopIssues(ref);
+  const merged = applySentryTopChanges(replaced, changes, now);
+  const again = await swapSentryTopIssues({ ...merged, revision: randomUUID() });
+  if (!sameWrite(again, written)) await deleteSentryTopIssues(ref);
 }
 
 export interface TopIssuesRead {
