@@ -89,7 +89,7 @@ import {
   kibibytes,
   notAuthenticatedRefusal,
   oversizedBody,
-  parseJsonBody,
+  readAuthenticatedDelivery,
   type ConnectionRefusal,
   type WebhookAnswer,
   type WebhookRequest,
@@ -212,22 +212,13 @@ export async function handleSentryDelivery(
   if (!lookup.ok) return refuse(lookup.status, lookup.reason, lookup.connectionId, null, lookup.logReason);
   const { connection } = lookup;
 
-  if (connection.paused) {
-    return ignore(
-      `the connection "${connection.label || connection.organizationSlug}" is paused, so nothing was recorded; the scheduled sync catches up after it is resumed.`,
-      connection.id,
-      null,
-      { bounded: true },
-    );
-  }
-
   // The body is read before it is claimed (parsing changes nothing), so the claim shares its round trip
   // with the reads the delivery needs; a malformed or unused body is answered without claiming it.
-  const json = parseJsonBody(request.body, 'The Sentry webhook');
-  if (!json.ok) return refuse(400, json.error, connection.id);
-  const parsed = parseSentryWebhook(resource, json.body);
-  if (!parsed.ok) return refuse(400, parsed.error, connection.id);
-  const webhook = parsed.webhook;
+  const read = await readAuthenticatedDelivery(respond, connection, request.body, (body) =>
+    parseSentryWebhook(resource, body),
+  );
+  if (!read.ok) return read.answer;
+  const webhook = read.webhook;
   if (webhook.resource === 'ignored') {
     // The resource header is the caller's (Sentry signs only the body): it is not quoted.
     return ignore(

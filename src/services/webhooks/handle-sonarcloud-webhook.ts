@@ -36,7 +36,7 @@ import {
   kibibytes,
   notAuthenticatedRefusal,
   oversizedBody,
-  parseJsonBody,
+  readAuthenticatedDelivery,
   type ConnectionRefusal,
   type DeliveryResponder,
   type WebhookAnswer,
@@ -96,20 +96,9 @@ export async function handleSonarCloudDelivery(request: WebhookRequest): Promise
   const lookup = await authenticatedConnection(request);
   if (!lookup.ok) return refuse(lookup.status, lookup.reason, lookup.connectionId, null, lookup.logReason);
   const { connection } = lookup;
-  if (connection.paused) {
-    return ignore(
-      `the connection "${connection.label || connection.organizationKey}" is paused, so nothing was recorded; the scheduled sync catches up after it is resumed.`,
-      connection.id,
-      null,
-      { bounded: true },
-    );
-  }
-
-  const json = parseJsonBody(request.body, 'The SonarCloud webhook');
-  if (!json.ok) return refuse(400, json.error, connection.id);
-  const parsed = parseSonarWebhook(json.body);
-  if (!parsed.ok) return refuse(400, parsed.error, connection.id);
-  const webhook = parsed.webhook;
+  const read = await readAuthenticatedDelivery(respond, connection, request.body, parseSonarWebhook);
+  if (!read.ok) return read.answer;
+  const webhook = read.webhook;
   if (isStampedInFuture(webhook.analysedAt, new Date(), FUTURE_SKEW_MS)) {
     return refuse(
       400,

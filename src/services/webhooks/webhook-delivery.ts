@@ -403,6 +403,39 @@ export function deliveryResponder(source: DeliveryLogInput['source']): DeliveryR
   };
 }
 
+/** What reading an authenticated delivery gives: its parsed body, or the answer already sent. */
+export type DeliveryBody<W> = { ok: true; webhook: W } | { ok: false; answer: WebhookAnswer };
+
+/**
+ * The steps every authenticated delivery takes before its own checks. A paused connection: 200, nothing
+ * recorded, the entry bounded (the scheduled sync catches up after it is resumed). Then the body as JSON
+ * and through `parse` (the schema of the sender's payload): malformed, 400 with the parser's words, which
+ * never quote the body. Parsing changes nothing, so it comes before any claim.
+ */
+export async function readAuthenticatedDelivery<W>(
+  respond: DeliveryResponder,
+  connection: Connection,
+  rawBody: string,
+  parse: (body: unknown) => { ok: true; webhook: W } | { ok: false; error: string },
+): Promise<DeliveryBody<W>> {
+  if (connection.paused) {
+    const name =
+      connection.label ||
+      (connection.kind === 'sentry' ? connection.organizationSlug : connection.organizationKey);
+    const answer = await respond.ignore(
+      `the connection "${name}" is paused, so nothing was recorded; the scheduled sync catches up after it is resumed.`,
+      connection.id,
+      null,
+      { bounded: true },
+    );
+    return { ok: false, answer };
+  }
+  const json = parseJsonBody(rawBody, `The ${KIND_WORDS[connection.kind]} webhook`);
+  const parsed = json.ok ? parse(json.body) : json;
+  if (!parsed.ok) return { ok: false, answer: await respond.refuse(400, parsed.error, connection.id) };
+  return { ok: true, webhook: parsed.webhook };
+}
+
 /**
  * The size of a body, in UTF-8 bytes, when it is over `maxBytes`; undefined otherwise. Measured before
  * anything parses the body, without copying it.
