@@ -11,6 +11,7 @@ export { runScheduledSync } from './entry/scheduled/sync-schedule';
 export { syncConsumer } from './entry/consumers/sync-consumer';
 export { bulkCreateConsumer } from './entry/consumers/bulk-create-consumer';
 export { reactionsConsumer } from './entry/consumers/reactions-consumer';
+export { healthPassConsumer } from './entry/consumers/health-pass-consumer';
 export { handleJiraIssueUpdated } from './entry/triggers/jira-issue-updated';
 export { handleJiraIssueDeleted } from './entry/triggers/jira-issue-deleted';
 export { handleJiraIssueCommented } from './entry/triggers/jira-issue-commented';

@@ -9,8 +9,10 @@ export async function runScheduledSync(): Promise<void> {
       `(${summary.pushedNow} now, ${summary.fanOutJobs} fan-out jobs for later minutes); skipped ` +
       `${summary.skipped.paused} paused, ${summary.skipped.backingOff} backing off, ${summary.skipped.unusable} without a usable connection; ` +
       `${summary.deferredEvents} events deferred by Forge's queue limits, ${summary.repushed.repushedEvents} deferred earlier pushed again; ` +
-      `health of ${summary.health.products} products (${summary.health.recordsWritten} changed, ${summary.health.dailyPoints} daily points, ` +
-      `${summary.health.talliesRebuilt} Sentry tallies built, ${summary.health.rebuildsLeft} left for later runs); ` +
+      `health of ${summary.health.products} products in ${summary.health.slices} slice(s), the first now ` +
+      `(${summary.health.firstSlice.recordsWritten} changed, ${summary.health.firstSlice.dailyPoints} daily points, ` +
+      `${summary.health.firstSlice.talliesRebuilt} Sentry tallies built, ${summary.health.firstSlice.rebuildsLeft} left for later runs), ` +
+      `${summary.health.pushedEvents} queued a minute or more apart; ` +
       `pruned ${summary.prunedLogEntries} old sync log entries.`,
   );
 }

@@ -26,3 +26,15 @@ export async function refreshJiraProjectContexts(input: {
   await deleteJiraProjectContexts(gone);
   return { written: changed.length, removed: gone.length };
 }
+
+/** Removes the records of Jira projects no product maps any more (the sliced pass writes the others). */
+export async function removeUnmappedJiraProjectContexts(
+  mappings: readonly ProductMapping[],
+): Promise<{ removed: number }> {
+  const mapped = new Set(mappings.flatMap((mapping) => mapping.jiraProjectIds));
+  const gone = (await listJiraProjectContexts())
+    .map((record) => record.jiraProjectId)
+    .filter((jiraProjectId) => !mapped.has(jiraProjectId));
+  await deleteJiraProjectContexts(gone);
+  return { removed: gone.length };
+}

@@ -13,6 +13,11 @@
  * concurrent by-difference updates. Rebuilds list snapshots; a page budget keeps one pass bounded,
  * and what is left waits for the next pass.
  */
+import {
+  buildJiraProjectContexts,
+  sameProjectContext,
+  type JiraProjectContextRecord,
+} from '../../domain/health/issue-context';
 import { hasJiraWork, summarizeJiraWork, type JiraWorkTally } from '../../domain/health/jira-tally';
 import { assessHealth, type HealthAssessment } from '../../domain/health/model';
 import { healthHistoryPoint, type ProductHealthRecord } from '../../domain/health/record';
@@ -35,6 +40,7 @@ import { DAY_MS, timestampMs, utcDay } from '../../domain/timestamps';
 import {
   batchGetConcurrently,
   getHealthWeights,
+  jiraProjectContextKey,
   jiraWorkTallyKey,
   listProducts,
   listSentrySnapshotsOfProjectPage,
@@ -42,6 +48,7 @@ import {
   productHealthKey,
   productHealthPointKey,
   recordProductHealthPoints,
+  saveJiraProjectContexts,
   saveProductHealthRecords,
   saveSentryHealthTallies,
   sentryHealthTallyKey,
@@ -55,7 +62,7 @@ import {
   sentryTopNeedsRebuild,
   type SentryTopIssuesRecord,
 } from '../../domain/health/top-issues';
-import { refreshJiraProjectContexts } from './refresh-jira-project-contexts';
+import { removeUnmappedJiraProjectContexts } from './refresh-jira-project-contexts';
 
 export interface HealthPassOptions {
   /** Snapshot query pages the pass may read to build or rebuild tallies (20 snapshots a page). */
@@ -187,47 +194,41 @@ function sameRecord(a: ProductHealthRecord | undefined, b: ProductHealthRecord):
   return JSON.stringify({ ...a, updatedAt: '' }) === JSON.stringify({ ...b, updatedAt: '' });
 }
 
-export async function refreshProductHealth(
-  mappings: readonly ProductMapping[],
-  now: Date = new Date(),
-  options: HealthPassOptions = {},
-): Promise<HealthPassSummary> {
-  const settings: Required<HealthPassOptions> = {
-    rebuildPageBudget: options.rebuildPageBudget ?? DEFAULT_REBUILD_PAGE_BUDGET,
-    rebuildAfterDays: options.rebuildAfterDays ?? DEFAULT_REBUILD_AFTER_DAYS,
-  };
-  const [products, storedWeights] = await Promise.all([listProducts(), getHealthWeights()]);
-  const { isDefault: _isDefault, ...weights } = storedWeights;
-  const today = utcDay(now);
-  const sentryRefs = uniqueSentryRefs(mappings);
-  const keys = [
-    ...sentryRefs.flatMap((ref) => [
-      sentryHealthTallyKey(ref.connectionId, ref.projectId),
-      jiraWorkTallyKey(ref.connectionId, ref.projectId),
-      syncStateKey('sentry', ref.connectionId, ref.projectId),
-      sentryTopIssuesKey(ref.connectionId, ref.projectId),
-    ]),
-    ...mappings.flatMap((mapping) =>
-      mapping.sonarProjects.map((ref) => sonarSnapshotKey(ref.connectionId, ref.projectKey, ref.branch)),
-    ),
-    ...products.flatMap((product) => [
-      productHealthKey(product.id),
-      productHealthPointKey(product.id, today),
-    ]),
-  ];
-  // A few batches at a time: most of the pass is waiting on KVS latency.
-  const stored = await batchGetConcurrently<unknown>(keys, READ_CONCURRENCY);
-  const rebuilds = await rebuildTallies(sentryRefs, stored, now, settings);
+/** A product of a slice, in the order the pass computes it (children before their parent). */
+export interface HealthSliceProduct {
+  id: string;
+  /** Children rolled into it: computed earlier in this slice or in an earlier one (then read as stored). */
+  childIds: string[];
+  ancestorIds: string[];
+}
 
-  const mappingOf = new Map(mappings.map((mapping) => [mapping.productId, mapping]));
+/** The Jira projects whose context a slice refreshes: those whose last mapped product it computes. */
+export interface HealthSliceContext {
+  jiraProjectId: string;
+  productIds: string[];
+}
+
+export interface HealthSlicePlan {
+  products: HealthSliceProduct[];
+  contexts: HealthSliceContext[];
+}
+
+/**
+ * Orders the products children first (depth-first from each root, then any left in a parent cycle) and
+ * cuts the order into slices of `productsPerSlice`, so a parent is never computed before its children.
+ * Each Jira project's context goes to the slice of the last product that maps it.
+ */
+export function planHealthSlices(
+  products: readonly Product[],
+  mappings: readonly ProductMapping[],
+  productsPerSlice: number = Number.POSITIVE_INFINITY,
+): HealthSlicePlan[] {
   const byId = new Map(products.map((product) => [product.id, product]));
   const childrenOf = new Map<string, Product[]>();
   for (const product of products) {
     if (product.parentId === null || !byId.has(product.parentId)) continue;
     childrenOf.set(product.parentId, [...(childrenOf.get(product.parentId) ?? []), product]);
   }
-
-  const records = new Map<string, ProductHealthRecord>();
   const ancestorsOf = (product: Product): string[] => {
     const ids: string[] = [];
     let parentId = product.parentId;
@@ -239,44 +240,150 @@ export async function refreshProductHealth(
     }
     return ids;
   };
-  // Children first; `visiting` guards against a parent cycle in stored data.
+  const order: HealthSliceProduct[] = [];
+  const done = new Set<string>();
+  // `visiting` guards against a parent cycle in stored data: the child that closes it is left out.
   const visiting = new Set<string>();
-  const compute = (product: Product): ProductHealthRecord => {
-    const done = records.get(product.id);
-    if (done) return done;
+  const visit = (product: Product): void => {
+    if (done.has(product.id)) return;
     visiting.add(product.id);
-    const own = ownHealth(mappingOf.get(product.id), stored, weights, now);
-    const children = (childrenOf.get(product.id) ?? []).filter((child) => !visiting.has(child.id));
-    const members: RollUpMember[] = children.map((child) => {
-      const record = compute(child);
-      return { productId: child.id, name: child.name, priority: child.priority, assessment: record.health };
-    });
+    const childIds: string[] = [];
+    for (const child of childrenOf.get(product.id) ?? []) {
+      if (visiting.has(child.id)) continue;
+      visit(child);
+      childIds.push(child.id);
+    }
+    visiting.delete(product.id);
+    done.add(product.id);
+    order.push({ id: product.id, childIds, ancestorIds: ancestorsOf(product) });
+  };
+  for (const product of products)
+    if (product.parentId === null || !byId.has(product.parentId)) visit(product);
+  for (const product of products) visit(product);
+
+  const size = Math.max(1, productsPerSlice);
+  const slices: HealthSlicePlan[] = [];
+  const sliceOf = new Map<string, number>();
+  for (let start = 0; start < order.length || slices.length === 0; start += size) {
+    const part = Number.isFinite(size) ? order.slice(start, start + size) : order.slice(start);
+    for (const entry of part) sliceOf.set(entry.id, slices.length);
+    slices.push({ products: part, contexts: [] });
+    if (!Number.isFinite(size)) break;
+  }
+  const productsOf = new Map<string, string[]>();
+  for (const mapping of mappings) {
+    for (const jiraProjectId of mapping.jiraProjectIds) {
+      productsOf.set(jiraProjectId, [...(productsOf.get(jiraProjectId) ?? []), mapping.productId]);
+    }
+  }
+  for (const [jiraProjectId, productIds] of [...productsOf].sort(([a], [b]) => a.localeCompare(b))) {
+    const last = Math.max(0, ...productIds.map((id) => sliceOf.get(id) ?? 0));
+    slices[last]?.contexts.push({ jiraProjectId, productIds });
+  }
+  return slices;
+}
+
+/** What a slice needs besides its plan, read by the caller (the whole pass has them already). */
+export interface HealthSliceInput {
+  plan: HealthSlicePlan;
+  /** The slice's products as stored now (a product removed since the plan is left out). */
+  products: ReadonlyMap<string, Product>;
+  /** The mappings of the slice's products and of its contexts' products. */
+  mappings: ReadonlyMap<string, ProductMapping>;
+}
+
+/**
+ * Computes the health of one slice of products: reads its projects' tallies and snapshots (and the
+ * stored records of children computed by an earlier slice), builds due tallies within the page budget,
+ * writes the records that changed, today's first points and the Jira project contexts the slice owns.
+ */
+export async function refreshHealthSlice(
+  input: HealthSliceInput,
+  now: Date = new Date(),
+  options: HealthPassOptions = {},
+): Promise<HealthPassSummary> {
+  const settings: Required<HealthPassOptions> = {
+    rebuildPageBudget: options.rebuildPageBudget ?? DEFAULT_REBUILD_PAGE_BUDGET,
+    rebuildAfterDays: options.rebuildAfterDays ?? DEFAULT_REBUILD_AFTER_DAYS,
+  };
+  const storedWeights = await getHealthWeights();
+  const { isDefault: _isDefault, ...weights } = storedWeights;
+  const today = utcDay(now);
+  const entries = input.plan.products.filter((entry) => input.products.has(entry.id));
+  const inSlice = new Set(entries.map((entry) => entry.id));
+  const own = entries
+    .map((entry) => input.mappings.get(entry.id))
+    .filter((mapping): mapping is ProductMapping => mapping !== undefined);
+  const contextMappings = [...new Set(input.plan.contexts.flatMap((context) => context.productIds))]
+    .map((id) => input.mappings.get(id))
+    .filter((mapping): mapping is ProductMapping => mapping !== undefined);
+  // Records computed elsewhere that this slice reads: children of an earlier slice, contexts' products.
+  const foreign = new Set(
+    [
+      ...entries.flatMap((entry) => entry.childIds),
+      ...input.plan.contexts.flatMap((context) => context.productIds),
+    ].filter((id) => !inSlice.has(id)),
+  );
+  const sentryRefs = uniqueSentryRefs(own);
+  const keys = [
+    ...sentryRefs.flatMap((ref) => [
+      sentryHealthTallyKey(ref.connectionId, ref.projectId),
+      jiraWorkTallyKey(ref.connectionId, ref.projectId),
+      syncStateKey('sentry', ref.connectionId, ref.projectId),
+      sentryTopIssuesKey(ref.connectionId, ref.projectId),
+    ]),
+    ...[...own, ...contextMappings].flatMap((mapping) =>
+      mapping.sonarProjects.map((ref) => sonarSnapshotKey(ref.connectionId, ref.projectKey, ref.branch)),
+    ),
+    ...entries.flatMap((entry) => [productHealthKey(entry.id), productHealthPointKey(entry.id, today)]),
+    ...[...foreign].map((id) => productHealthKey(id)),
+    ...input.plan.contexts.map((context) => jiraProjectContextKey(context.jiraProjectId)),
+  ];
+  // A few batches at a time: most of the pass is waiting on KVS latency.
+  const stored = await batchGetConcurrently<unknown>(keys, READ_CONCURRENCY);
+  const rebuilds = await rebuildTallies(sentryRefs, stored, now, settings);
+
+  const records = new Map<string, ProductHealthRecord>();
+  const recordOf = (id: string): ProductHealthRecord | undefined =>
+    records.get(id) ?? (stored.get(productHealthKey(id)) as ProductHealthRecord | undefined);
+  for (const entry of entries) {
+    const product = input.products.get(entry.id);
+    if (!product) continue;
+    const ownHealthOf = ownHealth(input.mappings.get(product.id), stored, weights, now);
+    const members: RollUpMember[] = [];
+    for (const childId of entry.childIds) {
+      const child = recordOf(childId);
+      // A child removed since the plan (or never computed) is not rolled in.
+      if (!child || (!inSlice.has(childId) && child.parentId !== product.id)) continue;
+      members.push({
+        productId: child.productId,
+        name: child.name,
+        priority: child.priority,
+        assessment: child.health,
+      });
+    }
     // The product's own projects count as one more member, at its own priority, when they have data.
-    if (children.length === 0 || own.score !== null) {
+    if (entry.childIds.length === 0 || ownHealthOf.score !== null) {
       members.unshift({
         productId: product.id,
         name: product.name,
         priority: product.priority,
-        assessment: own,
+        assessment: ownHealthOf,
       });
     }
-    const record: ProductHealthRecord = {
+    records.set(product.id, {
       productId: product.id,
       name: product.name,
       priority: product.priority,
       owningTeam: product.owningTeam,
       parentId: product.parentId,
-      ancestorIds: ancestorsOf(product),
+      ancestorIds: entry.ancestorIds,
       weights,
-      own,
+      own: ownHealthOf,
       health: rollUpHealth(members, weights),
       updatedAt: now.toISOString(),
-    };
-    visiting.delete(product.id);
-    records.set(product.id, record);
-    return record;
-  };
-  for (const product of products) compute(product);
+    });
+  }
 
   const changed = [...records.values()].filter(
     (record) =>
@@ -290,20 +397,60 @@ export async function refreshProductHealth(
   }
   await saveProductHealthRecords(changed);
   await recordProductHealthPoints(points);
-  await refreshJiraProjectContexts({
-    mappings,
-    records,
+  const contextRecords = new Map<string, ProductHealthRecord>();
+  for (const id of input.plan.contexts.flatMap((context) => context.productIds)) {
+    const record = recordOf(id);
+    if (record) contextRecords.set(id, record);
+  }
+  const wanted = new Set(input.plan.contexts.map((context) => context.jiraProjectId));
+  const contexts = buildJiraProjectContexts({
+    mappings: contextMappings,
+    records: contextRecords,
     sonarSnapshot: (ref) =>
       stored.get(sonarSnapshotKey(ref.connectionId, ref.projectKey, ref.branch)) as
         SonarProjectSnapshot | undefined,
     weights,
     now,
-  });
+  }).filter((record) => wanted.has(record.jiraProjectId));
+  await saveJiraProjectContexts(
+    contexts.filter(
+      (record) =>
+        !sameProjectContext(
+          stored.get(jiraProjectContextKey(record.jiraProjectId)) as JiraProjectContextRecord | undefined,
+          record,
+        ),
+    ),
+  );
   return {
-    products: products.length,
+    products: records.size,
     recordsWritten: changed.length,
     dailyPoints: points.length,
     talliesRebuilt: rebuilds.rebuilt,
     rebuildsLeft: rebuilds.left,
   };
+}
+
+/**
+ * The whole pass in one invocation (a small installation, tests, the demo): every product as one slice,
+ * and the contexts of Jira projects no product maps any more removed. The scheduled sync splits it
+ * (health-pass-slices.ts) so that no minute of a large installation goes over its KVS budget.
+ */
+export async function refreshProductHealth(
+  mappings: readonly ProductMapping[],
+  now: Date = new Date(),
+  options: HealthPassOptions = {},
+): Promise<HealthPassSummary> {
+  const products = await listProducts();
+  const [plan = { products: [], contexts: [] }] = planHealthSlices(products, mappings);
+  const summary = await refreshHealthSlice(
+    {
+      plan,
+      products: new Map(products.map((product) => [product.id, product])),
+      mappings: new Map(mappings.map((mapping) => [mapping.productId, mapping])),
+    },
+    now,
+    options,
+  );
+  await removeUnmappedJiraProjectContexts(mappings);
+  return summary;
 }
