@@ -1,8 +1,11 @@
 // What every browser test shares: Debian's Chromium with the flags this project runs it with, where
-// screenshots go, the rule that skips browser tests locally without Chromium (CI installs it), and a
-// contrast measure for the dark-mode checks.
+// screenshots go, the rule that skips browser tests locally without Chromium (CI installs it), a sandbox
+// with Chromium started in a throwaway store, and a contrast measure for the dark-mode checks.
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
+import { chromium, type Browser } from 'playwright-core';
+import type { SandboxServer, SandboxStart } from '../../sandbox/server';
 
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 export const CHROMIUM_ARGS = [
@@ -17,6 +20,77 @@ export const SCREENSHOTS = path.join(__dirname, '..', '..', 'test-results', 'bro
 /** Without Chromium the browser tests are skipped locally and fail in CI. */
 export const describeInBrowser =
   fs.existsSync(CHROMIUM_PATH) || Boolean(process.env.CI) ? describe : describe.skip;
+
+export interface BrowserSandbox {
+  /** The running sandbox (another one after restart). */
+  readonly sandbox: SandboxServer;
+  readonly browser: Browser;
+  /** http://127.0.0.1:<port> of the running sandbox. */
+  readonly base: string;
+  /** Closes the running sandbox and starts another on a fresh store; the browser stays open. */
+  restart(start: SandboxStart): Promise<SandboxServer>;
+  /** Closes the browser and the sandbox and removes the store. */
+  close(): Promise<void>;
+}
+
+/**
+ * Starts the sandbox on a free port with its store in a new temporary folder (named after `name`), then
+ * Chromium. `start` as in ./dev sandbox: the demo data unless 'empty'.
+ */
+export async function startBrowserSandbox(
+  name: string,
+  options: { start?: SandboxStart } = {},
+): Promise<BrowserSandbox> {
+  if (!fs.existsSync(CHROMIUM_PATH)) {
+    throw new Error(
+      `No Chromium at ${CHROMIUM_PATH}: install it (apt-get install chromium) or set CHROMIUM_PATH.`,
+    );
+  }
+  fs.mkdirSync(SCREENSHOTS, { recursive: true });
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), `sandbox-${name}-`));
+  let stores = 0;
+  // Imported only now: the sandbox installs the Forge globals before any @forge package loads.
+  const { startSandboxServer } = await import('../../sandbox/server');
+  const launch = (start: SandboxStart | undefined): Promise<SandboxServer> =>
+    startSandboxServer({
+      port: 0,
+      host: '127.0.0.1',
+      dataFile: path.join(dataDir, `kvs-${++stores}.json`),
+      ...(start ? { start } : {}),
+      log: () => undefined,
+    });
+  let sandbox: SandboxServer | undefined;
+  let browser: Browser | undefined;
+  try {
+    sandbox = await launch(options.start);
+    browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
+  } catch (error) {
+    await sandbox?.close();
+    fs.rmSync(dataDir, { recursive: true, force: true });
+    throw error;
+  }
+  const kit = {
+    sandbox,
+    browser,
+    get base() {
+      return `http://127.0.0.1:${kit.sandbox.port}`;
+    },
+    async restart(start: SandboxStart) {
+      await kit.sandbox.close();
+      kit.sandbox = await launch(start);
+      return kit.sandbox;
+    },
+    async close() {
+      try {
+        await kit.browser.close();
+      } finally {
+        await kit.sandbox.close();
+        fs.rmSync(dataDir, { recursive: true, force: true });
+      }
+    },
+  };
+  return kit;
+}
 
 /** WCAG contrast ratio of two CSS rgb() colours. */
 export function contrast(foreground: string, background: string): number {

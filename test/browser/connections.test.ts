@@ -3,12 +3,16 @@
 // message beside the field), add a SonarCloud organization, test both, rotate a token (the page says
 // "set" and when, never the value), remove one after the confirmation that counts what goes with it.
 // Screenshots, light and dark, land in test-results/browser/.
-import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
+import type { Browser, Locator, Page } from 'playwright-core';
 import type { SandboxServer } from '../../sandbox/server';
-import { CHROMIUM_ARGS, CHROMIUM_PATH, contrast, describeInBrowser, SCREENSHOTS } from './browser-kit';
+import {
+  contrast,
+  describeInBrowser,
+  SCREENSHOTS,
+  startBrowserSandbox,
+  type BrowserSandbox,
+} from './browser-kit';
 
 const ADMIN = '/modules/product-health-admin';
 const CLIENT_SECRET = 'typed-client-secret-5e1d';
@@ -20,30 +24,18 @@ describeInBrowser('global settings: connections in Chromium, from an empty store
   let sandbox: SandboxServer;
   let browser: Browser;
   let base: string;
-  let dataDir: string;
+  let kit: BrowserSandbox | undefined;
   const browserErrors: string[] = [];
   /** Every resolver answer and HTML page the browser received. */
   const received: string[] = [];
 
   beforeAll(async () => {
-    fs.mkdirSync(SCREENSHOTS, { recursive: true });
-    dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'sandbox-connections-'));
-    const { startSandboxServer } = await import('../../sandbox/server');
-    sandbox = await startSandboxServer({
-      port: 0,
-      host: '127.0.0.1',
-      dataFile: path.join(dataDir, 'kvs.json'),
-      start: 'empty',
-      log: () => undefined,
-    });
-    base = `http://127.0.0.1:${sandbox.port}`;
-    browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
+    kit = await startBrowserSandbox('connections', { start: 'empty' });
+    ({ sandbox, browser, base } = kit);
   });
 
   afterAll(async () => {
-    await browser?.close();
-    await sandbox?.close();
-    if (dataDir) fs.rmSync(dataDir, { recursive: true, force: true });
+    await kit?.close();
   });
 
   const tokens = () => sandbox.world.simulators.credentials;

@@ -4,14 +4,18 @@
 // settings page; with the demo data every step is ticked. Screenshots, light and dark, land in
 // test-results/browser/.
 import { randomUUID } from 'node:crypto';
-import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
+import type { Browser, Locator, Page } from 'playwright-core';
 import { hostFetch } from '../../sandbox/runtime';
 import type { SandboxServer, SandboxStart } from '../../sandbox/server';
 import { signBody } from '../../src/domain/signatures';
-import { CHROMIUM_ARGS, CHROMIUM_PATH, contrast, describeInBrowser, SCREENSHOTS } from './browser-kit';
+import {
+  contrast,
+  describeInBrowser,
+  SCREENSHOTS,
+  startBrowserSandbox,
+  type BrowserSandbox,
+} from './browser-kit';
 
 const GET_STARTED = '/modules/product-health-get-started';
 const CLIENT_SECRET = 'typed-client-secret-0c4e';
@@ -21,33 +25,22 @@ describeInBrowser('Get started checklist in Chromium', () => {
 
   let sandbox: SandboxServer | undefined;
   let browser: Browser;
-  let dataDir: string;
+  let kit: BrowserSandbox | undefined;
   const browserErrors: string[] = [];
 
   async function startSandbox(start: SandboxStart): Promise<SandboxServer> {
-    await sandbox?.close();
-    const { startSandboxServer } = await import('../../sandbox/server');
-    sandbox = await startSandboxServer({
-      port: 0,
-      host: '127.0.0.1',
-      dataFile: path.join(dataDir, `${start}.json`),
-      start,
-      log: () => undefined,
-    });
+    if (!kit) throw new Error('The sandbox is not running.');
+    sandbox = await kit.restart(start);
     return sandbox;
   }
 
   beforeAll(async () => {
-    fs.mkdirSync(SCREENSHOTS, { recursive: true });
-    dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'sandbox-get-started-'));
-    await startSandbox('empty');
-    browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
+    kit = await startBrowserSandbox('get-started', { start: 'empty' });
+    ({ sandbox, browser } = kit);
   });
 
   afterAll(async () => {
-    await browser?.close();
-    await sandbox?.close();
-    if (dataDir) fs.rmSync(dataDir, { recursive: true, force: true });
+    await kit?.close();
   });
 
   async function open(query = ''): Promise<Page> {

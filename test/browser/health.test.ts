@@ -3,12 +3,10 @@
 // the global settings page (worst first, filtered by team and priority) with the weights form completed
 // with the keyboard only, and the issue panel's code quality. Screenshots, light and dark, land in
 // test-results/browser/.
-import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import type { SandboxServer } from '../../sandbox/server';
-import { CHROMIUM_ARGS, CHROMIUM_PATH, describeInBrowser, SCREENSHOTS } from './browser-kit';
+import { describeInBrowser, SCREENSHOTS, startBrowserSandbox, type BrowserSandbox } from './browser-kit';
 
 const PROJECT_PAGE = '/modules/product-health-project-page';
 const ADMIN = '/modules/product-health-admin';
@@ -20,27 +18,16 @@ describeInBrowser('product health in Chromium, from the demo data', () => {
   let sandbox: SandboxServer;
   let browser: Browser;
   let base: string;
-  let dataDir: string;
+  let kit: BrowserSandbox | undefined;
   const browserErrors: string[] = [];
 
   beforeAll(async () => {
-    fs.mkdirSync(SCREENSHOTS, { recursive: true });
-    dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'sandbox-health-'));
-    const { startSandboxServer } = await import('../../sandbox/server');
-    sandbox = await startSandboxServer({
-      port: 0,
-      host: '127.0.0.1',
-      dataFile: path.join(dataDir, 'kvs.json'),
-      log: () => undefined,
-    });
-    base = `http://127.0.0.1:${sandbox.port}`;
-    browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
+    kit = await startBrowserSandbox('health');
+    ({ sandbox, browser, base } = kit);
   });
 
   afterAll(async () => {
-    await browser?.close();
-    await sandbox?.close();
-    if (dataDir) fs.rmSync(dataDir, { recursive: true, force: true });
+    await kit?.close();
     expect(browserErrors).toEqual([]);
   });
 

@@ -3,41 +3,35 @@
 // the products SHOP maps, the linked Sentry issues (count, worst level, users affected) and the quality
 // gate, as stored; its button opens the issue panel on the same issue. Screenshots (light and dark) land in
 // test-results/browser/. Needs Chromium at /usr/bin/chromium (CHROMIUM_PATH overrides).
-import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import type { SandboxServer } from '../../sandbox/server';
 import type { JiraProjectContextRecord } from '../../src/domain/health/issue-context';
 import type { SentryIssuePropertyValue } from '../../src/domain/model';
 import { jiraProjectContextKey, writtenIssuePropertyKey } from '../../src/storage/keys';
-import { CHROMIUM_ARGS, CHROMIUM_PATH, contrast, describeInBrowser, SCREENSHOTS } from './browser-kit';
+import {
+  contrast,
+  describeInBrowser,
+  SCREENSHOTS,
+  startBrowserSandbox,
+  type BrowserSandbox,
+} from './browser-kit';
 
 describeInBrowser('issue context (UI Kit) in Chromium', () => {
   jest.setTimeout(300_000);
 
   let sandbox: SandboxServer;
   let browser: Browser;
-  let dataDir: string;
+  let kit: BrowserSandbox | undefined;
   const browserErrors: string[] = [];
 
   beforeAll(async () => {
-    fs.mkdirSync(SCREENSHOTS, { recursive: true });
-    dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'sandbox-context-'));
-    const { startSandboxServer } = await import('../../sandbox/server');
-    sandbox = await startSandboxServer({
-      port: 0,
-      host: '127.0.0.1',
-      dataFile: path.join(dataDir, 'kvs.json'),
-      log: () => undefined,
-    });
-    browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
+    kit = await startBrowserSandbox('context');
+    ({ sandbox, browser } = kit);
   });
 
   afterAll(async () => {
-    await browser?.close();
-    await sandbox?.close();
-    if (dataDir) fs.rmSync(dataDir, { recursive: true, force: true });
+    await kit?.close();
   });
 
   afterEach(() => {

@@ -2,14 +2,12 @@
 // demo data: the defaults in words, every comment to Sentry and a level's priority chosen with the
 // keyboard only, a bad threshold refused beside its field, then saved; a person who does not administer
 // the project is refused. Screenshots (light and dark) land in test-results/browser/.
-import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { hostFetch } from '../../sandbox/runtime';
 import type { SandboxServer } from '../../sandbox/server';
 import { JIRA_DEMO_USERS } from '../../sandbox/simulators';
-import { CHROMIUM_ARGS, CHROMIUM_PATH, describeInBrowser, SCREENSHOTS } from './browser-kit';
+import { describeInBrowser, SCREENSHOTS, startBrowserSandbox, type BrowserSandbox } from './browser-kit';
 
 const SETTINGS = '/modules/product-health-project-settings?project=SHOP';
 
@@ -19,31 +17,20 @@ describeInBrowser('project settings: comments and priority in Chromium', () => {
   let sandbox: SandboxServer;
   let browser: Browser;
   let base: string;
-  let dataDir: string;
+  let kit: BrowserSandbox | undefined;
   let shopId: string;
   const browserErrors: string[] = [];
 
   beforeAll(async () => {
-    fs.mkdirSync(SCREENSHOTS, { recursive: true });
-    dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'sandbox-issue-sync-'));
-    const { startSandboxServer } = await import('../../sandbox/server');
-    sandbox = await startSandboxServer({
-      port: 0,
-      host: '127.0.0.1',
-      dataFile: path.join(dataDir, 'kvs.json'),
-      log: () => undefined,
-    });
-    base = `http://127.0.0.1:${sandbox.port}`;
+    kit = await startBrowserSandbox('issue-sync');
+    ({ sandbox, browser, base } = kit);
     const shop = sandbox.world.jira.findProject('SHOP');
     if (!shop) throw new Error('The demo data has no Jira project SHOP.');
     shopId = shop.id;
-    browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
   });
 
   afterAll(async () => {
-    await browser?.close();
-    await sandbox?.close();
-    if (dataDir) fs.rmSync(dataDir, { recursive: true, force: true });
+    await kit?.close();
   });
 
   afterEach(() => {

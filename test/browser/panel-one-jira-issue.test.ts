@@ -2,12 +2,10 @@
 // refused with the Jira issue it has, its key a link to it; linked to a second Jira issue, that issue's panel
 // says the Sentry issue also belongs to the first, as a link. Light and dark; the link made by keyboard only.
 // Screenshots land in test-results/browser/. Needs Chromium at /usr/bin/chromium (CHROMIUM_PATH overrides).
-import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import type { SandboxServer } from '../../sandbox/server';
-import { CHROMIUM_ARGS, CHROMIUM_PATH, describeInBrowser, SCREENSHOTS } from './browser-kit';
+import { describeInBrowser, SCREENSHOTS, startBrowserSandbox, type BrowserSandbox } from './browser-kit';
 
 const WIDTH = 720;
 
@@ -16,26 +14,16 @@ describeInBrowser('issue panel: one Jira issue per Sentry issue, in Chromium', (
 
   let sandbox: SandboxServer;
   let browser: Browser;
-  let dataDir: string;
+  let kit: BrowserSandbox | undefined;
   const browserErrors: string[] = [];
 
   beforeAll(async () => {
-    fs.mkdirSync(SCREENSHOTS, { recursive: true });
-    dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'sandbox-one-issue-'));
-    const { startSandboxServer } = await import('../../sandbox/server');
-    sandbox = await startSandboxServer({
-      port: 0,
-      host: '127.0.0.1',
-      dataFile: path.join(dataDir, 'kvs.json'),
-      log: () => undefined,
-    });
-    browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
+    kit = await startBrowserSandbox('one-issue');
+    ({ sandbox, browser } = kit);
   });
 
   afterAll(async () => {
-    await browser?.close();
-    await sandbox?.close();
-    if (dataDir) fs.rmSync(dataDir, { recursive: true, force: true });
+    await kit?.close();
   });
 
   afterEach(() => {

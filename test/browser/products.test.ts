@@ -3,12 +3,10 @@
 // Sentry and SonarCloud lists, bulk-assign Sentry projects with conflicts, delete a product after the
 // warning. Starts from the demo data plus a second Sentry connection (organization acme-eu) written
 // through storage. Screenshots (light and dark) land in test-results/browser/.
-import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
+import type { Browser, Locator, Page } from 'playwright-core';
 import type { SandboxServer } from '../../sandbox/server';
-import { CHROMIUM_ARGS, CHROMIUM_PATH, describeInBrowser, SCREENSHOTS } from './browser-kit';
+import { describeInBrowser, SCREENSHOTS, startBrowserSandbox, type BrowserSandbox } from './browser-kit';
 
 const ADMIN = '/modules/product-health-admin';
 
@@ -18,20 +16,12 @@ describeInBrowser('global settings: products, mappings and bulk assignment in Ch
   let sandbox: SandboxServer;
   let browser: Browser;
   let base: string;
-  let dataDir: string;
+  let kit: BrowserSandbox | undefined;
   const browserErrors: string[] = [];
 
   beforeAll(async () => {
-    fs.mkdirSync(SCREENSHOTS, { recursive: true });
-    dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'sandbox-products-'));
-    const { startSandboxServer } = await import('../../sandbox/server');
-    sandbox = await startSandboxServer({
-      port: 0,
-      host: '127.0.0.1',
-      dataFile: path.join(dataDir, 'kvs.json'),
-      log: () => undefined,
-    });
-    base = `http://127.0.0.1:${sandbox.port}`;
+    kit = await startBrowserSandbox('products');
+    ({ sandbox, browser, base } = kit);
     // A second Sentry organization, added the way the connection form stores it.
     const { saveConnection } = await import('../../src/storage');
     await saveConnection(
@@ -49,13 +39,10 @@ describeInBrowser('global settings: products, mappings and bulk assignment in Ch
       },
       { token: sandbox.world.simulators.credentials.sentry.full },
     );
-    browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
   });
 
   afterAll(async () => {
-    await browser?.close();
-    await sandbox?.close();
-    if (dataDir) fs.rmSync(dataDir, { recursive: true, force: true });
+    await kit?.close();
     expect(browserErrors).toEqual([]);
   });
 

@@ -3,13 +3,17 @@
 // created in bulk (issue type and priority chosen with the keyboard only), and the progress reaches done
 // with the new keys; an admin backfills a Sentry project and sees its progress to the end; a person who
 // may not create issues gets no selection. Screenshots, light and dark, land in test-results/browser/.
-import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
+import type { Browser, Locator, Page } from 'playwright-core';
 import type { SandboxServer } from '../../sandbox/server';
 import { JIRA_DEMO_USERS } from '../../sandbox/simulators';
-import { CHROMIUM_ARGS, CHROMIUM_PATH, contrast, describeInBrowser, SCREENSHOTS } from './browser-kit';
+import {
+  contrast,
+  describeInBrowser,
+  SCREENSHOTS,
+  startBrowserSandbox,
+  type BrowserSandbox,
+} from './browser-kit';
 
 const SENTRY_PAGE = '/modules/product-health-project-page/sentry?project=SHOP';
 
@@ -19,27 +23,16 @@ describeInBrowser('project page, Sentry impact: bulk create and backfill in Chro
   let sandbox: SandboxServer;
   let browser: Browser;
   let base: string;
-  let dataDir: string;
+  let kit: BrowserSandbox | undefined;
   const browserErrors: string[] = [];
 
   beforeAll(async () => {
-    fs.mkdirSync(SCREENSHOTS, { recursive: true });
-    dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'sandbox-project-bulk-'));
-    const { startSandboxServer } = await import('../../sandbox/server');
-    sandbox = await startSandboxServer({
-      port: 0,
-      host: '127.0.0.1',
-      dataFile: path.join(dataDir, 'kvs.json'),
-      log: () => undefined,
-    });
-    base = `http://127.0.0.1:${sandbox.port}`;
-    browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
+    kit = await startBrowserSandbox('project-bulk');
+    ({ sandbox, browser, base } = kit);
   });
 
   afterAll(async () => {
-    await browser?.close();
-    await sandbox?.close();
-    if (dataDir) fs.rmSync(dataDir, { recursive: true, force: true });
+    await kit?.close();
   });
 
   afterEach(() => {

@@ -3,12 +3,10 @@
 // automation rule with the keyboard only, see a bad value refused beside its field, see the dry run,
 // save the rule, switch it off, and delete it after the confirmation. Screenshots (light and dark) land
 // in test-results/browser/.
-import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import type { SandboxServer } from '../../sandbox/server';
-import { CHROMIUM_ARGS, CHROMIUM_PATH, describeInBrowser, SCREENSHOTS } from './browser-kit';
+import { describeInBrowser, SCREENSHOTS, startBrowserSandbox, type BrowserSandbox } from './browser-kit';
 
 const SETTINGS = '/modules/product-health-project-settings?project=SHOP';
 /** The demo Jira site's statuses (sandbox/simulators/jira/demo.ts). */
@@ -21,36 +19,20 @@ describeInBrowser('project settings: status mapping and automation rules in Chro
   let sandbox: SandboxServer;
   let browser: Browser;
   let base: string;
-  let dataDir: string;
+  let kit: BrowserSandbox | undefined;
   let shopId: string;
   const browserErrors: string[] = [];
 
   beforeAll(async () => {
-    if (!fs.existsSync(CHROMIUM_PATH)) {
-      throw new Error(
-        `No Chromium at ${CHROMIUM_PATH}: install it (apt-get install chromium) or set CHROMIUM_PATH.`,
-      );
-    }
-    fs.mkdirSync(SCREENSHOTS, { recursive: true });
-    dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'sandbox-project-settings-'));
-    const { startSandboxServer } = await import('../../sandbox/server');
-    sandbox = await startSandboxServer({
-      port: 0,
-      host: '127.0.0.1',
-      dataFile: path.join(dataDir, 'kvs.json'),
-      log: () => undefined,
-    });
-    base = `http://127.0.0.1:${sandbox.port}`;
+    kit = await startBrowserSandbox('project-settings');
+    ({ sandbox, browser, base } = kit);
     const shop = sandbox.world.jira.findProject('SHOP');
     if (!shop) throw new Error('The demo data has no Jira project SHOP.');
     shopId = shop.id;
-    browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
   });
 
   afterAll(async () => {
-    await browser?.close();
-    await sandbox?.close();
-    if (dataDir) fs.rmSync(dataDir, { recursive: true, force: true });
+    await kit?.close();
   });
 
   afterEach(() => {

@@ -2,14 +2,12 @@
 // from the demo data in storage (through the app's resolvers), and that no secret reaches the browser.
 // Screenshots land in test-results/browser/. Needs Chromium at /usr/bin/chromium (CHROMIUM_PATH
 // overrides); without it the test is skipped locally and fails in CI (CI installs it with apt).
-import fs from 'node:fs';
 import http from 'node:http';
-import os from 'node:os';
 import path from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import type { SandboxServer } from '../../sandbox/server';
 import { SANDBOX_CONNECTION_IDS, SANDBOX_WEBHOOK_SECRETS } from '../../sandbox/demo/seed';
-import { CHROMIUM_ARGS, CHROMIUM_PATH, describeInBrowser, SCREENSHOTS } from './browser-kit';
+import { describeInBrowser, SCREENSHOTS, startBrowserSandbox, type BrowserSandbox } from './browser-kit';
 
 /** A request with node:http: the sandbox's runtime replaces global fetch with Forge's egress filter. */
 function post(
@@ -40,28 +38,15 @@ describeInBrowser('sandbox pages in Chromium', () => {
   let sandbox: SandboxServer;
   let browser: Browser;
   let base: string;
-  let dataDir: string;
+  let kit: BrowserSandbox | undefined;
   let secrets: string[];
   /** Every HTML document and resolver answer the browser received. */
   const received: Array<{ url: string; body: string }> = [];
   const browserErrors: string[] = [];
 
   beforeAll(async () => {
-    if (!fs.existsSync(CHROMIUM_PATH)) {
-      throw new Error(
-        `No Chromium at ${CHROMIUM_PATH}: install it (apt-get install chromium) or set CHROMIUM_PATH.`,
-      );
-    }
-    fs.mkdirSync(SCREENSHOTS, { recursive: true });
-    dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'sandbox-browser-'));
-    const { startSandboxServer } = await import('../../sandbox/server');
-    sandbox = await startSandboxServer({
-      port: 0,
-      host: '127.0.0.1',
-      dataFile: path.join(dataDir, 'kvs.json'),
-      log: () => undefined,
-    });
-    base = `http://127.0.0.1:${sandbox.port}`;
+    kit = await startBrowserSandbox('browser');
+    ({ sandbox, browser, base } = kit);
     const credentials = sandbox.world.simulators.credentials;
     secrets = [
       credentials.sentry.full,
@@ -69,13 +54,10 @@ describeInBrowser('sandbox pages in Chromium', () => {
       SANDBOX_WEBHOOK_SECRETS.sentry,
       SANDBOX_WEBHOOK_SECRETS.sonarcloud,
     ];
-    browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
   });
 
   afterAll(async () => {
-    await browser?.close();
-    await sandbox?.close();
-    if (dataDir) fs.rmSync(dataDir, { recursive: true, force: true });
+    await kit?.close();
   });
 
   async function open(pathAndQuery: string, viewport = { width: 1280, height: 900 }): Promise<Page> {

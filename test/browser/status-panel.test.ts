@@ -2,33 +2,24 @@
 // linked Sentry issues says that Sentry moves it to done once all of them are resolved and names the
 // ones still open; resolving one in Sentry leaves the other named. Light and dark screenshots land in
 // test-results/browser/.
-import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import type { SandboxServer } from '../../sandbox/server';
-import { CHROMIUM_ARGS, CHROMIUM_PATH, describeInBrowser, SCREENSHOTS } from './browser-kit';
+import { describeInBrowser, SCREENSHOTS, startBrowserSandbox, type BrowserSandbox } from './browser-kit';
 
 describeInBrowser('issue panel: what still blocks Done, in Chromium', () => {
   jest.setTimeout(300_000);
 
   let sandbox: SandboxServer;
   let browser: Browser;
-  let dataDir: string;
+  let kit: BrowserSandbox | undefined;
   let jiraKey: string;
   let shortIds: string[];
   const browserErrors: string[] = [];
 
   beforeAll(async () => {
-    fs.mkdirSync(SCREENSHOTS, { recursive: true });
-    dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'sandbox-status-panel-'));
-    const { startSandboxServer } = await import('../../sandbox/server');
-    sandbox = await startSandboxServer({
-      port: 0,
-      host: '127.0.0.1',
-      dataFile: path.join(dataDir, 'kvs.json'),
-      log: () => undefined,
-    });
+    kit = await startBrowserSandbox('status-panel');
+    ({ sandbox, browser } = kit);
     const issue = sandbox.world.jira.issues.find((candidate) =>
       candidate.summary.startsWith('Order list crashes'),
     );
@@ -52,13 +43,10 @@ describeInBrowser('issue panel: what still blocks Done, in Chromium', () => {
       accountId: null,
     });
     shortIds = [first.snapshot.shortId, second.shortId].sort();
-    browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
   });
 
   afterAll(async () => {
-    await browser?.close();
-    await sandbox?.close();
-    if (dataDir) fs.rmSync(dataDir, { recursive: true, force: true });
+    await kit?.close();
   });
 
   afterEach(() => {

@@ -2,14 +2,12 @@
 // rows name projects, not numeric ids; a repeated error shows once; the log filters by source; a narrow
 // window (600 px) is not widened by a long string; a retried row loses its Retry; the link search scope
 // toggles and stays. Screenshots, light and dark, land in test-results/browser/.
-import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import type { SyncLogEntry } from '../../src/domain/model';
 import type { SandboxServer } from '../../sandbox/server';
 import { SANDBOX_CONNECTION_IDS } from '../../sandbox/demo/seed';
-import { CHROMIUM_ARGS, CHROMIUM_PATH, describeInBrowser, SCREENSHOTS } from './browser-kit';
+import { describeInBrowser, SCREENSHOTS, startBrowserSandbox, type BrowserSandbox } from './browser-kit';
 
 const ADMIN = '/modules/product-health-admin';
 const FAILED_SUMMARY = 'Sentry project sync stopped at page 3';
@@ -22,7 +20,7 @@ describeInBrowser('global settings: the sync log and the link search scope in Ch
   let sandbox: SandboxServer;
   let browser: Browser;
   let base: string;
-  let dataDir: string;
+  let kit: BrowserSandbox | undefined;
   const browserErrors: string[] = [];
 
   async function log(entry: Omit<SyncLogEntry, 'at' | 'durationMs' | 'fetched' | 'changed'>): Promise<void> {
@@ -41,17 +39,8 @@ describeInBrowser('global settings: the sync log and the link search scope in Ch
   }
 
   beforeAll(async () => {
-    fs.mkdirSync(SCREENSHOTS, { recursive: true });
-    dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'sandbox-sync-log-'));
-    const { startSandboxServer } = await import('../../sandbox/server');
-    sandbox = await startSandboxServer({
-      port: 0,
-      host: '127.0.0.1',
-      dataFile: path.join(dataDir, 'kvs.json'),
-      log: () => undefined,
-    });
-    base = `http://127.0.0.1:${sandbox.port}`;
-    browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
+    kit = await startBrowserSandbox('sync-log');
+    ({ sandbox, browser, base } = kit);
     const shop = sandbox.world.jira.findProject('SHOP');
     await log({
       id: 'browser-sync-log-failed',
@@ -80,9 +69,7 @@ describeInBrowser('global settings: the sync log and the link search scope in Ch
   });
 
   afterAll(async () => {
-    await browser?.close();
-    await sandbox?.close();
-    if (dataDir) fs.rmSync(dataDir, { recursive: true, force: true });
+    await kit?.close();
   });
 
   async function open(query = '', width = 1280): Promise<Page> {
