@@ -52,6 +52,7 @@ const TIME_RESERVE_MS = 8_000;
 const CONNECTION_CLAIM_PURPOSES = [
   'create-jira-issue',
   'create-jira-issue-recovery',
+  'create-jira-issue-retired',
   // A Sentry delivery counted once (older versions filed it as sentry-request).
   'sentry-delivery',
   'sentry-request',

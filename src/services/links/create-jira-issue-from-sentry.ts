@@ -1,14 +1,20 @@
 /**
  * Creates a Jira issue from a Sentry issue (a person's request, or an automation rule), links the two
- * and writes the Jira issue's JQL summary. Exactly one Jira issue per Sentry issue per origin ('manual'
- * or a rule id), whatever the concurrency: 20 simultaneous clicks, duplicate webhooks, a sync racing a
- * webhook.
+ * and writes the Jira issue's JQL summary. Exactly one Jira issue per Sentry issue, whatever the
+ * concurrency and whoever asks: 20 simultaneous clicks, duplicate webhooks, a sync racing a webhook, an
+ * automation rule, a panel click and a bulk create item at the same moment.
  *
  * How "exactly once" holds:
- * 1. Claim before creating. `claimOnce` writes `claim:create-jira-issue:<conn>:<sentry id>:<origin>`
- *    with FAIL_IF_EXISTS, one atomic KVS operation: of any number of callers exactly one wins and
- *    creates; the others wait for the claim to turn `done` and return the issue it names.
- * 2. Complete after creating: the claim records the Jira issue id and key, and then that the link exists.
+ * 1. Claim before creating. `claimOnce` writes `claim:create-jira-issue:<conn>:<sentry id>` with
+ *    FAIL_IF_EXISTS, one atomic KVS operation: of any number of callers, of any origin, exactly one wins
+ *    and creates; the others wait for the claim to turn `done`. One of the same origin (the same request
+ *    again) gets the issue it names; one of another origin is refused with it (AlreadyTrackedError), as
+ *    it would be once the link exists. The claim is per Sentry issue, not per origin: the "already
+ *    linked?" check before it cannot stop two origins that both read no link yet.
+ *    A regression's follow-up (followUpOf) is the one exception: the Sentry issue has its (done) issue,
+ *    so the follow-up has its own claim per regression origin, `...:<sentry id>:<origin>`.
+ * 2. Complete after creating: the claim records the Jira issue id and key and the origin that created it,
+ *    and then that the link exists.
  * 3. Mark the Jira issue itself, in the same create request: the label `sentry-<sentry id>` (searchable,
  *    and useful to people) and the issue property `productHealthCreatedFrom` = {connectionId,
  *    sentryIssueId, origin}. So the Jira issue carries its own idempotency key from the moment it exists.
@@ -43,6 +49,7 @@ import {
   findProductIdForSentryProject,
   getClaim,
   getConnection,
+  getLink,
   getProduct,
   getSentrySnapshot,
   linkIssues,
@@ -84,7 +91,10 @@ export interface CreateJiraIssueFromSentryResult {
   created: boolean;
 }
 
-/** The Jira issue property that says which Sentry issue and origin a Jira issue was created for. */
+/**
+ * The Jira issue property that says which Sentry issue and origin a Jira issue was created for (and, for a
+ * regression's follow-up, which issue it follows up).
+ */
 export const CREATED_FROM_PROPERTY_KEY = 'productHealthCreatedFrom';
 
 /** Longer than any Forge invocation (900 s): a claim this old has no live owner. */
@@ -141,6 +151,10 @@ const POLL_INTERVAL_MS = 150;
 const DEFAULT_WAIT_FOR_OTHER_MS = 10_000;
 const CLAIM_PURPOSE = 'create-jira-issue';
 const RECOVERY_CLAIM_PURPOSE = 'create-jira-issue-recovery';
+/** Who gives back a done claim whose issue was unlinked or deleted since (one caller per issue). */
+const RETIRE_CLAIM_PURPOSE = 'create-jira-issue-retired';
+/** A retirer killed before it gave the claim back is replaced after this long. */
+const RETIRE_CLAIM_TTL_SECONDS = 60;
 
 const idText = z.string().trim().min(1).max(200);
 const inputSchema = z.object({
@@ -175,22 +189,39 @@ interface CreatedFromMarker {
   connectionId: string;
   sentryIssueId: string;
   origin: string;
+  followUpOf?: string;
 }
 
-const markerSchema = z.object({ connectionId: z.string(), sentryIssueId: z.string(), origin: z.string() });
+const markerSchema = z.object({
+  connectionId: z.string(),
+  sentryIssueId: z.string(),
+  origin: z.string(),
+  followUpOf: z.string().optional(),
+});
 
 function markerOf(input: CreateJiraIssueFromSentryInput): CreatedFromMarker {
-  return { connectionId: input.connectionId, sentryIssueId: input.sentryIssueId, origin: input.origin };
+  const { connectionId, sentryIssueId, origin, followUpOf } = input;
+  return followUpOf === undefined
+    ? { connectionId, sentryIssueId, origin }
+    : { connectionId, sentryIssueId, origin, followUpOf };
 }
 
-function sameMarker(value: unknown, marker: CreatedFromMarker): boolean {
+/** Regression follow-ups made before markers named followUpOf carry only their regression origin. */
+const LEGACY_FOLLOW_UP_ORIGIN = /^regression:/;
+
+/**
+ * The marker of the issue `input`'s claim stands for, or null. A follow-up's claim is per regression
+ * origin, so its marker must name that origin; the Sentry issue's own claim is shared by every origin,
+ * so any marker of the Sentry issue that is not a follow-up's is the issue it made.
+ */
+function markerFor(value: unknown, input: CreateJiraIssueFromSentryInput): CreatedFromMarker | null {
   const parsed = markerSchema.safeParse(value);
-  return (
-    parsed.success &&
-    parsed.data.connectionId === marker.connectionId &&
-    parsed.data.sentryIssueId === marker.sentryIssueId &&
-    parsed.data.origin === marker.origin
-  );
+  if (!parsed.success) return null;
+  const marker = parsed.data;
+  if (marker.connectionId !== input.connectionId || marker.sentryIssueId !== input.sentryIssueId) return null;
+  if (input.followUpOf !== undefined) return marker.origin === input.origin ? marker : null;
+  const followUp = marker.followUpOf !== undefined || LEGACY_FOLLOW_UP_ORIGIN.test(marker.origin);
+  return followUp ? null : marker;
 }
 
 /**
@@ -207,6 +238,16 @@ function inWords(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
+/** The origin (and person) a creation is for: its link is made with them, whoever finishes it. */
+interface CreatedBy {
+  origin: string;
+  createdBy: string | null;
+}
+
+function claimResultOf(by: CreatedBy): Record<string, string> {
+  return by.createdBy === null ? { origin: by.origin } : { origin: by.origin, createdBy: by.createdBy };
+}
+
 const defaultJiraFor = (actor: CreateJiraIssueFromSentryInput['actor']): JiraForCreate =>
   actor.kind === 'user' ? jiraAsUser() : jiraAsApp();
 
@@ -220,7 +261,8 @@ class Creation {
     private readonly input: CreateJiraIssueFromSentryInput,
     private readonly options: CreateJiraIssueFromSentryOptions,
   ) {
-    this.key = claimKey(CLAIM_PURPOSE, input.connectionId, input.sentryIssueId, input.origin);
+    // One claim per Sentry issue whoever asks; a regression's follow-up has its own per regression.
+    this.key = claimKey(CLAIM_PURPOSE, input.connectionId, input.sentryIssueId, ...this.followUpKeyParts());
     // The clock retries wait on (the runtime's, in the local runtime): a claim's age is read on it too.
     this.now = options.now ?? (() => new Date(defaultEnvironment.now()));
     this.jiraFor = options.jiraFor ?? defaultJiraFor;
@@ -241,12 +283,12 @@ class Creation {
       if (claim === undefined) continue; // given back after a refused create: claim it again
       const done = await this.finishDone(claim);
       if (done) return done;
-      if (this.isStale(claim)) {
+      if (claim.state === 'claimed' && this.isStale(claim)) {
         const recoveryKey = claimKey(
           RECOVERY_CLAIM_PURPOSE,
           this.input.connectionId,
           this.input.sentryIssueId,
-          this.input.origin,
+          ...this.followUpKeyParts(),
           claim.claimedAt,
         );
         const ttlSeconds = Math.ceil(STALE_CLAIM_MS / 1000);
@@ -287,13 +329,56 @@ class Creation {
     return isStaleClaim(claim, this.now());
   }
 
-  /** The result of a finished creation; makes the link if the creator stopped before making it. */
+  /**
+   * The result of a finished creation; makes the link (with the creator's origin) if the creator stopped
+   * before making it. The same origin asking again gets the issue; another origin is refused with it.
+   */
   private async finishDone(claim: ClaimRecord): Promise<CreateJiraIssueFromSentryResult | null> {
     const jiraIssueId = claim.result?.jiraIssueId;
     const jiraIssueKey = claim.result?.jiraIssueKey;
     if (claim.state !== 'done' || !jiraIssueId || !jiraIssueKey) return null;
-    if (claim.result?.linked !== 'true') await this.linkAndRefresh(jiraIssueId, jiraIssueKey);
-    return { jiraIssueId, jiraIssueKey, created: false };
+    if (claim.result?.linked === 'true' && !(await getLink(this.input.sentryIssueId, jiraIssueId))) {
+      // Unlinked (or its Jira issue deleted) since: the Sentry issue may have a new Jira issue. One caller
+      // gives the claim back; everyone then claims afresh.
+      const retireKey = claimKey(
+        RETIRE_CLAIM_PURPOSE,
+        this.input.connectionId,
+        this.input.sentryIssueId,
+        ...this.followUpKeyParts(),
+        jiraIssueId,
+      );
+      if (await claimOnce(retireKey, { now: this.now(), ttlSeconds: RETIRE_CLAIM_TTL_SECONDS })) {
+        await releaseClaim(this.key);
+      }
+      return null;
+    }
+    // Claims completed before they recorded their origin were per origin: this caller's own.
+    const by: CreatedBy = {
+      origin: claim.result?.origin ?? this.input.origin,
+      createdBy: claim.result?.createdBy || null,
+    };
+    if (claim.result?.linked !== 'true') await this.linkAndRefresh(jiraIssueId, jiraIssueKey, by);
+    if (by.origin === this.input.origin) return { jiraIssueId, jiraIssueKey, created: false };
+    let url: string | null = null;
+    try {
+      url = (await this.jiraFor({ kind: 'app' }).getIssue(jiraIssueId)).browseUrl ?? null;
+    } catch (error) {
+      if (!(error instanceof NotFoundError)) throw error;
+    }
+    throw new AlreadyTrackedError(this.input.sentryIssueId, jiraIssueId, jiraIssueKey, url);
+  }
+
+  /** A follow-up's claims are per regression origin; the Sentry issue's own claims have no origin. */
+  private followUpKeyParts(): string[] {
+    return this.input.followUpOf === undefined ? [] : [this.input.origin];
+  }
+
+  /** Who asks: recorded on the claim, so whoever finishes a creation links it as its creator asked. */
+  private createdByInput(): CreatedBy {
+    return {
+      origin: this.input.origin,
+      createdBy: this.input.actor.kind === 'user' ? this.input.actor.accountId : null,
+    };
   }
 
   /** Runs with the claim held: finds (when recovering) or creates the issue, then completes the claim. */
@@ -301,17 +386,25 @@ class Creation {
     let createSent = false;
     let issue: { id: string; key: string } | null = null;
     try {
-      issue = recovering ? await this.findMarkedIssue() : null;
-      const created = issue === null;
+      const found = recovering ? await this.findMarkedIssue() : null;
+      // A recovered issue was made by whoever held the claim, perhaps another origin.
+      const by: CreatedBy = found ? { origin: found.origin, createdBy: null } : this.createdByInput();
+      issue = found;
       if (issue === null) {
         const request = await this.buildRequest();
         createSent = true;
         issue = await this.jiraFor(this.input.actor).createIssue(request.fields);
         await noteIssuePropertyWritten(issue.id, request.summaryProperty, this.now());
       }
-      await completeClaim(this.key, { jiraIssueId: issue.id, jiraIssueKey: issue.key });
-      await this.linkAndRefresh(issue.id, issue.key);
-      return { jiraIssueId: issue.id, jiraIssueKey: issue.key, created };
+      const result = { jiraIssueId: issue.id, jiraIssueKey: issue.key, ...claimResultOf(by) };
+      await completeClaim(this.key, result);
+      if (found) {
+        // Links it as its creator asked; answers it to its own origin, refuses it to another.
+        const done = await this.finishDone({ claimedAt: '', state: 'done', result });
+        if (done) return done;
+      }
+      await this.linkAndRefresh(issue.id, issue.key, by);
+      return { jiraIssueId: issue.id, jiraIssueKey: issue.key, created: true };
     } catch (error) {
       if (issue !== null) {
         // The issue exists (and carries its marker): keep the claim, so a retry finds it instead of
@@ -334,10 +427,9 @@ class Creation {
     }
   }
 
-  /** The Jira issue marked with this Sentry issue and origin, from JQL on the marker label. */
-  private async findMarkedIssue(): Promise<{ id: string; key: string } | null> {
+  /** The Jira issue marked as the one this claim stands for (see markerFor), from JQL on the marker label. */
+  private async findMarkedIssue(): Promise<{ id: string; key: string; origin: string } | null> {
     const jira = this.jiraFor({ kind: 'app' });
-    const marker = markerOf(this.input);
     const { issues } = await jira.searchJql({
       jql: `labels = "${sentryMarkerLabel(this.input.sentryIssueId)}" ORDER BY created ASC`,
       fields: ['id'],
@@ -348,7 +440,8 @@ class Creation {
       const value =
         candidate.properties?.[CREATED_FROM_PROPERTY_KEY] ??
         (await jira.getIssueProperty(candidate.id, CREATED_FROM_PROPERTY_KEY));
-      if (sameMarker(value, marker)) return { id: candidate.id, key: candidate.key };
+      const marker = markerFor(value, this.input);
+      if (marker) return { id: candidate.id, key: candidate.key, origin: marker.origin };
     }
     return null;
   }
@@ -438,18 +531,18 @@ class Creation {
     return (await getProduct(productId))?.name ?? null;
   }
 
-  private async linkAndRefresh(jiraIssueId: string, jiraIssueKey: string): Promise<void> {
+  private async linkAndRefresh(jiraIssueId: string, jiraIssueKey: string, by: CreatedBy): Promise<void> {
     const { link, created: linked } = await linkIssues(
       {
         sentryIssueId: this.input.sentryIssueId,
         jiraIssueId,
         connectionId: this.input.connectionId,
-        origin: this.input.origin,
-        createdBy: this.input.actor.kind === 'user' ? this.input.actor.accountId : null,
+        origin: by.origin,
+        createdBy: by.createdBy,
       },
       this.now(),
     );
-    await completeClaim(this.key, { jiraIssueId, jiraIssueKey, linked: 'true' });
+    await completeClaim(this.key, { jiraIssueId, jiraIssueKey, ...claimResultOf(by), linked: 'true' });
     if (linked) {
       // Sentry shows the new Jira issue on the Sentry issue; a failure is in the sync log with a Retry.
       const shown = await showJiraIssueInSentry({
@@ -464,7 +557,7 @@ class Creation {
     if (snapshot) {
       // A rule or a regression created it: "created automatically" in product health; a person's click is not.
       const problem = await recordLinkedJiraWork(
-        { link, snapshot, automatic: this.input.origin !== 'manual' },
+        { link, snapshot, automatic: by.origin !== 'manual' },
         this.now(),
       );
       if (problem) console.warn(problem);
@@ -478,7 +571,10 @@ class Creation {
   }
 }
 
-/** Creates the Jira issue for a Sentry issue once per origin, links them, and returns the issue. */
+/**
+ * Creates the Jira issue for a Sentry issue once (whoever asks; a regression's follow-up once per
+ * regression), links them, and returns the issue.
+ */
 export async function createJiraIssueFromSentry(
   input: CreateJiraIssueFromSentryInput,
   options: CreateJiraIssueFromSentryOptions = {},

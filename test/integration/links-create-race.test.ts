@@ -1,0 +1,172 @@
+// One Jira issue per Sentry issue when different origins ask at the same moment: an automation rule, a
+// person's click in the issue panel and a bulk create item, every pair of them (two of a kind too), race
+// to create the Jira issue of one Sentry issue. Each reads "no link yet" before either links, so only the
+// creation claim, one per Sentry issue whoever asks, keeps it to one issue. Unlinked, the Sentry issue can
+// have a new one (the claim is given back). (A killed rule run's recovery: rules.test.ts.)
+import type { LocalForgeRuntime } from '../../sandbox/runtime';
+import { createDemoWorld, type DemoWorld, JIRA_DEMO_USERS } from '../../sandbox/simulators';
+import type { AutomationRule } from '../../src/domain/model';
+import { sentrySnapshotFromApi } from '../../src/domain/snapshots';
+import type { ResolverResult } from '../../src/domain/views';
+import { runBulkCreateItem, startBulkCreate } from '../../src/services/links/bulk-create-jira-issues';
+import { sentryClientForConnection } from '../../src/services/links/link-find-sentry-issue';
+import { runRules } from '../../src/services/rules/run-rules';
+import { recordSentryIssues } from '../../src/services/sentry-sync/record-sentry-snapshot';
+import { getBulkCreateItemState, getSentrySnapshot, listLinksOfSentryIssue } from '../../src/storage';
+import {
+  connectSentry,
+  data,
+  invokeIssuePanel,
+  mapWebShop,
+  SHOP_PROJECT_ID,
+  startIssuePanelRuntime,
+} from './links-kit';
+
+const BUG = '10004';
+
+let world: DemoWorld;
+let runtime: LocalForgeRuntime;
+let sentryIssueId: string;
+let panelIssue: { id: string; key: string };
+
+type Origin = 'rule' | 'click' | 'bulk';
+
+function rule(id: string): AutomationRule {
+  return {
+    id,
+    name: `Rule ${id}`,
+    scope: { jiraProjectId: SHOP_PROJECT_ID },
+    trigger: { source: 'sentry', kind: 'level-at-least', level: 'debug' },
+    action: {
+      jiraProjectId: SHOP_PROJECT_ID,
+      issueTypeId: BUG,
+      priorityId: null,
+      labels: [],
+      componentIds: [],
+    },
+    enabled: true,
+    createdAt: '2020-01-01T00:00:00.000Z',
+    updatedAt: '2020-01-01T00:00:00.000Z',
+  };
+}
+
+/** Jira issues the app created for the Sentry issue, by their marker label. */
+function markedIssues(): string[] {
+  return world.jira
+    .issueKeys('SHOP')
+    .filter((key) => world.jira.issue(key).labels.includes(`sentry-${sentryIssueId}`));
+}
+
+/** One origin asking for the Sentry issue's Jira issue; answers the key it ends with (created or named). */
+async function ask(origin: Origin, nth: number): Promise<string | undefined> {
+  switch (origin) {
+    case 'rule': {
+      const [outcome] = await runtime.runInvocation({ functionKey: 'issue-panel-fn' }, async () => {
+        const snapshot = await getSentrySnapshot('sentry-acme', sentryIssueId);
+        if (!snapshot) throw new Error('the set-up stores the snapshot');
+        return runRules(
+          [rule(`rule-${nth}`)],
+          { source: 'sentry', current: snapshot, previous: null },
+          'webhook',
+        );
+      });
+      return outcome?.jiraIssueKey;
+    }
+    case 'click': {
+      const person = nth === 0 ? JIRA_DEMO_USERS.developer : JIRA_DEMO_USERS.admin;
+      const answer: ResolverResult<{ jiraIssueKey: string }> = await invokeIssuePanel(
+        runtime,
+        panelIssue,
+        'createJiraIssueFromSentry',
+        { sentryIssueId, connectionId: 'sentry-acme', issueTypeId: BUG },
+        person,
+      );
+      return data(answer).jiraIssueKey;
+    }
+    case 'bulk':
+      return runtime.runInvocation({ functionKey: 'issue-panel-fn' }, async () => {
+        const pushed: unknown[] = [];
+        const progress = await startBulkCreate(
+          {
+            requestedBy: JIRA_DEMO_USERS.developer,
+            jiraIssueId: null,
+            jiraProjectId: SHOP_PROJECT_ID,
+            issueTypeId: BUG,
+            priorityId: null,
+            labels: [],
+            componentIds: [],
+            items: [{ sentryIssueId, connectionId: 'sentry-acme' }],
+          },
+          { push: async (events) => void pushed.push(...events.map((event) => event.body)) },
+        );
+        expect(await runBulkCreateItem(pushed[0], 0)).toEqual({ kind: 'done' });
+        const state = await getBulkCreateItemState(progress.jobId, sentryIssueId);
+        return state?.state === 'done' ? state.jiraIssueKey : undefined;
+      });
+  }
+}
+
+beforeEach(async () => {
+  world = createDemoWorld();
+  runtime = startIssuePanelRuntime(world);
+  await connectSentry('sentry-acme', 'acme', 'us', 'Acme');
+  await mapWebShop();
+  // Rules match unresolved issues only.
+  const unresolved = world.sentry.issues({ projectSlug: 'backend', status: 'unresolved' })[0];
+  if (!unresolved) throw new Error('the demo Sentry has no unresolved backend issue');
+  sentryIssueId = unresolved.id;
+  const key = world.jira.issueKeys('SHOP')[0];
+  if (!key) throw new Error('the demo Jira has no SHOP issue');
+  panelIssue = { id: world.jira.issue(key).id, key };
+  // The snapshot a rule fires on, as the sync or a webhook stores it before rules run.
+  await runtime.runInvocation({ functionKey: 'issue-panel-fn' }, async () => {
+    const client = await sentryClientForConnection('sentry-acme');
+    const snapshot = sentrySnapshotFromApi(await client.getIssue(sentryIssueId), {
+      connectionId: 'sentry-acme',
+      organizationSlug: 'acme',
+      now: new Date(),
+      previous: null,
+      countsPeriod: 'lifetime',
+    });
+    await recordSentryIssues([snapshot], { trigger: 'manual' });
+  });
+});
+
+const PAIRS: Array<[Origin, Origin]> = [
+  ['rule', 'click'],
+  ['rule', 'bulk'],
+  ['click', 'bulk'],
+  ['rule', 'rule'],
+  ['click', 'click'],
+  ['bulk', 'bulk'],
+];
+
+describe('one Jira issue when origins race', () => {
+  it.each(PAIRS)('a %s and a %s at the same moment make one Jira issue, both naming it', async (a, b) => {
+    const keys = await Promise.all([ask(a, 0), ask(b, 1)]);
+    const marked = markedIssues();
+    expect(marked).toHaveLength(1);
+    expect(keys).toEqual([marked[0], marked[0]]);
+    expect(world.jira.requestLog.matching('POST', '/rest/api/3/issue')).toHaveLength(1);
+    expect(await listLinksOfSentryIssue(sentryIssueId)).toHaveLength(1);
+  });
+
+  it('unlinked, the Sentry issue can have a new Jira issue (the claim is given back), still one at a time', async () => {
+    const first = await ask('rule', 0);
+    const created = world.jira.issue(first ?? '');
+    data(
+      await invokeIssuePanel(
+        runtime,
+        { id: created.id, key: created.key },
+        'unlinkSentryIssue',
+        { sentryIssueId },
+        JIRA_DEMO_USERS.developer,
+      ),
+    );
+    const again = await Promise.all([ask('click', 0), ask('bulk', 1)]);
+    const marked = markedIssues();
+    expect(marked).toHaveLength(2);
+    expect(again[0]).toBe(again[1]);
+    expect(again[0]).not.toBe(first);
+  });
+});
