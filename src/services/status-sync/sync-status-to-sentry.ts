@@ -436,10 +436,15 @@ export async function syncStatusToSentry(
   return outcomes;
 }
 
-/** Retries a failed Jira -> Sentry status write from its sync log entry. */
+/**
+ * Retries a failed Jira -> Sentry status write from its sync log entry. The stored target is checked
+ * again as the first try checked it: the project's sentryResolvedWhen against the Jira issues linked to
+ * the Sentry issue now (links and settings may have changed since the entry was written), and a "not
+ * fixed" close still never archives what another linked Jira issue closed as fixed.
+ */
 export async function retryStatusToSentry(
   retry: StatusToSentryRetry,
-  options: SyncStatusToSentryOptions = {},
+  options: SyncStatusToSentryOptions & { jira?: IssueReader } = {},
 ): Promise<RetryOutcome> {
   const link = await getLink(retry.sentryIssueId, retry.jiraIssueId);
   if (!link) {
@@ -448,13 +453,46 @@ export async function retryStatusToSentry(
       message: `Sentry issue ${retry.sentryIssueId} is no longer linked to Jira issue ${retry.jiraIssueId}; nothing to retry.`,
     };
   }
+  let target = retry.target;
+  let reason = 'changed status (retry from the sync log)';
+  const jiraIssueLabel = `Jira issue ${retry.jiraIssueId}`;
+  if (target !== 'unresolved') {
+    const jira = options.jira ?? jiraAsApp();
+    let issue;
+    let others;
+    let mapping;
+    try {
+      issue = await readJiraIssueState(jira, retry.jiraIssueId);
+      mapping = issue ? await getStatusMappingOrDefault(issue.projectId) : null;
+      others = await otherJiraIssuesOf(link, jira, getStatusMappingOrDefault);
+    } catch (error) {
+      return {
+        ok: false,
+        message: `Could not read the Jira issues linked to Sentry issue ${retry.sentryIssueId} to check the retry: ${errorInWords(error)}`,
+      };
+    }
+    const label = issue?.key ?? jiraIssueLabel;
+    // A Jira issue that is gone has no project: the default setting ('all') applies.
+    if ((mapping?.sentryResolvedWhen ?? 'all') === 'all' && others.open.length > 0) {
+      return {
+        ok: true,
+        message:
+          `Sentry issue ${retry.sentryIssueId} stays open while ${others.open.join(', ')} (also linked to it) is open ` +
+          `work: the project resolves it when all its Jira issues are closed, so the retry of ${label} sets nothing.`,
+      };
+    }
+    if (target === 'archived' && others.fixed) {
+      target = 'resolved';
+      reason = `${reason}, and another Jira issue linked to it was closed as fixed`;
+    }
+  }
   const outcome = await applyToSentry({
     link,
-    target: retry.target,
+    target,
     jiraStatusId: retry.jiraStatusId,
-    jiraIssueLabel: `Jira issue ${retry.jiraIssueId}`,
+    jiraIssueLabel,
     jiraProjectId: null,
-    reason: 'changed status (retry from the sync log)',
+    reason,
     trigger: 'retry',
     options,
   });
