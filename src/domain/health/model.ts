@@ -6,6 +6,7 @@
  * 100 or 0) and says why.
  */
 import type { QualityGateCondition, SonarProjectSnapshot } from '../model';
+import { SONAR_METRICS } from '../sonar-metrics';
 import { count, days, decimal, percent, plural } from './format';
 import { gradeFor, roundScore, type HealthGrade } from './grade';
 import type { JiraFacts } from './jira-tally';
@@ -235,26 +236,10 @@ export const RATING_POINTS = {
   maintainability: [0, 2, 4, 8, 12],
 } as const;
 
-const METRIC_WORDS: Record<string, string> = {
-  coverage: 'coverage',
-  new_coverage: 'coverage on new code',
-  line_coverage: 'line coverage',
-  new_line_coverage: 'line coverage on new code',
-  duplicated_lines_density: 'duplicated lines',
-  new_duplicated_lines_density: 'duplicated lines on new code',
-  sqale_debt_ratio: 'technical debt ratio',
-  new_sqale_debt_ratio: 'technical debt ratio on new code',
-  security_hotspots_reviewed: 'security hotspots reviewed',
-  new_security_hotspots_reviewed: 'security hotspots reviewed on new code',
-  reliability_rating: 'reliability rating',
-  new_reliability_rating: 'reliability rating on new code',
-  security_rating: 'security rating',
-  new_security_rating: 'security rating on new code',
-  sqale_rating: 'maintainability rating',
-  new_maintainability_rating: 'maintainability rating on new code',
-  security_review_rating: 'security review rating',
-  new_security_review_rating: 'security review rating on new code',
-};
+/** A metric's name inside a sentence ("coverage on new code"), from the one table of SonarCloud metrics. */
+function metricWords(key: string): string | undefined {
+  return SONAR_METRICS[key]?.name.toLowerCase();
+}
 
 const COMPARATORS: Record<string, string> = { LT: '<', GT: '>', EQ: '=', NE: '≠' };
 
@@ -271,7 +256,7 @@ function conditionValue(metricKey: string, value: string): string {
 
 /** "coverage 61 % < 80 %": the condition as it fails (SonarCloud fails when actual `comparator` threshold). */
 export function describeCondition(condition: QualityGateCondition): string {
-  const name = METRIC_WORDS[condition.metricKey] ?? condition.metricKey.replace(/_/g, ' ');
+  const name = metricWords(condition.metricKey) ?? condition.metricKey.replace(/_/g, ' ');
   const actual =
     condition.actualValue === null ? '?' : conditionValue(condition.metricKey, condition.actualValue);
   if (condition.errorThreshold === null) return `${name} ${actual}`;
@@ -285,7 +270,7 @@ function gateRecommendation(conditions: readonly QualityGateCondition[]): string
   const key = first.metricKey;
   const target = first.errorThreshold ? conditionValue(key, first.errorThreshold) : null;
   if (key.includes('coverage') && target) {
-    return `Add tests until ${METRIC_WORDS[key] ?? 'coverage'} reaches ${target}, so the quality gate passes.`;
+    return `Add tests until ${metricWords(key) ?? 'coverage'} reaches ${target}, so the quality gate passes.`;
   }
   if (key.includes('hotspots_reviewed')) {
     return 'Review the open security hotspots in SonarCloud, so the quality gate passes.';

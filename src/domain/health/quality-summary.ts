@@ -1,8 +1,10 @@
 /**
  * A SonarCloud branch's quality gate and key measures in words, for the issue panel: the server says
- * it once, so the panel's bundle carries no metric table of its own.
+ * it once, so the panel's bundle carries no metric table of its own. The measures and their labels are
+ * the project page's too (sonar-metrics.ts).
  */
 import type { QualityGateStatus, SonarProjectRef, SonarProjectSnapshot } from '../model';
+import { SONAR_KEY_MEASURES, type SonarMetricUnit } from '../sonar-metrics';
 import { count, percent } from './format';
 import { describeCondition } from './model';
 import { DEBT_MINUTES_PER_DAY } from './trends';
@@ -39,30 +41,13 @@ export function debtInWords(minutes: number): string {
   return `${days.toLocaleString('en-US', { maximumFractionDigits: 1 })} ${days === 1 ? 'day' : 'days'}`;
 }
 
-const KEY_MEASURES: ReadonlyArray<{ key: string; label: string; words: (value: number) => string }> = [
-  { key: 'coverage', label: 'Coverage', words: percent },
-  { key: 'duplicated_lines_density', label: 'Duplications', words: percent },
-  { key: 'bugs', label: 'Bugs', words: count },
-  { key: 'vulnerabilities', label: 'Vulnerabilities', words: count },
-  { key: 'security_hotspots', label: 'Security hotspots', words: count },
-  { key: 'code_smells', label: 'Code smells', words: count },
-  { key: 'sqale_index', label: 'Technical debt', words: debtInWords },
-  {
-    key: 'reliability_rating',
-    label: 'Reliability',
-    words: (value) => RATING_LETTERS[Math.round(value) - 1] ?? count(value),
-  },
-  {
-    key: 'security_rating',
-    label: 'Security',
-    words: (value) => RATING_LETTERS[Math.round(value) - 1] ?? count(value),
-  },
-  {
-    key: 'sqale_rating',
-    label: 'Maintainability',
-    words: (value) => RATING_LETTERS[Math.round(value) - 1] ?? count(value),
-  },
-];
+/** How the panel reads each unit of SonarCloud's key measures. */
+const UNIT_WORDS: Readonly<Record<SonarMetricUnit, (value: number) => string>> = {
+  count,
+  percent,
+  minutes: debtInWords,
+  rating: (value) => RATING_LETTERS[Math.round(value) - 1] ?? count(value),
+};
 
 /** The branch's gate, failing conditions and key measures (those SonarCloud reports), in words. */
 export function branchQuality(
@@ -87,9 +72,9 @@ export function branchQuality(
     failing: snapshot.failingConditions
       .filter((condition) => condition.status === gate && (gate === 'ERROR' || gate === 'WARN'))
       .map(describeCondition),
-    measures: KEY_MEASURES.flatMap(({ key, label, words }) => {
+    measures: SONAR_KEY_MEASURES.flatMap(({ key, label, unit }) => {
       const value = number(snapshot, key);
-      return value === null ? [] : [{ label, value: words(value) }];
+      return value === null ? [] : [{ label, value: UNIT_WORDS[unit](value) }];
     }),
     analysedAt: snapshot.analysedAt,
   };

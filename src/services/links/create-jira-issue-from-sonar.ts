@@ -18,6 +18,7 @@ import {
   JIRA_SUMMARY_MAX_LENGTH,
 } from '../../domain/adf';
 import type { AutomationRule, QualityGateCondition, SonarProjectSnapshot } from '../../domain/model';
+import { SONAR_METRICS, sonarMetricName } from '../../domain/sonar-metrics';
 import { findProductIdForSonarProject, getProduct } from '../../storage';
 
 export const SONARCLOUD_WEB_URL = 'https://sonarcloud.io';
@@ -27,31 +28,6 @@ export function sonarProjectUrl(snapshot: Pick<SonarProjectSnapshot, 'projectKey
   const query = new URLSearchParams({ id: snapshot.projectKey, branch: snapshot.branch });
   return `${SONARCLOUD_WEB_URL}/summary/overall?${query.toString()}`;
 }
-
-/** Readable names of the metrics quality gates and rules use most. */
-const METRIC_NAMES: Readonly<Record<string, string>> = {
-  coverage: 'Coverage',
-  new_coverage: 'Coverage on new code',
-  new_vulnerabilities: 'New vulnerabilities',
-  vulnerabilities: 'Vulnerabilities',
-  new_bugs: 'New bugs',
-  bugs: 'Bugs',
-  new_code_smells: 'New code smells',
-  code_smells: 'Code smells',
-  sqale_index: 'Technical debt (minutes)',
-  new_technical_debt: 'Technical debt on new code (minutes)',
-  duplicated_lines_density: 'Duplicated lines (%)',
-  new_duplicated_lines_density: 'Duplicated lines on new code (%)',
-  security_hotspots: 'Security hotspots',
-  new_security_hotspots: 'New security hotspots',
-  new_security_hotspots_reviewed: 'Security hotspots reviewed on new code (%)',
-  reliability_rating: 'Reliability rating',
-  security_rating: 'Security rating',
-  sqale_rating: 'Maintainability rating',
-  new_reliability_rating: 'Reliability rating on new code',
-  new_security_rating: 'Security rating on new code',
-  new_maintainability_rating: 'Maintainability rating on new code',
-};
 
 const COMPARATOR_WORDS: Readonly<Record<string, string>> = {
   GT: 'is greater than',
@@ -70,8 +46,11 @@ const KEY_MEASURES = [
   'sqale_index',
 ];
 
+/** The metric's name, with the unit of the raw value the description shows ("Duplicated lines (%)"). */
 function metricName(key: string): string {
-  return METRIC_NAMES[key] ?? key;
+  const unit = SONAR_METRICS[key]?.unit;
+  const suffix = unit === 'percent' ? ' (%)' : unit === 'minutes' ? ' (minutes)' : '';
+  return `${sonarMetricName(key)}${suffix}`;
 }
 
 function conditionLine(condition: QualityGateCondition): AdfParagraph {

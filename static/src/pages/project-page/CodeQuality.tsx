@@ -1,5 +1,10 @@
 import type { SonarProjectQualityView } from '../../../../src/domain/views';
 import type { ProjectQualityView } from '../../../../src/domain/views';
+import {
+  SONAR_KEY_MEASURES,
+  SONAR_METRICS,
+  type SonarMetricUnit,
+} from '../../../../src/domain/sonar-metrics';
 import { AsyncView } from '../../shared/components/AsyncView';
 import { QualityGateLozenge } from '../../shared/components/Lozenge';
 import { connectionName } from '../../shared/components/MappedProduct';
@@ -15,28 +20,19 @@ import {
 import { useResolver } from '../../shared/use-resolver';
 import { NoProductMapped } from './Overview';
 
-/** The measures shown for each project, in SonarCloud's metric keys, with how each is read. */
-const MEASURES: Array<{ key: string; label: string; words: (value: number) => string }> = [
-  { key: 'bugs', label: 'Bugs', words: formatWhole },
-  { key: 'vulnerabilities', label: 'Vulnerabilities', words: formatWhole },
-  { key: 'security_hotspots', label: 'Security hotspots', words: formatWhole },
-  { key: 'code_smells', label: 'Code smells', words: formatWhole },
-  { key: 'coverage', label: 'Coverage', words: formatPercent },
-  { key: 'duplicated_lines_density', label: 'Duplications', words: formatPercent },
-  { key: 'sqale_index', label: 'Technical debt', words: formatDebt },
-  { key: 'reliability_rating', label: 'Reliability', words: formatRating },
-  { key: 'security_rating', label: 'Security', words: formatRating },
-  { key: 'sqale_rating', label: 'Maintainability', words: formatRating },
-  { key: 'ncloc', label: 'Lines of code', words: formatWhole },
-];
+/** How the project page reads each unit of SonarCloud's measures. */
+const UNIT_WORDS: Readonly<Record<SonarMetricUnit, (value: number) => string>> = {
+  count: formatWhole,
+  percent: formatPercent,
+  minutes: formatDebt,
+  rating: formatRating,
+};
 
 /** A measure or threshold value in words, by its metric key; unknown keys get separators only. */
 function valueInWords(key: string, raw: string | null | undefined): string {
   if (raw === null || raw === undefined) return '?';
-  // new_coverage reads like coverage: the same unit, on new code.
-  const base = key.replace(/^new_/, '');
-  const words = MEASURES.find((measure) => measure.key === base)?.words ?? formatDecimal;
-  return formatMeasure(raw, words);
+  const unit = SONAR_METRICS[key]?.unit;
+  return formatMeasure(raw, unit ? UNIT_WORDS[unit] : formatDecimal);
 }
 
 export function CodeQuality() {
@@ -99,12 +95,14 @@ function SonarProject({ item, connection }: { item: SonarProjectQualityView; con
             </ul>
           ) : null}
           <dl className="ph-facts">
-            {MEASURES.filter((measure) => snapshot.measures[measure.key] !== undefined).map((measure) => (
-              <div key={measure.key}>
-                <dt>{measure.label}</dt>
-                <dd>{formatMeasure(snapshot.measures[measure.key] ?? '', measure.words)}</dd>
-              </div>
-            ))}
+            {SONAR_KEY_MEASURES.filter((measure) => snapshot.measures[measure.key] !== undefined).map(
+              (measure) => (
+                <div key={measure.key}>
+                  <dt>{measure.label}</dt>
+                  <dd>{valueInWords(measure.key, snapshot.measures[measure.key])}</dd>
+                </div>
+              ),
+            )}
           </dl>
         </div>
       )}
