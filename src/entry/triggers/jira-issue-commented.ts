@@ -4,13 +4,12 @@
 // Payload (https://developer.atlassian.com/platform/forge/events-reference/jira/, "Comment events"):
 // eventType, issue, atlassianId?, associatedUsers?, comment; sent when a comment is created or edited.
 import { z } from 'zod';
+import { jiraIdSchema } from './jira-event-ids';
 import {
   sendJiraCommentToSentry,
   type JiraComment,
 } from '../../services/comments/send-jira-comment-to-sentry';
 import { errorInWords, logSyncRun } from '../../services/sync-log/sync-log-writer';
-
-const idSchema = z.union([z.string().min(1), z.number().int().nonnegative()]).transform(String);
 
 const eventSchema = z
   .object({
@@ -19,17 +18,17 @@ const eventSchema = z
     selfGenerated: z.boolean().optional(),
     issue: z
       .object({
-        id: idSchema,
+        id: jiraIdSchema,
         key: z.string().min(1),
         fields: z
-          .object({ project: z.object({ id: idSchema }).loose().nullish() })
+          .object({ project: z.object({ id: jiraIdSchema }).loose().nullish() })
           .loose()
           .nullish(),
       })
       .loose(),
     comment: z
       .object({
-        id: idSchema,
+        id: jiraIdSchema,
         body: z.unknown(),
         self: z.string().nullish(),
         author: z

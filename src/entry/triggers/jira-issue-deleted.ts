@@ -2,14 +2,13 @@
 // are cleaned up. Thin: read the event (developer.atlassian.com/platform/forge/events-reference/jira:
 // `issue.id`, `issue.key`), hand it to the service.
 import { z } from 'zod';
+import { jiraIdSchema } from './jira-event-ids';
 import { cleanUpDeletedJiraIssue } from '../../services/links/clean-up-deleted-jira-issue';
-
-const idSchema = z.union([z.string().regex(/^\d+$/), z.number().int().nonnegative()]).transform(String);
 
 const eventSchema = z
   .object({
     eventType: z.string().optional(),
-    issue: z.object({ id: idSchema, key: z.string().optional() }).loose(),
+    issue: z.object({ id: jiraIdSchema, key: z.string().optional() }).loose(),
   })
   .loose();
 

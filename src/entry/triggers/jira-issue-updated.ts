@@ -1,13 +1,12 @@
 // Trigger avi:jira:updated:issue (function issue-updated-fn, filter ignoreSelf): a status change of a
 // Jira issue is synced to its linked Sentry issues. Thin: read the event, hand the change to the service.
 import { z } from 'zod';
+import { jiraIdSchema } from './jira-event-ids';
 import { logSyncRun, errorInWords } from '../../services/sync-log/sync-log-writer';
 import {
   onJiraStatusChanged,
   type ReportedJiraStatusChange,
 } from '../../services/status-sync/sync-status-to-sentry';
-
-const idSchema = z.union([z.string().min(1), z.number().int().nonnegative()]).transform(String);
 
 const eventSchema = z
   .object({
@@ -16,14 +15,14 @@ const eventSchema = z
     selfGenerated: z.boolean().optional(),
     issue: z
       .object({
-        id: idSchema,
+        id: jiraIdSchema,
         key: z.string().optional(),
         fields: z
           .object({
-            project: z.object({ id: idSchema }).loose().nullish(),
+            project: z.object({ id: jiraIdSchema }).loose().nullish(),
             status: z
               .object({
-                id: idSchema,
+                id: jiraIdSchema,
                 name: z.string().optional(),
                 statusCategory: z.object({ key: z.string() }).loose().nullish(),
               })
