@@ -40,3 +40,4 @@ export * from './bulk-create-jobs';
 export * from './issue-properties';
 export * from './jira-project-context';
 export * from './setup-progress';
+export * from './product-records';

@@ -37,6 +37,7 @@ import {
   type PageRequest,
   type WriteOperation,
 } from './kvs-helpers';
+import { deleteReleasedRecords, type ReleasedRecords } from './product-records';
 
 /** The branch a SonarCloud project follows when none is given. */
 export const DEFAULT_SONAR_BRANCH = 'main';
@@ -245,6 +246,9 @@ export async function setProductMapping(
     // Another product may have taken the project since; its entry is not ours to delete.
     if (stillOurs.get(indexKey)?.productId === productId) operations.push({ kind: 'delete', key: indexKey });
   }
+  // The records kept for what leaves go first, the mapping last: a call cut short changes no mapping,
+  // and calling again (the same change) finds the same projects leaving and finishes.
+  await deleteReleasedRecords(await releasedRecords(productId, previous, mapping, stillOurs), now);
   // The issue panel's quality views of every Jira project whose branches may change: rebuilt on next view.
   const affectedJiraProjects = new Set([
     ...previous.jiraProjectIds,
@@ -257,13 +261,45 @@ export async function setProductMapping(
   return mapping;
 }
 
-/** Removes a product's mapping and the index entries that point at it. */
-export async function deleteProductMapping(productId: string): Promise<void> {
+/**
+ * What `from` maps and `to` does not, whose records go with it (storage/product-records.ts): Sentry
+ * projects and SonarCloud branches whose index entry (in `entries`) is still this product's (another
+ * product that took one keeps its records), and Jira projects no other product maps.
+ */
+async function releasedRecords(
+  productId: string,
+  from: Pick<ProductMapping, 'jiraProjectIds' | 'sentryProjects' | 'sonarProjects'>,
+  to: Pick<ProductMapping, 'jiraProjectIds' | 'sentryProjects' | 'sonarProjects'>,
+  entries: ReadonlyMap<string, IndexEntry>,
+): Promise<ReleasedRecords> {
+  const kept = exclusiveIndexes(to);
+  const ours = (indexKey: string): boolean =>
+    !kept.has(indexKey) && entries.get(indexKey)?.productId === productId;
+  const leavingJira = from.jiraProjectIds.filter((jiraId) => !to.jiraProjectIds.includes(jiraId));
+  const mappedElsewhere = await Promise.all(
+    leavingJira.map(async (jiraId) =>
+      (await findProductIdsForJiraProject(jiraId)).some((other) => other !== productId),
+    ),
+  );
+  return {
+    sentryProjects: from.sentryProjects.filter((ref) => ours(sentryIndex(ref))),
+    sonarProjects: from.sonarProjects.filter((ref) => ours(sonarIndex(ref))),
+    jiraProjectIds: leavingJira.filter((_, index) => !mappedElsewhere[index]),
+  };
+}
+
+/**
+ * Removes a product's mapping and the index entries that point at it, and the records kept for what it
+ * mapped (first: a call cut short leaves the mapping, so calling again finds them and finishes).
+ */
+export async function deleteProductMapping(productId: string, now: Date = new Date()): Promise<void> {
   const key = mappingKey(productId);
   const mapping = await getProductMapping(productId);
   if (!mapping) return;
   const exclusive = [...exclusiveIndexes(mapping).keys()];
   const entries = await batchGetValues<IndexEntry>(exclusive);
+  const nothing = { jiraProjectIds: [], sentryProjects: [], sonarProjects: [] };
+  await deleteReleasedRecords(await releasedRecords(productId, mapping, nothing, entries), now);
   await writeInTransactions([
     { kind: 'delete', key },
     ...mapping.jiraProjectIds.map((jiraId): WriteOperation => ({

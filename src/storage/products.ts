@@ -23,6 +23,7 @@ import { StorageConflictError, StorageNotFoundError, StorageValidationError } fr
 import { productKey, productPrefix } from './keys';
 import { listAllValues, listValuesPage, setIfAbsent, type Page, type PageRequest } from './kvs-helpers';
 import { deleteProductMapping } from './mappings';
+import { deleteReleasedRecords } from './product-records';
 
 export { MAX_PRODUCT_DEPTH, PRIORITIES };
 
@@ -214,7 +215,8 @@ export async function listProductSubtree(productId: string): Promise<Product[]> 
 }
 
 /**
- * Deletes a product that has no children, with its mapping and reverse indexes.
+ * Deletes a product that has no children, with its mapping and reverse indexes, and the records kept
+ * for it and for what it mapped (storage/product-records.ts).
  * Returns false when there was no such product.
  */
 export async function deleteProduct(productId: string): Promise<boolean> {
@@ -230,6 +232,8 @@ export async function deleteProduct(productId: string): Promise<boolean> {
     );
   }
   await deleteProductMapping(productId);
+  // The product's own health and trend records, before the product: a call cut short can be repeated.
+  await deleteReleasedRecords({ productIds: [productId] });
   await kvs.delete(productKey(productId));
   return true;
 }

@@ -1,0 +1,109 @@
+/**
+ * The records kept for a product and for the projects it maps, found by key (never by a prefix query:
+ * queries lag behind writes, so one could miss a record written a moment ago), so that removing a
+ * product or a project from its mapping removes them too:
+ * - per product: its health (`health:product`) and its daily trend points (`hist:product`,
+ *   `hist:product-health`);
+ * - per mapped Sentry project: its top issues, its health tally and linked-work tally, its daily points;
+ * - per mapped SonarCloud branch: its daily points;
+ * - per mapped Jira project that no other product maps: the issue context record (the panel quality
+ *   views are removed with the mapping, storage/mappings.ts).
+ * Daily points are keyed by day and expire on their own (KVS TTL), so the days a point can still be
+ * stored are known: the TTL window, two days more (KVS deletes expired keys up to 48 h late), and
+ * tomorrow (a writer whose clock runs ahead). Snapshots, sync state and links are the connection's data
+ * and stay with it (removing the connection removes them).
+ */
+import type { SentryProjectRef, SonarProjectRef } from '../domain/model';
+import { utcDay } from '../domain/timestamps';
+import { HEALTH_HISTORY_TTL_DAYS } from './health';
+import { HISTORY_TTL_DAYS } from './history';
+import {
+  historyKey,
+  jiraProjectContextKey,
+  jiraWorkTallyKey,
+  productHealthKey,
+  sentryHealthTallyKey,
+  sentryTopIssuesKey,
+  type HistorySeries,
+} from './keys';
+import { batchDeleteKeys, KVS_BATCH_MAX } from './kvs-helpers';
+
+/** Days past a point's TTL that KVS may still hold it (expired keys go up to 48 hours late). */
+const EXPIRY_LAG_DAYS = 2;
+
+/** Every key a series can still have a point under on `today` (ttlDays back, one day ahead). */
+function pointKeys(series: HistorySeries, ttlDays: number, today: Date): string[] {
+  const keys: string[] = [];
+  const start = Date.parse(`${utcDay(today)}T00:00:00Z`);
+  for (let back = -1; back <= ttlDays + EXPIRY_LAG_DAYS; back++) {
+    keys.push(historyKey(series, utcDay(new Date(start - back * 86_400_000))));
+  }
+  return keys;
+}
+
+/** The keys of the records kept for the product itself. */
+export function productRecordKeys(productId: string, today: Date): string[] {
+  return [
+    productHealthKey(productId),
+    ...pointKeys({ kind: 'product', productId }, HISTORY_TTL_DAYS, today),
+    ...pointKeys({ kind: 'product-health', productId }, HEALTH_HISTORY_TTL_DAYS, today),
+  ];
+}
+
+/** The keys of the records kept for a Sentry project while a product maps it. */
+export function sentryProjectRecordKeys(
+  ref: Pick<SentryProjectRef, 'connectionId' | 'projectId'>,
+  today: Date,
+): string[] {
+  return [
+    sentryTopIssuesKey(ref.connectionId, ref.projectId),
+    sentryHealthTallyKey(ref.connectionId, ref.projectId),
+    jiraWorkTallyKey(ref.connectionId, ref.projectId),
+    ...pointKeys(
+      { kind: 'sentry-project', connectionId: ref.connectionId, projectId: ref.projectId },
+      HISTORY_TTL_DAYS,
+      today,
+    ),
+  ];
+}
+
+/** The keys of the records kept for a SonarCloud branch while a product maps it. */
+export function sonarProjectRecordKeys(ref: SonarProjectRef, today: Date): string[] {
+  return pointKeys(
+    { kind: 'sonar-project', connectionId: ref.connectionId, projectKey: ref.projectKey, branch: ref.branch },
+    HISTORY_TTL_DAYS,
+    today,
+  );
+}
+
+/** What a product or a mapping change leaves behind, by what it was kept for. */
+export interface ReleasedRecords {
+  productIds?: readonly string[];
+  sentryProjects?: ReadonlyArray<Pick<SentryProjectRef, 'connectionId' | 'projectId'>>;
+  sonarProjects?: readonly SonarProjectRef[];
+  /** Jira projects no product maps any more: their issue context record goes. */
+  jiraProjectIds?: readonly string[];
+}
+
+/** Every key of the released records (deleting a key that was never written is fine). */
+export function releasedRecordKeys(released: ReleasedRecords, today: Date): string[] {
+  return [
+    ...(released.productIds ?? []).flatMap((id) => productRecordKeys(id, today)),
+    ...(released.sentryProjects ?? []).flatMap((ref) => sentryProjectRecordKeys(ref, today)),
+    ...(released.sonarProjects ?? []).flatMap((ref) => sonarProjectRecordKeys(ref, today)),
+    ...(released.jiraProjectIds ?? []).map((id) => jiraProjectContextKey(id)),
+  ];
+}
+
+/** Deletes the released records, 25 keys per batch, the batches side by side (one round trip's wait). */
+export async function deleteReleasedRecords(
+  released: ReleasedRecords,
+  today: Date = new Date(),
+): Promise<void> {
+  const keys = [...new Set(releasedRecordKeys(released, today))];
+  const batches: string[][] = [];
+  for (let index = 0; index < keys.length; index += KVS_BATCH_MAX) {
+    batches.push(keys.slice(index, index + KVS_BATCH_MAX));
+  }
+  await Promise.all(batches.map((batch) => batchDeleteKeys(batch)));
+}

@@ -1,0 +1,107 @@
+// Removing a product, or a project from a product's mapping, removes the records kept for it: the
+// product's health and trends, and its projects' top issues, tallies, trends and issue context. The
+// test fills them the way the app does (sync, then the scheduled health pass), removes, and lists every
+// KVS key left.
+import { deleteProductMovingChildrenUp } from '../../src/services/settings/product-deletion';
+import { createProduct, setProductMapping } from '../../src/storage';
+import {
+  addSentryConnection,
+  addSonarConnection,
+  DEMO_PROJECTS,
+  drain,
+  runSchedule,
+  SENTRY_CONNECTION_ID,
+  SONAR_CONNECTION_ID,
+  startSyncWorld,
+  type SyncWorld,
+} from './sync-kit';
+
+const SHOP = '10000';
+let world: SyncWorld;
+
+const backend = { connectionId: SENTRY_CONNECTION_ID, ...DEMO_PROJECTS.backend };
+const web = { connectionId: SENTRY_CONNECTION_ID, ...DEMO_PROJECTS.web };
+const sonar = { connectionId: SONAR_CONNECTION_ID, projectKey: 'acme_backend', branch: 'main' };
+
+/** Records that belong to the connection (removed with it), not to a product or its mapping. */
+const CONNECTION_DATA = /^(snap|syncstate|backfill|reaction|extissue|linked|link|jiraof|claim|conn|secret):/;
+
+function keys(): string[] {
+  return Object.keys(world.runtime.kvs.dump().data);
+}
+
+/** Keys with `ids` as consecutive components (ids as stored: these are plain letters and digits). */
+function naming(...ids: string[]): string[] {
+  const needle = `:${ids.join(':')}`;
+  return keys().filter((key) => (key + ':').includes(`${needle}:`) && !CONNECTION_DATA.test(key));
+}
+
+async function syncAndHealth(): Promise<void> {
+  await runSchedule(world.runtime);
+  await drain(world.runtime);
+  await runSchedule(world.runtime);
+  await drain(world.runtime);
+}
+
+beforeEach(async () => {
+  world = startSyncWorld();
+  await addSentryConnection();
+  await addSonarConnection();
+  await createProduct({ id: 'shop', name: 'Shop', priority: 'high' });
+  await createProduct({ id: 'checkout', name: 'Checkout', parentId: 'shop', priority: 'critical' });
+  await createProduct({ id: 'blog', name: 'Blog', parentId: 'shop', priority: 'low' });
+  await setProductMapping('checkout', {
+    jiraProjectIds: [SHOP],
+    sentryProjects: [backend],
+    sonarProjects: [sonar],
+  });
+  await setProductMapping('blog', { jiraProjectIds: [], sentryProjects: [web], sonarProjects: [] });
+  await syncAndHealth();
+});
+
+describe('removing a product or a mapped project removes the records kept for it', () => {
+  it('deleting a product leaves no key naming it, its Sentry and SonarCloud projects or its Jira project', async () => {
+    // What the app kept for them, by kind (so the test would see records it does not know yet).
+    const kinds = (list: string[]): string[] =>
+      [...new Set(list.map((key) => key.split(':').slice(0, 2).join(':')))].sort();
+    expect(kinds(naming('checkout'))).toEqual(
+      expect.arrayContaining(['health:product', 'hist:product', 'hist:product-health', 'mapping:checkout']),
+    );
+    expect(kinds(naming(backend.connectionId, backend.projectId))).toEqual(
+      expect.arrayContaining(['health:sentry', 'top:sentry-project', 'hist:sentry-project', 'mapidx:sentry']),
+    );
+    expect(kinds(naming(sonar.connectionId, sonar.projectKey))).toEqual(
+      expect.arrayContaining(['hist:sonar-project', 'mapidx:sonar']),
+    );
+    expect(kinds(naming(SHOP))).toEqual(expect.arrayContaining(['health:jira-project', 'mapidx:jira']));
+
+    await deleteProductMovingChildrenUp('checkout');
+
+    expect(naming('checkout')).toEqual([]);
+    expect(naming(backend.connectionId, backend.projectId)).toEqual([]);
+    expect(naming(sonar.connectionId, sonar.projectKey)).toEqual([]);
+    // Project settings (status mapping, issue sync) are the Jira project's, not the product's.
+    expect(naming(SHOP).filter((key) => !/^(statusmap|issuesync):/.test(key))).toEqual([]);
+    // The other product's records stay.
+    expect(naming(web.connectionId, web.projectId).length).toBeGreaterThan(0);
+    expect(naming('blog').length).toBeGreaterThan(0);
+  });
+
+  it('taking a project out of a mapping removes its records and keeps those of the projects still mapped', async () => {
+    await setProductMapping('checkout', {
+      jiraProjectIds: [SHOP],
+      sentryProjects: [],
+      sonarProjects: [sonar],
+    });
+
+    expect(naming(backend.connectionId, backend.projectId)).toEqual([]);
+    expect(naming(sonar.connectionId, sonar.projectKey).length).toBeGreaterThan(0);
+    expect(naming('checkout').length).toBeGreaterThan(0);
+  });
+
+  it('a Jira project another product still maps keeps its issue context', async () => {
+    await setProductMapping('blog', { jiraProjectIds: [SHOP], sentryProjects: [web], sonarProjects: [] });
+    await deleteProductMovingChildrenUp('checkout');
+    expect(keys()).toContain(`health:jira-project:${SHOP}`);
+  });
+});
