@@ -1,17 +1,22 @@
 // The scheduled SonarCloud sync asks for a branch's quality gate and measures only when SonarCloud has
 // analysed the branch since they were fetched (or on a new UTC day): otherwise one request, the branch
 // list that carries the analysis date. The runtime clock stands still (set to noon UTC) and is the
-// app's clock, so the UTC day never turns during a test.
+// app's clock, so the UTC day never turns during a test. Last, project syncs' backoffs are stamped and
+// checked on that clock (the one queue delays run on), not the wall clock.
 import { RuntimeClock } from '../../sandbox/runtime';
 import { SONARCLOUD_DEMO_TOKENS } from '../../sandbox/simulators';
 import { defaultEnvironment } from '../../src/clients/http/environment';
 import { syncSonarProject } from '../../src/services/sonar-sync/sync-sonar-project';
 import { getOrInitSyncState, getSonarSnapshot, saveConnection } from '../../src/storage';
 import {
+  addSentryConnection,
+  DEMO_PROJECTS,
   drain,
+  mapSentryProjects,
   mapSonarProjects,
   runSchedule,
   startSyncWorld,
+  SENTRY_CONNECTION_ID,
   SONAR_CONNECTION_ID,
   type SyncWorld,
 } from './sync-kit';
@@ -184,6 +189,32 @@ it('stamps a failed sync and its backoff on the app clock, and syncs again once 
   await drain(world.runtime);
   expect(takeRequests(world)).toEqual([BRANCH_LIST, GATE, MEASURES]);
   expect(await getOrInitSyncState('sonarcloud', SONAR_CONNECTION_ID, 'acme_backend@main')).toMatchObject({
+    consecutiveFailures: 0,
+    backoffUntil: null,
+  });
+});
+
+it("stamps a failed Sentry sync's backoff on the app clock too", async () => {
+  const start = Date.UTC(2031, 0, 15, 12);
+  const world = startWorldAt(start);
+  await addSentryConnection();
+  await mapSentryProjects([DEMO_PROJECTS.backend]);
+  const refusal = world.sentry.injectFault({ kind: 'status', status: 401, times: Infinity });
+  await runSchedule(world.runtime);
+  await drain(world.runtime);
+
+  const projectId = DEMO_PROJECTS.backend.projectId;
+  const failed = await getOrInitSyncState('sentry', SENTRY_CONNECTION_ID, projectId);
+  expect(failed).toMatchObject({ consecutiveFailures: 1, lastAttemptAt: new Date(start).toISOString() });
+  const until = Date.parse(failed.backoffUntil ?? '');
+  expect(until).toBeGreaterThan(start);
+  expect(until).toBeLessThanOrEqual(start + 60_000);
+
+  refusal.cancel();
+  world.runtime.clock.advanceTo(until);
+  await runSchedule(world.runtime);
+  await drain(world.runtime);
+  expect(await getOrInitSyncState('sentry', SENTRY_CONNECTION_ID, projectId)).toMatchObject({
     consecutiveFailures: 0,
     backoffUntil: null,
   });

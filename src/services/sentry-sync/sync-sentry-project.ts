@@ -55,6 +55,8 @@ const MIN_DEFER_SECONDS = 5;
 
 export interface SyncEnvironment {
   now: () => Date;
+  /** The clock of backoffs (see backoffNow); default the app's clock. */
+  backoffNow?: () => Date;
   /** Milliseconds left in this invocation; null when unknown (then pages continue until done). */
   remainingTimeMs: () => number | null;
   http?: HttpOptions;
@@ -65,10 +67,17 @@ export interface SyncEnvironment {
 }
 
 export const defaultSyncEnvironment = (): SyncEnvironment => ({
-  // The app's clock (the runtime's, locally): backoffs are stamped on the clock queue delays run on.
-  now: () => new Date(defaultEnvironment.now()),
+  now: () => new Date(),
   remainingTimeMs: forgeRemainingTimeMs,
 });
+
+/**
+ * The time backoffs are stamped and checked on: the app's clock (the runtime's locally, which queue
+ * delays run on), as the scheduled run's. Sentry's query windows keep `env.now`, the remote's time.
+ */
+export function backoffNow(env: Pick<SyncEnvironment, 'backoffNow'>): Date {
+  return env.backoffNow ? env.backoffNow() : new Date(defaultEnvironment.now());
+}
 
 export type SyncRunOutcome =
   | 'completed'
@@ -248,7 +257,7 @@ export async function syncSentryProject(
   }
 
   let state: SyncState = await getOrInitSyncState('sentry', job.connectionId, job.projectId);
-  if (job.trigger === 'schedule' && !job.continuation && !isSyncDue(state, started)) {
+  if (job.trigger === 'schedule' && !job.continuation && !isSyncDue(state, backoffNow(env))) {
     return finish('skipped', null, [
       `Sync of Sentry project ${job.projectSlug ?? job.projectId} skipped: it is backing off after ` +
         `${state.consecutiveFailures} failed runs until ${state.backoffUntil}. Last error: ${state.lastError ?? 'unknown'}`,
@@ -387,7 +396,7 @@ export async function syncSentryProject(
         `${what} part ${part} paused after ${totals.pages} page(s): ${words} It continues ${whenContinued(pushed, waitSeconds)} from the saved position.`,
       ]);
     }
-    state = recordSyncFailure(state, words, env.now(), {
+    state = recordSyncFailure(state, words, backoffNow(env), {
       retryAfterMs: isRetryLater(error) ? error.retryAfterMs : null,
     });
     await saveSyncState(state);

@@ -12,7 +12,7 @@
  */
 import { z } from 'zod';
 
-import { isRetryLater, OutOfTimeError, type HttpOptions } from '../../clients/http';
+import { defaultEnvironment, isRetryLater, OutOfTimeError, type HttpOptions } from '../../clients/http';
 import type { SonarCloudClient } from '../../clients/sonarcloud';
 import { isSyncDue, recordSyncFailure, recordSyncSuccess } from '../../domain/backoff';
 import type { SonarCloudConnection, SyncLogEntry } from '../../domain/model';
@@ -40,6 +40,7 @@ import {
 import { errorInWords, logSyncRun } from '../sync-log/sync-log-writer';
 import {
   MAX_DEFERRALS,
+  backoffNow,
   defaultSyncEnvironment,
   type SyncEnvironment,
   type SyncRunOutcome,
@@ -58,7 +59,8 @@ export interface SonarSyncResult {
 
 export async function syncSonarProject(
   job: SonarProjectJob,
-  env: SonarSyncEnvironment = defaultSyncEnvironment(),
+  // SonarCloud's dates are only compared with each other: every time here is the app's clock.
+  env: SonarSyncEnvironment = { ...defaultSyncEnvironment(), now: () => new Date(defaultEnvironment.now()) },
 ): Promise<SonarSyncResult> {
   const started = env.now();
   const push = env.push ?? pushSyncJobs;
@@ -120,7 +122,7 @@ export async function syncSonarProject(
     ]);
   }
   let state = await getOrInitSyncState('sonarcloud', job.connectionId, stateId);
-  if (job.trigger === 'schedule' && !job.continuation && !isSyncDue(state, started)) {
+  if (job.trigger === 'schedule' && !job.continuation && !isSyncDue(state, backoffNow(env))) {
     return finish('skipped', null, [
       `Sync of ${label} skipped: it is backing off after ${state.consecutiveFailures} failed runs until ` +
         `${state.backoffUntil}. Last error: ${state.lastError ?? 'unknown'}`,
@@ -195,7 +197,7 @@ export async function syncSonarProject(
         `Sync of ${label} waits: ${words} It runs again ${whenContinued(pushed, waitSeconds)}.`,
       ]);
     }
-    state = recordSyncFailure(state, words, env.now(), {
+    state = recordSyncFailure(state, words, backoffNow(env), {
       retryAfterMs: isRetryLater(error) ? error.retryAfterMs : null,
     });
     await saveSyncState(state);
