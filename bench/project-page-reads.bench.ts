@@ -2,19 +2,23 @@
 // the emulator's Forge-like KVS latency (20 ms per call): KVS calls, sequential round trips (counted by
 // the local KVS, not derived from time) and time (median of 3). The pages read each Sentry project's
 // bounded top-issues record (src/services/sentry-impact/top-issues.ts), so neither grows with the project.
-// "Sentry impact, page 3+" lists one query page in issue id order; its time includes the local KVS's own
-// work of scanning the store for a query page (about 1 s at 100,000 keys), which Forge does not have.
+// The Sentry impact pages are also read through the getSentryImpact resolver with its `pages` argument
+// (payload check, BROWSE_PROJECTS, links, access): pages 1 and 2 from the record, page 3 and later one
+// query page in issue id order each (page 4 with the cursor page 3 answered); their time includes the
+// local KVS's own work of scanning the store for a query page (about 1 s at 100,000 keys), which Forge
+// does not have.
 // Run: npx tsx bench/project-page-reads.bench.ts (or npm run bench for all benchmarks).
 import './support/forge-env';
-import { LocalForgeRuntime, useRuntime } from '../sandbox/runtime';
+import { createMinimalJira, LocalForgeRuntime, useRuntime } from '../sandbox/runtime';
+import type { SentryImpactPageView } from '../src/domain/sentry-impact-views';
+import type { ResolverResult } from '../src/domain/views';
+import { projectPageResolverDefinitions } from '../src/entry/resolvers/project-page';
 import { buildSentryTopIssues } from '../src/domain/health/top-issues';
 import type { SentryIssueSnapshot } from '../src/domain/model';
 import { getProjectQuality } from '../src/services/project-page/get-project-quality';
-import { getProjectSentryImpact } from '../src/services/project-page/get-project-sentry-impact';
 import { getProjectHealthTrends } from '../src/services/health/get-project-health-trends';
 import { getProjectOverview } from '../src/services/health/get-project-overview';
 import { getSentryImpactPage } from '../src/services/sentry-impact/sentry-impact-page';
-import { listMoreSentryIssues } from '../src/services/sentry-impact/top-issues';
 import {
   createProduct,
   saveSentryTopIssues,
@@ -60,8 +64,12 @@ const noJira = () => ({ searchJql: () => Promise.resolve({ issues: [] }) }) as n
 async function main(): Promise<void> {
   const rows: Array<Array<string | number>> = [];
   for (const size of SIZES) {
-    const runtime = new LocalForgeRuntime({ kvs: { latencyMs: 0 } });
+    const runtime = new LocalForgeRuntime({
+      kvs: { latencyMs: 0 },
+      appModule: { projectPageResolver: projectPageResolverDefinitions },
+    });
     useRuntime(runtime);
+    runtime.setJiraHandler(createMinimalJira({ userPermissions: { 'user-1': ['BROWSE_PROJECTS'] } }).handler);
     const projectId = String(size);
     const jiraProjectId = `jira-${size}`;
     await createProduct({ id: `product-${size}`, name: 'Shop', priority: 'high' });
@@ -82,6 +90,18 @@ async function main(): Promise<void> {
       runtime.kvs.handle('/api/v1/batch/set', items);
     }
     await saveSentryTopIssues([buildSentryTopIssues('sentry', projectId, all, now)]);
+    /** getSentryImpact as the project page calls it, at one page of the Sentry project. */
+    const sentryImpactPage = async (page: number, cursor: string | null = null) => {
+      const result = (await runtime.invokeResolver(
+        'project-page-fn',
+        'getSentryImpact',
+        page === 1 ? {} : { pages: [{ connectionId: 'sentry', projectId, page, cursor }] },
+        { accountId: 'user-1', extension: { type: 'jira:projectPage', project: { id: jiraProjectId } } },
+      )) as ResolverResult<SentryImpactPageView>;
+      if (!result.ok) throw new Error(`getSentryImpact page ${page}: ${result.error.message}`);
+      return result.data;
+    };
+    const page4Cursor = (await sentryImpactPage(3)).projects[0]?.page.next?.cursor ?? null;
 
     const views: Array<[string, () => Promise<unknown>]> = [
       ['Overview', () => getProjectOverview(jiraProjectId, { now, jira: noJira })],
@@ -93,14 +113,10 @@ async function main(): Promise<void> {
             access: () => Promise.resolve({ canCreate: true, canBackfill: true, createLimit: 50 }),
           }),
       ],
-      [
-        'Sentry impact, page 2 (from the record)',
-        () => getProjectSentryImpact(jiraProjectId, { page: 2, now }),
-      ],
-      [
-        'Sentry impact, page 3+ (one query page)',
-        () => listMoreSentryIssues({ connectionId: 'sentry', projectId }, null),
-      ],
+      ['getSentryImpact resolver, page 1', () => sentryImpactPage(1)],
+      ['getSentryImpact resolver, page 2 (from the record)', () => sentryImpactPage(2)],
+      ['getSentryImpact resolver, page 3 (one query page)', () => sentryImpactPage(3)],
+      ['getSentryImpact resolver, page 4 (cursor of page 3)', () => sentryImpactPage(4, page4Cursor)],
       ['Code quality', () => getProjectQuality(jiraProjectId)],
       ['Trends', () => getProjectHealthTrends(jiraProjectId, now)],
     ];

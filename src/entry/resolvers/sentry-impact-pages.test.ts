@@ -108,6 +108,19 @@ describe('getSentryImpact pages', () => {
     expect(first.projects[0]?.unresolvedCount).toBe(ISSUES);
   });
 
+  it('reads page 2 in as many KVS round trips as page 1, and page 3 and later in one more', async () => {
+    await page({ page: 1 }); // builds the project's top-issues record once
+    const roundTrips = async (request: { page: number; cursor?: string | null }) =>
+      (await runtime.kvs.countRoundTrips(() => page(request))).roundTrips;
+    const first = await roundTrips({ page: 1 });
+    const third = await page({ page: 3 });
+    expect(await roundTrips({ page: 2 })).toBe(first);
+    expect(await roundTrips({ page: 3 })).toBe(first + 1);
+    expect(await roundTrips({ page: 4, cursor: third.projects[0]?.page.next?.cursor ?? null })).toBe(
+      first + 1,
+    );
+  });
+
   it('answers page 1 without a payload, as before', async () => {
     const result = await getSentryImpact(undefined);
     expect(result.ok && result.data.projects[0]?.page.page).toBe(1);

@@ -67,11 +67,22 @@ async function lookUpJiraIssues(
   return found;
 }
 
-/** The links of the given Sentry issues: one batched read of the "has links" markers, then one query each. */
+/** Markers per KVS batch read (its limit is 25 keys). */
+const MARKER_CHUNK = 25;
+
+/**
+ * The links of the given Sentry issues: the "has links" markers in batched reads side by side (page 3
+ * and later show up to 100 issues: still one round trip), then one query per linked issue, side by side.
+ */
 async function linksOf(sentryIssueIds: readonly string[]): Promise<Map<string, IssueLink[]>> {
-  const marked = await sentryIssuesWithLinks(sentryIssueIds);
+  const chunks: string[][] = [];
+  for (let start = 0; start < sentryIssueIds.length; start += MARKER_CHUNK)
+    chunks.push(sentryIssueIds.slice(start, start + MARKER_CHUNK));
+  const marked = (await Promise.all(chunks.map((chunk) => sentryIssuesWithLinks(chunk)))).flatMap((set) => [
+    ...set,
+  ]);
   const entries = await Promise.all(
-    [...marked].map(async (id) => [id, await listLinksOfSentryIssue(id)] as const),
+    marked.map(async (id) => [id, await listLinksOfSentryIssue(id)] as const),
   );
   return new Map(entries.filter(([, links]) => links.length > 0));
 }
