@@ -7,7 +7,7 @@ import { RuntimeClock } from '../../sandbox/runtime';
 import { SONARCLOUD_DEMO_TOKENS } from '../../sandbox/simulators';
 import { defaultEnvironment } from '../../src/clients/http/environment';
 import { syncSonarProject } from '../../src/services/sonar-sync/sync-sonar-project';
-import { getOrInitSyncState, getSonarSnapshot, saveConnection } from '../../src/storage';
+import { getOrInitSyncState, getSonarSnapshot, saveConnection, saveSonarSnapshot } from '../../src/storage';
 import {
   addSentryConnection,
   DEMO_PROJECTS,
@@ -123,6 +123,20 @@ it('fetches the gate and measures again on a new UTC day: editing issues changes
   takeRequests(world);
   world.runtime.clock.advance(23 * HOUR_MS);
   expect(await nextHourlySync(world)).toEqual([BRANCH_LIST, GATE, MEASURES]);
+  expect(await nextHourlySync(world)).toEqual([BRANCH_LIST]);
+});
+
+it('fetches the gate and measures when the branch list shows another gate than the one recorded', async () => {
+  const world = await startSynced();
+  const synced = await getSonarSnapshot(SONAR_CONNECTION_ID, 'acme_backend', 'main');
+  if (!synced) throw new Error('the first sync stored no snapshot');
+  // What SonarCloud does when issues are edited: the gate moves, the analysis date stays.
+  await saveSonarSnapshot({ ...synced, qualityGate: synced.qualityGate === 'OK' ? 'ERROR' : 'OK' });
+
+  expect(await nextHourlySync(world)).toEqual([BRANCH_LIST, GATE, MEASURES]);
+  expect(await getSonarSnapshot(SONAR_CONNECTION_ID, 'acme_backend', 'main')).toMatchObject({
+    qualityGate: synced.qualityGate,
+  });
   expect(await nextHourlySync(world)).toEqual([BRANCH_LIST]);
 });
 

@@ -2,9 +2,10 @@
  * Syncs one SonarCloud project branch: the date of its last analysis, its quality gate and measures
  * (three requests), recorded through recordSonarProject (which also writes the daily history point).
  * A scheduled sync of a branch whose analysis date is the one its gate and measures were fetched for
- * today makes the first request only: SonarCloud computes both per analysis. Once a day (and on every
- * manual sync or retry) both are fetched anyway, since editing issues in SonarCloud (accepting one,
- * marking a false positive) updates the measures and the gate without a new analysis.
+ * today, and whose gate status in the branch list is the one recorded, makes that first request only:
+ * SonarCloud computes both per analysis. Once a day (and on every manual sync or retry) both are fetched
+ * anyway, since editing issues in SonarCloud (accepting one, marking a false positive) updates the
+ * measures, and the gate, without a new analysis.
  * The analysis date is recorded with them, so a stale delivery of an older analysis can never roll the
  * gate back (the web trigger records only analyses newer than it), and SonarCloud's API answering an
  * analysis older than the one recorded (a webhook got there first) changes nothing. A rate limit or
@@ -133,8 +134,10 @@ export async function syncSonarProject(
     const client = await (env.sonarClient ?? sonarClientFor)(connection, env.http);
     // The mapping's default branch means "the main branch", whatever SonarCloud calls it.
     const branch = job.branch === DEFAULT_SONAR_BRANCH ? undefined : job.branch;
-    const analysedAt = await analysisDateOf(client, job.projectKey, branch);
-    const previous = await getSonarSnapshot(job.connectionId, job.projectKey, job.branch);
+    const [{ analysedAt, gateStatus }, previous] = await Promise.all([
+      analysisOf(client, job.projectKey, branch),
+      getSonarSnapshot(job.connectionId, job.projectKey, job.branch),
+    ]);
     if (analysedAt && previous?.analysedAt && timestampMs(analysedAt) < timestampMs(previous.analysedAt)) {
       totals = { ...totals, fetched: 1, pages: 1 };
       state = recordSyncSuccess(state, null, env.now());
@@ -149,6 +152,8 @@ export async function syncSonarProject(
       previous?.analysedAt &&
       analysedAt &&
       timestampMs(previous.analysedAt) === timestampMs(analysedAt) &&
+      // Editing issues can flip the gate without an analysis: the list shows it, so fetch then.
+      (gateStatus === null || gateStatus === previous.qualityGate) &&
       fetchedForAnalysis(state.cursor, analysedAt, env.now())
     ) {
       totals = { ...totals, fetched: 1, pages: 1 };
@@ -208,18 +213,24 @@ export async function syncSonarProject(
   }
 }
 
-/** When SonarCloud last analysed the branch (the main branch when `branch` is undefined), if it says. */
-async function analysisDateOf(
+/**
+ * When SonarCloud last analysed the branch (the main branch when `branch` is undefined) and its gate's
+ * status now, as far as it says: the branch list carries both (api/project_branches/list).
+ */
+async function analysisOf(
   client: SonarCloudClient,
   projectKey: string,
   branch: string | undefined,
-): Promise<string | null> {
+): Promise<{ analysedAt: string | null; gateStatus: string | null }> {
   const branches = await client.listBranches(projectKey);
   const analysed = branches.find((candidate) =>
     branch === undefined ? candidate.isMain : candidate.name === branch,
   );
   const date = analysed?.analysisDate;
-  return date && Number.isFinite(timestampMs(date)) ? date : null;
+  return {
+    analysedAt: date && Number.isFinite(timestampMs(date)) ? date : null,
+    gateStatus: analysed?.status?.qualityGateStatus ?? null,
+  };
 }
 
 /**
