@@ -1,6 +1,7 @@
 // The project page's "Sentry impact": the unresolved Sentry issues of the mapped Sentry projects with the
 // Jira issue each is linked to. People who may create issues here select unlinked ones and create Jira
-// issues for them in bulk, following the progress; admins backfill a Sentry project.
+// issues for them in bulk, following the progress; admins backfill a Sentry project. Each Sentry project
+// pages on its own (IssuePager): the selection stays as it is, counting only the rows on screen.
 import { useMemo, useState, type ReactNode } from 'react';
 import Button from '@atlaskit/button/new';
 import DynamicTable from '@atlaskit/dynamic-table';
@@ -22,13 +23,16 @@ import { NoProductMapped } from '../Overview';
 import { BackfillControl } from './BackfillControl';
 import { BulkCreateModal } from './BulkCreateModal';
 import { BulkProgress } from './BulkProgress';
+import { IssuePager } from './IssuePager';
 import { LinkedJiraIssues } from './JiraIssueLink';
-import { useImpact, usePageInfo, usePolling } from './use-impact';
+import { useImpact, usePageInfo, usePolling, type ProjectPageRequest } from './use-impact';
 import './sentry-impact.css';
 
 const PROGRESS_POLL_MS = 1_500;
 
 type Selected = Map<string, BulkCreateRequestItem>;
+/** Per Sentry project (`connectionId:projectId`), the pages from page 1 to the one asked, for Previous. */
+type PageTrails = Record<string, ProjectPageRequest[]>;
 
 function linkedInWords(links: readonly LinkedJiraIssueView[]): string {
   const keys = links.map((link) => link.key ?? 'a Jira issue you cannot see');
@@ -77,6 +81,7 @@ function IssueTable({
   selectable,
   selected,
   onToggle,
+  loading,
 }: {
   issues: SentryIssueSnapshot[];
   links: SentryImpactPageView['links'];
@@ -84,6 +89,8 @@ function IssueTable({
   selectable: boolean;
   selected: Selected;
   onToggle: (issues: SentryIssueSnapshot[], on: boolean) => void;
+  /** Another page is being read: the rows stay, dimmed under a spinner. */
+  loading: boolean;
 }) {
   const free = issues.filter((issue) => !links[issue.id]);
   const chosen = free.filter((issue) => selected.has(issue.id)).length;
@@ -167,13 +174,22 @@ function IssueTable({
   });
   return (
     <div className="ph-si-table">
-      <DynamicTable head={head} rows={rows} testId="sentry-issues" />
+      <DynamicTable head={head} rows={rows} isLoading={loading} testId="sentry-issues" />
     </div>
   );
 }
 
 export default function SentryImpactView() {
-  const { state, refresh } = useImpact();
+  const [trails, setTrails] = useState<PageTrails>({});
+  const pages = useMemo(
+    () =>
+      Object.values(trails).flatMap((trail) => {
+        const asked = trail[trail.length - 1];
+        return asked && asked.page !== 1 ? [asked] : [];
+      }),
+    [trails],
+  );
+  const { state, refresh } = useImpact(pages);
   const { siteUrl, projectKey } = usePageInfo();
   const [selected, setSelected] = useState<Selected>(new Map());
   const [creating, setCreating] = useState(false);
@@ -303,15 +319,23 @@ export default function SentryImpactView() {
         />
       ) : null}
 
-      {data.projects.map(({ ref, issues, unresolvedCount }) => {
+      {data.projects.map(({ ref, issues, unresolvedCount, page }) => {
         const key = `${ref.connectionId}:${ref.projectId}`;
+        const ids = { connectionId: ref.connectionId, projectId: ref.projectId };
+        const trail = trails[key] ?? [];
+        // Previous and Next go from the page shown (a page that failed to load leaves it shown).
+        const shownAt = trail.findIndex((request) => request.page === page.page);
+        const upToShown = shownAt >= 0 ? trail.slice(0, shownAt + 1) : [{ ...ids, page: 1, cursor: null }];
+        const asked = trail[trail.length - 1]?.page ?? 1;
+        const loadingPage = state.refreshing && asked !== page.page ? asked : null;
+        const goTo = (next: ProjectPageRequest[]) => setTrails((previous) => ({ ...previous, [key]: next }));
         return (
           <Section
             key={key}
             title={ref.projectSlug}
             actions={
               <Subtle>
-                {unresolvedCount > issues.length
+                {page.page === 1 && unresolvedCount > issues.length
                   ? `${formatCount(issues.length)} busiest of ${formatCount(unresolvedCount)} unresolved`
                   : `${formatCount(unresolvedCount)} unresolved`}{' '}
                 · {connectionName(data.connections, ref.connectionId)}
@@ -321,7 +345,11 @@ export default function SentryImpactView() {
             {access.canBackfill ? (
               <BackfillControl project={ref} run={data.backfills[key] ?? null} onFinished={refresh} />
             ) : null}
-            {issues.length === 0 ? (
+            {issues.length === 0 && page.page > 1 ? (
+              <p className="ph-subtle" data-testid="empty-page">
+                No other unresolved issues on this page: the busiest were shown on pages 1 and 2.
+              </p>
+            ) : issues.length === 0 ? (
               <EmptyState title="No unresolved Sentry issues stored for this project">
                 <p>Issues appear after the next sync from Sentry, or when Sentry sends a webhook.</p>
               </EmptyState>
@@ -333,8 +361,19 @@ export default function SentryImpactView() {
                 selectable={access.canCreate}
                 selected={selected}
                 onToggle={toggle}
+                loading={loadingPage !== null}
               />
             )}
+            <IssuePager
+              projectName={ref.projectSlug}
+              info={page}
+              shown={issues.length}
+              unresolvedCount={unresolvedCount}
+              hasPrevious={page.page > 1}
+              loadingPage={loadingPage}
+              onPrevious={() => goTo(upToShown.slice(0, -1))}
+              onNext={() => page.next && goTo([...upToShown, { ...ids, ...page.next }])}
+            />
           </Section>
         );
       })}

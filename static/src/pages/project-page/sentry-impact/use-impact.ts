@@ -1,5 +1,6 @@
-// The Sentry impact read, kept on screen while it is read again (after a bulk create or a backfill), so
-// the table, the selection and the progress panels do not blank out on every refresh.
+// The Sentry impact read, kept on screen while it is read again (after a bulk create or a backfill, or
+// for another page of a Sentry project), so the table, the selection and the progress panels do not blank
+// out on every refresh.
 import { useCallback, useEffect, useRef, useState } from 'react';
 import type { SentryImpactPageView } from '../../../../../src/domain/sentry-impact-views';
 import { callResolver, getPageContext } from '../../../shared/bridge';
@@ -9,9 +10,20 @@ export type ImpactState =
   | { status: 'error'; message: string }
   | { status: 'ready'; data: SentryImpactPageView; refreshing: boolean; refreshError: string | null };
 
-export function useImpact(): { state: ImpactState; refresh: () => void } {
+/** The page of one Sentry project, as getSentryImpact takes it. */
+export interface ProjectPageRequest {
+  connectionId: string;
+  projectId: string;
+  page: number;
+  cursor: string | null;
+}
+
+/** Reads the page of each Sentry project named in `pages` (page 1 for the others). */
+export function useImpact(pages: readonly ProjectPageRequest[]): { state: ImpactState; refresh: () => void } {
   const [state, setState] = useState<ImpactState>({ status: 'loading' });
   const [attempt, setAttempt] = useState(0);
+  // Read again when the pages asked change, not when an equal list is built on a render.
+  const asked = JSON.stringify(pages);
 
   useEffect(() => {
     let current = true;
@@ -20,7 +32,7 @@ export function useImpact(): { state: ImpactState; refresh: () => void } {
         ? { ...previous, refreshing: true, refreshError: null }
         : { status: 'loading' },
     );
-    callResolver<SentryImpactPageView>('getSentryImpact').then(
+    callResolver<SentryImpactPageView>('getSentryImpact', { pages: JSON.parse(asked) as unknown }).then(
       (data) => current && setState({ status: 'ready', data, refreshing: false, refreshError: null }),
       (error: unknown) => {
         if (!current) return;
@@ -35,7 +47,7 @@ export function useImpact(): { state: ImpactState; refresh: () => void } {
     return () => {
       current = false;
     };
-  }, [attempt]);
+  }, [attempt, asked]);
 
   const refresh = useCallback(() => setAttempt((n) => n + 1), []);
   return { state, refresh };
