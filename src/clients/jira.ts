@@ -37,6 +37,12 @@ const jiraWording = (actor: JiraActor): ErrorWording => ({
 const createdIssueSchema = z.object({ id: z.string().min(1), key: z.string().min(1) });
 const propertySchema = z.object({ key: z.string(), value: z.unknown() });
 const commentSchema = z.object({ id: z.string().min(1) });
+const readCommentSchema = z.object({
+  id: z.string().min(1),
+  body: z.unknown(),
+  self: z.string().nullish(),
+  author: z.object({ displayName: z.string().nullish() }).loose().nullish(),
+});
 const permissionsSchema = z.object({
   permissions: z.record(z.string(), z.object({ key: z.string().optional(), havePermission: z.boolean() })),
 });
@@ -435,6 +441,29 @@ export class JiraClient {
       resource: `issue ${issueIdOrKey}`,
       permissions: ['Add comments'],
     });
+  }
+
+  /**
+   * getComment: one comment of an issue (its ADF body, author's name and REST address). Throws
+   * NotFoundError when the comment (or the issue) is gone or the actor cannot browse it.
+   */
+  async getComment(
+    issueIdOrKey: string,
+    commentId: string,
+  ): Promise<{ id: string; body: unknown; authorName: string | null; self: string | null }> {
+    const comment = await this.request({
+      method: 'GET',
+      path: route`/rest/api/3/issue/${issueIdOrKey}/comment/${commentId}`,
+      schema: readCommentSchema,
+      resource: `comment ${commentId} of issue ${issueIdOrKey}`,
+      permissions: ['Browse projects'],
+    });
+    return {
+      id: comment.id,
+      body: comment.body,
+      authorName: comment.author?.displayName ?? null,
+      self: comment.self ?? null,
+    };
   }
 
   /** getMyPermissions: which of the named permissions the actor has, globally or in a project / issue. */

@@ -146,7 +146,7 @@ describe('Jira comments to Sentry', () => {
     const failed = (await syncLog()).find((entry) => entry.summary?.includes('not added to Sentry'));
     expect(failed).toMatchObject({ outcome: 'failed', source: 'jira', projectId: SHOP_PROJECT_ID });
     expect(failed?.errors[0]).toMatch(
-      /was not added to Sentry issue .*event:write.*Edit the comment in Jira/s,
+      /was not added to Sentry issue .*event:write.*Retry this entry.*edit the comment in Jira/s,
     );
 
     await saveConnection(connection, { token: SENTRY_DEMO_TOKENS.full });
@@ -159,7 +159,56 @@ describe('Jira comments to Sentry', () => {
     await cw.settle();
     expect(notes(cw, pair)).toHaveLength(1);
   });
+
+  it('a note Sentry refused has a Retry in the sync log: it fails again while refused, then sends it once', async () => {
+    const connection = await getConnection(SENTRY_CONNECTION_ID);
+    if (!connection) throw new Error('no connection');
+    await saveConnection(connection, { token: SENTRY_DEMO_TOKENS.readOnly });
+    const commentId = await comment(cw, pair, '#sentry Needs a hotfix.');
+    const failed = (await syncLog()).find((entry) => entry.summary?.includes('not added to Sentry'));
+    expect(failed?.retry).toEqual({
+      kind: 'comment-to-sentry',
+      jiraIssueId: pair.jiraIssueId,
+      commentId,
+      connectionId: SENTRY_CONNECTION_ID,
+      sentryIssueId: pair.sentryIssueId,
+    });
+    if (!failed) throw new Error('the refusal should have been logged');
+
+    // Still refused: the retry says so, and its own entry can be retried in turn.
+    expect(await retryFromLog(failed)).toEqual({
+      ok: true,
+      data: { kind: 'retried', succeeded: false, message: expect.stringContaining('still refused') },
+    });
+    const again = (await syncLog()).find(
+      (entry) => entry.trigger === 'retry' && entry.outcome === 'failed' && entry.retry !== null,
+    );
+    expect(again?.retry).toMatchObject({ kind: 'comment-to-sentry', commentId });
+    if (!again) throw new Error('the refused retry should have been logged');
+
+    await saveConnection(connection, { token: SENTRY_DEMO_TOKENS.full });
+    expect(await retryFromLog(again)).toEqual({
+      ok: true,
+      data: { kind: 'retried', succeeded: true, message: expect.stringContaining('Added the comment') },
+    });
+    expect(notes(cw, pair)).toEqual([expect.stringMatching(/^Needs a hotfix\./)]);
+    // Once there, retrying the first entry again sends nothing more.
+    expect(await retryFromLog(failed)).toMatchObject({
+      data: { succeeded: true, message: expect.stringContaining('already on') },
+    });
+    expect(notes(cw, pair)).toHaveLength(1);
+  });
 });
+
+/** An admin presses Retry on the global settings page's sync log (admin resolver retrySyncLogEntry). */
+async function retryFromLog(entry: { at: string; id: string }): Promise<unknown> {
+  return cw.world.runtime.invokeResolver(
+    'admin-fn',
+    'retrySyncLogEntry',
+    { at: entry.at, id: entry.id },
+    { accountId: JIRA_DEMO_USERS.admin, extension: { type: 'jira:adminPage' } },
+  );
+}
 
 describe('no loops between Jira comments and Sentry notes', () => {
   beforeEach(async () => {

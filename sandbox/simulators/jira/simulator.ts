@@ -935,6 +935,16 @@ export class JiraSimulator extends SimulatedService {
       }
       notAllowed();
     }
+    if ((match = /^\/issue\/([^/]+)\/comment\/([^/]+)$/.exec(rest))) {
+      // Get comment (GET /rest/api/3/issue/{issueIdOrKey}/comment/{id}): 404 when the comment is gone.
+      if (method !== 'GET') notAllowed();
+      const issue = this.visibleIssue(caller, decodeURIComponent(match[1] ?? ''));
+      const comment = issue.comments.find(
+        (candidate) => candidate.id === decodeURIComponent(match?.[2] ?? ''),
+      );
+      if (!comment) throw jiraError(404, ['Can not find a comment for the id.']);
+      return jsonResponse(this.commentJson(issue, comment));
+    }
     if ((match = /^\/issue\/createmeta\/([^/]+)\/issuetypes(?:\/([^/]+))?$/.exec(rest))) {
       if (method !== 'GET') notAllowed();
       const project = decodeURIComponent(match[1] ?? '');

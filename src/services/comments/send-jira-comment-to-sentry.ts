@@ -10,11 +10,13 @@
  *   avi:jira:commented:issue again when a comment is edited, and may redeliver an event;
  * - the notes the app adds in Sentry come back only as Sentry `comment` webhooks, which the app does
  *   not turn into anything (see parseSentryWebhook), so they never become Jira comments.
- * A note Sentry refuses is logged in the sync log with the fix; the claim is given back, so editing the
- * comment in Jira sends it again once the cause is fixed.
+ * A note Sentry refuses is logged in the sync log with the fix and a Retry (retryCommentToSentry reads
+ * the comment from Jira again and sends it to that one Sentry issue); the claim is given back, so the
+ * retry, or editing the comment in Jira, sends it once the cause is fixed.
  */
 import { jiraAsApp, type JiraClient } from '../../clients/jira';
-import { PermissionError, RemoteRequestError } from '../../clients/http';
+import { NotFoundError, PermissionError, RemoteRequestError } from '../../clients/http';
+import type { SyncTrigger } from '../../domain/model';
 import type { SentryClient } from '../../clients/sentry';
 import {
   adfToPlainText,
@@ -63,6 +65,32 @@ export interface SendJiraCommentOptions {
   jira?: Pick<JiraClient, 'getIssue'>;
   sentryClientFor?: (connectionId: string) => Promise<Pick<SentryClient, 'addIssueComment'>>;
   now?: () => Date;
+  /** What the sync log names as the cause (a Jira event, or a retry from the log). */
+  trigger?: SyncTrigger;
+  /** Send to this linked Sentry issue only (a retry of the one Sentry refused). */
+  only?: { connectionId: string; sentryIssueId: string };
+}
+
+/** The sync log's retry kind for a comment Sentry refused. */
+export const COMMENT_TO_SENTRY_RETRY = 'comment-to-sentry';
+
+/** A comment that did not reach one Sentry issue, as its sync log entry keeps it (strings only). */
+export interface CommentToSentryRetry {
+  kind: typeof COMMENT_TO_SENTRY_RETRY;
+  jiraIssueId: string;
+  commentId: string;
+  connectionId: string;
+  sentryIssueId: string;
+}
+
+/** The comment retry a sync log entry's retry data describes, or null when it is not one. */
+export function commentRetryOf(
+  retry: Record<string, string> | null | undefined,
+): CommentToSentryRetry | null {
+  if (retry?.kind !== COMMENT_TO_SENTRY_RETRY) return null;
+  const { jiraIssueId, commentId, connectionId, sentryIssueId } = retry;
+  if (!jiraIssueId || !commentId || !connectionId || !sentryIssueId) return null;
+  return { kind: COMMENT_TO_SENTRY_RETRY, jiraIssueId, commentId, connectionId, sentryIssueId };
 }
 
 /** Comment claims are kept long enough to outlast any edit or redelivery worth ignoring. */
@@ -118,7 +146,10 @@ export async function sendJiraCommentToSentry(
   const toSend = commentTextForSentry(settings.commentsToSentry, text);
   if (toSend === null) return outcome('not-for-sentry');
 
-  const links = await listLinksOfJiraIssue(comment.jiraIssueId);
+  const only = options.only;
+  const links = (await listLinksOfJiraIssue(comment.jiraIssueId)).filter(
+    (link) => !only || (link.connectionId === only.connectionId && link.sentryIssueId === only.sentryIssueId),
+  );
   if (links.length === 0) return outcome('no-links');
 
   const note = sentryNoteText({
@@ -152,9 +183,16 @@ export async function sendJiraCommentToSentry(
       await releaseClaim(key);
       const problem =
         `The comment ${comment.commentId} on ${comment.jiraIssueKey} was not added to Sentry issue ` +
-        `${link.sentryIssueId}: ${withFix(error)} Edit the comment in Jira to send it again.`;
+        `${link.sentryIssueId}: ${withFix(error)} Retry this entry once that is fixed, or edit the comment in Jira to send it again.`;
+      const retry: CommentToSentryRetry = {
+        kind: COMMENT_TO_SENTRY_RETRY,
+        jiraIssueId: comment.jiraIssueId,
+        commentId: comment.commentId,
+        connectionId: link.connectionId,
+        sentryIssueId: link.sentryIssueId,
+      };
       await logSyncRun({
-        trigger: 'jira-event',
+        trigger: options.trigger ?? 'jira-event',
         source: 'jira',
         connectionId: link.connectionId,
         projectId: jiraProjectId,
@@ -164,10 +202,93 @@ export async function sendJiraCommentToSentry(
         failed: 1,
         outcome: 'failed',
         errors: [problem],
-        retry: null,
+        retry: { ...retry },
         summary: `Jira comment on ${comment.jiraIssueKey} not added to Sentry`,
       });
     }
   }
   return result;
+}
+
+/** What a retry of a refused comment did: `ok: false` (logged again, with a Retry) while Sentry still refuses. */
+export interface CommentRetryOutcome {
+  ok: boolean;
+  message: string;
+}
+
+/**
+ * Sends a comment Sentry refused again, to the one Sentry issue it did not reach: the comment is read
+ * from Jira now (so an edit since is what goes; a deleted comment or issue leaves nothing to send) and
+ * goes through the same checks as a new one (the project's setting, the link, once per comment).
+ */
+export async function retryCommentToSentry(
+  retry: CommentToSentryRetry,
+  options: Omit<SendJiraCommentOptions, 'jira' | 'only' | 'trigger'> & {
+    jira?: Pick<JiraClient, 'getIssue' | 'getComment'>;
+  } = {},
+): Promise<CommentRetryOutcome> {
+  const jira = options.jira ?? jiraAsApp();
+  let comment: JiraComment;
+  try {
+    const [issue, read] = await Promise.all([
+      jira.getIssue(retry.jiraIssueId),
+      jira.getComment(retry.jiraIssueId, retry.commentId),
+    ]);
+    comment = {
+      jiraIssueId: issue.id,
+      jiraIssueKey: issue.key,
+      jiraProjectId: issue.projectId,
+      commentId: read.id,
+      body: read.body,
+      authorName: read.authorName,
+      self: read.self,
+    };
+  } catch (error) {
+    if (error instanceof NotFoundError) {
+      return {
+        ok: true,
+        message: `Comment ${retry.commentId} of Jira issue ${retry.jiraIssueId} no longer exists; nothing to send.`,
+      };
+    }
+    return { ok: false, message: `Could not read the comment from Jira: ${errorInWords(error)}` };
+  }
+  const sent = await sendJiraCommentToSentry(comment, {
+    ...options,
+    jira,
+    trigger: 'retry',
+    only: { connectionId: retry.connectionId, sentryIssueId: retry.sentryIssueId },
+  });
+  const target = `Sentry issue ${retry.sentryIssueId}`;
+  switch (sent.result) {
+    case 'off':
+      return {
+        ok: true,
+        message: `The project no longer sends comments to Sentry; nothing was sent to ${target}.`,
+      };
+    case 'not-for-sentry':
+    case 'own-comment':
+      return {
+        ok: true,
+        message: `The comment on ${comment.jiraIssueKey} is no longer one to send to Sentry.`,
+      };
+    case 'no-links':
+      return {
+        ok: true,
+        message: `${comment.jiraIssueKey} is no longer linked to ${target}; nothing to send.`,
+      };
+    case 'sent':
+      if (sent.failed > 0) {
+        return {
+          ok: false,
+          message: `Sentry still refused the comment on ${comment.jiraIssueKey}; see the new entry.`,
+        };
+      }
+      return {
+        ok: true,
+        message:
+          sent.sent > 0
+            ? `Added the comment on ${comment.jiraIssueKey} to ${target}.`
+            : `The comment on ${comment.jiraIssueKey} is already on ${target}.`,
+      };
+  }
 }

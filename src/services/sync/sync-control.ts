@@ -32,6 +32,7 @@ import {
 import { errorInWords } from '../sync-log/sync-log-writer';
 import { planProjectJobs } from './sync-planner';
 import { isStatusOrRuleRetry } from '../status-sync/sync-status-shared';
+import { commentRetryOf, retryCommentToSentry } from '../comments/send-jira-comment-to-sentry';
 import { retryStatusSync } from '../status-sync/sync-status-to-jira';
 import {
   externalIssueChangeOf,
@@ -245,6 +246,13 @@ export async function retrySyncLogEntry(
   if (externalIssue) {
     // Making Sentry show (or stop showing) the Jira issue: a single write, done now.
     const outcome = await showJiraIssueInSentry(externalIssue, { trigger: 'retry' });
+    await markSyncLogEntryRetried(entry, now);
+    return { kind: 'retried', succeeded: outcome.ok, message: outcome.message };
+  }
+  const comment = commentRetryOf(entry.retry);
+  if (comment) {
+    // A comment Sentry refused: sent again now to the one Sentry issue (a refusal logs a new entry).
+    const outcome = await retryCommentToSentry(comment);
     await markSyncLogEntryRetried(entry, now);
     return { kind: 'retried', succeeded: outcome.ok, message: outcome.message };
   }
