@@ -100,6 +100,22 @@ export const connectionSecretFieldSchema = z.enum(['token', 'webhookSecret']);
 export type ConnectionSecretField = z.output<typeof connectionSecretFieldSchema>;
 export const connectionSecretValueSchema = secret('new value');
 
+/**
+ * The installation of the Sentry integration, typed by an admin before its first webhook arrives (the
+ * external-issues API is addressed by it): a UUID, as Sentry sends it in `installation.uuid` and in the
+ * redirect URL's `installationId` after installing. Spaces around it dropped, stored in lower case.
+ */
+export const sentryInstallationUuidSchema = z
+  .string({ error: "Paste the installation's ID as text, e.g. a8e5d37a-696c-4c54-adb5-b3f28d64c7de." })
+  .trim()
+  .min(1, "Paste the installation's ID, e.g. a8e5d37a-696c-4c54-adb5-b3f28d64c7de.")
+  .regex(
+    /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i,
+    'An installation ID is a UUID (8-4-4-4-12 hexadecimal digits), as in the installationId of the URL ' +
+      'Sentry redirects to after installing the integration, e.g. a8e5d37a-696c-4c54-adb5-b3f28d64c7de.',
+  )
+  .transform((uuid) => uuid.toLowerCase());
+
 /** The form's field names, each with the message to show beside it. */
 export type FieldErrors = Partial<Record<string, string>>;
 

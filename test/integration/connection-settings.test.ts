@@ -108,6 +108,10 @@ describe('permissions', () => {
     ['addConnection', sentryForm],
     ['renameConnection', () => ({ connectionId: 'sentry-acme', label: 'Renamed' })],
     ['rotateConnectionSecret', () => ({ connectionId: 'sentry-acme', field: 'token', value: 'x' })],
+    [
+      'setSentryInstallation',
+      () => ({ connectionId: 'sentry-acme', uuid: 'a8e5d37a-696c-4c54-adb5-b3f28d64c7de' }),
+    ],
     ['testConnection', () => ({ connectionId: 'sentry-acme' })],
     ['getConnectionRemovalPreview', () => ({ connectionId: 'sentry-acme' })],
     ['removeConnection', () => ({ connectionId: 'sentry-acme' })],
@@ -273,6 +277,48 @@ describe('testing, renaming and rotating', () => {
     );
     expect(renamed.label).toBe('Acme prod');
     expect(renamed.hasToken).toBe(true);
+  });
+
+  it('sets the Sentry installation ID by hand (a UUID, stored in lower case), refusing anything else beside the field', async () => {
+    const sentry = saved(await invoke<ConnectionSaveResult>('addConnection', sentryForm()));
+    const sonar = saved(await invoke<ConnectionSaveResult>('addConnection', sonarForm()));
+    expect(sentry).not.toHaveProperty('sentryAppInstallationUuid');
+    for (const bad of ['', 'a8e5d37a-696c-4c54-adb5', 'a8e5d37a-696c-4c54-adb5-b3f28d64c7dz', 42]) {
+      const refused = await invoke<ConnectionSaveResult>('setSentryInstallation', {
+        connectionId: sentry.id,
+        uuid: bad,
+      });
+      expect(fieldsOf(refused)).toEqual({ uuid: expect.stringMatching(/installation/i) as unknown });
+    }
+    const notSentry = await invoke<ConnectionSaveResult>('setSentryInstallation', {
+      connectionId: sonar.id,
+      uuid: 'a8e5d37a-696c-4c54-adb5-b3f28d64c7de',
+    });
+    expect(notSentry).toMatchObject({
+      ok: false,
+      error: { message: expect.stringMatching(/Only a Sentry connection/) },
+    });
+    expect(runtime.kvs.dump().data[`conn:${sentry.id}`]).not.toHaveProperty('sentryAppInstallationUuid');
+
+    const set = saved(
+      await invoke<ConnectionSaveResult>('setSentryInstallation', {
+        connectionId: sentry.id,
+        uuid: '  A8E5D37A-696C-4C54-ADB5-B3F28D64C7DE ',
+      }),
+    );
+    expect(set).toMatchObject({
+      sentryAppInstallationUuid: 'a8e5d37a-696c-4c54-adb5-b3f28d64c7de',
+      hasToken: true,
+      hasWebhookSecret: true,
+    });
+    expect(runtime.kvs.dump().data[`conn:${sentry.id}`]).toMatchObject({
+      sentryAppInstallationUuid: 'a8e5d37a-696c-4c54-adb5-b3f28d64c7de',
+    });
+    // The admin list shows it too.
+    const list = data(await invoke<ConnectionsView>('getConnections', {}));
+    expect(list.connections.find((connection) => connection.id === sentry.id)).toMatchObject({
+      sentryAppInstallationUuid: 'a8e5d37a-696c-4c54-adb5-b3f28d64c7de',
+    });
   });
 
   it('rotates a secret write-only: the answer says it is set and since when, never the value', async () => {

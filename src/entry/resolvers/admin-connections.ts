@@ -10,7 +10,11 @@ import {
   type ConnectionSaveResult,
 } from '../../domain/connection-settings';
 import { addConnection } from '../../services/connections/add-connection';
-import { renameConnection, rotateConnectionSecret } from '../../services/connections/change-connection';
+import {
+  renameConnection,
+  rotateConnectionSecret,
+  setSentryInstallation,
+} from '../../services/connections/change-connection';
 import { previewConnectionRemoval, removeConnection } from '../../services/connections/remove-connection';
 import { runConnectionTest, type ConnectionTestAnswer } from '../../services/connections/run-connection-test';
 import { requireGlobalAdmin } from '../../services/access/permissions';
@@ -55,6 +59,17 @@ export function defineConnectionResolvers(resolver: Resolver): void {
     async ({ connectionId, field, value }, context): Promise<ConnectionSaveResult> => {
       await requireGlobalAdmin(context.accountId);
       return rotateConnectionSecret(connectionId, field, value);
+    },
+  );
+
+  /** Sets a Sentry connection's installation ID by hand, until its webhooks name it. */
+  defineResolver(
+    resolver,
+    'setSentryInstallation',
+    z.strictObject({ connectionId: connectionIdSchema, uuid: formValue }),
+    async ({ connectionId, uuid }, context): Promise<ConnectionSaveResult> => {
+      await requireGlobalAdmin(context.accountId);
+      return setSentryInstallation(connectionId, uuid);
     },
   );
 

@@ -32,7 +32,16 @@ export function toReadableConnection(connection: Connection): Connection {
     ...(connection.removingSince !== undefined ? { removingSince: connection.removingSince } : {}),
   };
   return connection.kind === 'sentry'
-    ? { ...common, kind: 'sentry', region: connection.region, organizationSlug: connection.organizationSlug }
+    ? {
+        ...common,
+        kind: 'sentry',
+        region: connection.region,
+        organizationSlug: connection.organizationSlug,
+        // Not a secret: an identifier in the URLs of Sentry's external-issues API.
+        ...(connection.sentryAppInstallationUuid !== undefined
+          ? { sentryAppInstallationUuid: connection.sentryAppInstallationUuid }
+          : {}),
+      }
     : { ...common, kind: 'sonarcloud', organizationKey: connection.organizationKey };
 }
 

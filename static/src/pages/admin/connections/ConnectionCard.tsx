@@ -18,7 +18,7 @@ import { RemoveConnectionModal } from './RemoveConnectionModal';
 import { SingleFieldModal } from './SingleFieldModal';
 import { TestReport } from './TestReport';
 
-type Dialog = 'rename' | 'token' | 'webhookSecret' | 'remove' | null;
+type Dialog = 'rename' | 'token' | 'webhookSecret' | 'installation' | 'remove' | null;
 
 export function serviceName(connection: Connection): string {
   return connection.kind === 'sentry' ? 'Sentry' : 'SonarCloud';
@@ -124,6 +124,16 @@ export function ConnectionCard({
             />
           </dd>
         </div>
+        {connection.kind === 'sentry' ? (
+          <div>
+            <dt>Integration installation</dt>
+            <dd className="ph-wrap" data-testid="installation-state">
+              {connection.sentryAppInstallationUuid ?? (
+                <Subtle>not known yet: its first webhook brings it, or set it</Subtle>
+              )}
+            </dd>
+          </div>
+        ) : null}
         <div>
           <dt>Last test</dt>
           <dd>
@@ -175,6 +185,14 @@ export function ConnectionCard({
           <Button onClick={() => setDialog('webhookSecret')} aria-label={`Set the ${secretName} of ${name}`}>
             {connection.hasWebhookSecret ? `Rotate ${secretName}` : `Set ${secretName}`}
           </Button>
+          {connection.kind === 'sentry' ? (
+            <Button
+              onClick={() => setDialog('installation')}
+              aria-label={`Set the integration installation of ${name}`}
+            >
+              Set installation
+            </Button>
+          ) : null}
           <ConnectionActions connection={connection} onChanged={onChanged} onNotice={setNotice} />
           <Button appearance="subtle" onClick={() => setDialog('remove')} aria-label={`Remove ${name}`}>
             Remove
@@ -214,6 +232,19 @@ export function ConnectionCard({
           }
           onClose={() => setDialog(null)}
           testId="rotate-secret"
+        />
+      ) : null}
+      {dialog === 'installation' && connection.kind === 'sentry' ? (
+        <SingleFieldModal
+          title={`Integration installation of ${name}`}
+          label="Installation ID"
+          helper="The installationId in the URL Sentry opens after installing the integration. Needed to show Jira issues in Sentry before the integration's first webhook arrives; a webhook naming another installation replaces it."
+          defaultValue={connection.sentryAppInstallationUuid ?? ''}
+          submitLabel="Save"
+          serverField="uuid"
+          onSubmit={(uuid) => save('setSentryInstallation', { uuid }, 'Installation saved.')}
+          onClose={() => setDialog(null)}
+          testId="set-installation"
         />
       ) : null}
       {dialog === 'remove' ? (
