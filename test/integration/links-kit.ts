@@ -47,11 +47,7 @@ export function invokeIssuePanel<T>(
   }) as Promise<ResolverResult<T>>;
 }
 
-/** The data of a resolver answer that must have succeeded. */
-export function data<T>(result: ResolverResult<T>): T {
-  if (!result.ok) throw new Error(`expected ok, got ${result.error.code}: ${result.error.message}`);
-  return result.data;
-}
+export { data } from '../resolver-kit';
 
 /** A Sentry connection holding the demo token with every scope. */
 export async function connectSentry(

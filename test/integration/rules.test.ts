@@ -38,6 +38,7 @@ import {
   syncLog,
   type StatusWorld,
 } from './status-kit';
+import { data } from '../resolver-kit';
 
 const SONAR_CONNECTION_ID = 'sonar-acme';
 const ruleCreatedAt = '2026-01-01T00:00:00.000Z';
@@ -494,11 +495,6 @@ function invokeSettings<T>(
     accountId,
     extension: { type: 'jira:projectSettingsPage', project: { id: SHOP_PROJECT_ID, key: 'SHOP' } },
   }) as Promise<ResolverResult<T>>;
-}
-
-function data<T>(result: ResolverResult<T>): T {
-  if (!result.ok) throw new Error(`expected ok, got ${result.error.code}: ${result.error.message}`);
-  return result.data;
 }
 
 describe('dry run', () => {

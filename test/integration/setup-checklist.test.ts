@@ -15,6 +15,7 @@ import type { ResolverResult } from '../../src/domain/views';
 import * as appModule from '../../src/index';
 import { syncSentryProject } from '../../src/services/sentry-sync/sync-sentry-project';
 import { createProduct, saveConnection, setProductMapping } from '../../src/storage';
+import { data } from '../resolver-kit';
 
 let runtime: LocalForgeRuntime;
 let world: SandboxWorld;
@@ -38,11 +39,6 @@ async function invoke<T>(
     accountId,
     extension: { type: 'jira:adminPage' },
   })) as ResolverResult<T>;
-}
-
-function data<T>(result: ResolverResult<T>): T {
-  if (!result.ok) throw new Error(`expected ok, got ${result.error.code}: ${result.error.message}`);
-  return result.data;
 }
 
 async function checklist(): Promise<SetupChecklistView> {

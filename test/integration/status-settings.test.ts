@@ -10,6 +10,7 @@ import type { RuleOptionsView } from '../../src/services/rules/rule-options';
 import type { StatusMappingSettingsView } from '../../src/services/status-sync/sync-status-settings';
 import { getRule, getStatusMapping, listRules } from '../../src/storage';
 import { PRODUCT_ID, SHOP_PROJECT_ID, startStatusWorld, STATUS, type StatusWorld } from './status-kit';
+import { data } from '../resolver-kit';
 
 let world: StatusWorld;
 
@@ -27,11 +28,6 @@ function invoke<T>(
     accountId,
     extension: { type: 'jira:projectSettingsPage', project: { id: projectId, key: 'SHOP' } },
   }) as Promise<ResolverResult<T>>;
-}
-
-function data<T>(result: ResolverResult<T>): T {
-  if (!result.ok) throw new Error(`expected ok, got ${result.error.code}: ${result.error.message}`);
-  return result.data;
 }
 
 const draftRule = {

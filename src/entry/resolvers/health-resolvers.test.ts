@@ -7,7 +7,6 @@ import type { ProjectOverviewView } from '../../domain/health/overview';
 import type { PortfolioView } from '../../domain/health/views';
 import type { ProjectHealthTrendsView } from '../../domain/health/trends';
 import type { SentryIssueSnapshot } from '../../domain/model';
-import type { ResolverResult } from '../../domain/views';
 import { refreshProductHealth } from '../../services/health/refresh-product-health';
 import {
   createProduct,
@@ -24,6 +23,7 @@ import {
 } from '../../storage';
 import { initialSyncState } from '../../domain/backoff';
 import { DAY_MS } from '../../domain/timestamps';
+import { data, resolverInvoker } from '../../../test/resolver-kit';
 import { adminResolverDefinitions } from './admin';
 import { projectPageResolverDefinitions } from './project-page';
 
@@ -87,21 +87,7 @@ function useJira(permissions: string[]): void {
   });
 }
 
-function invoke<T>(
-  functionKey: string,
-  resolverKey: string,
-  payload: unknown,
-  extension: Record<string, unknown>,
-): Promise<ResolverResult<T>> {
-  return runtime.invokeResolver(functionKey, resolverKey, payload, { accountId, extension }) as Promise<
-    ResolverResult<T>
-  >;
-}
-
-function data<T>(result: ResolverResult<T>): T {
-  if (!result.ok) throw new Error(`expected ok, got ${result.error.code}: ${result.error.message}`);
-  return result.data;
-}
+const invoke = resolverInvoker(() => runtime, accountId);
 
 const projectContext = { type: 'jira:projectPage', project: { id: '10000', key: 'DEMO' } };
 const adminContext = { type: 'jira:adminPage' };

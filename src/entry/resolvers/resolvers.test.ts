@@ -9,7 +9,6 @@ import type {
   ProjectQualityView,
   ProjectSentryView,
   ProjectSettingsView,
-  ResolverResult,
   SyncLogPageView,
 } from '../../domain/views';
 import {
@@ -22,6 +21,7 @@ import {
   saveStatusMapping,
   setProductMapping,
 } from '../../storage';
+import { data, resolverInvoker } from '../../../test/resolver-kit';
 import { adminResolverDefinitions } from './admin';
 import { issuePanelResolverDefinitions } from './issue-panel';
 import { projectPageResolverDefinitions } from './project-page';
@@ -61,21 +61,7 @@ function snapshot(id: string, overrides: Partial<SentryIssueSnapshot> = {}): Sen
 
 let runtime: LocalForgeRuntime;
 
-function invoke<T>(
-  functionKey: string,
-  resolverKey: string,
-  payload: unknown,
-  extension: Record<string, unknown>,
-): Promise<ResolverResult<T>> {
-  return runtime.invokeResolver(functionKey, resolverKey, payload, { accountId, extension }) as Promise<
-    ResolverResult<T>
-  >;
-}
-
-function data<T>(result: ResolverResult<T>): T {
-  if (!result.ok) throw new Error(`expected ok, got ${result.error.code}: ${result.error.message}`);
-  return result.data;
-}
+const invoke = resolverInvoker(() => runtime, accountId);
 
 const issueContext = (issueId: string) => ({
   type: 'jira:issuePanel',
