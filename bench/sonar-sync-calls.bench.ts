@@ -103,8 +103,10 @@ async function main(): Promise<void> {
     rows,
   );
   console.log(
-    '\nAn unchanged branch costs 1 call (api/project_branches/list); a new analysis, a new UTC day or a manual\n' +
-      'sync adds the quality gate and measures (2 calls): editing issues in SonarCloud changes both without a new analysis.',
+    '\nAn unchanged branch costs 1 call (api/project_branches/list, which carries its analysis date and gate status);\n' +
+      'a new analysis, another gate status in that list, a new UTC day or a manual sync adds the quality gate and\n' +
+      'measures (2 calls): editing issues in SonarCloud changes both without a new analysis. Over a day of hourly\n' +
+      'runs an unchanged branch costs 3 + 23 x 1 = 26 calls instead of 72.',
   );
 }
 
