@@ -209,6 +209,17 @@ export async function runWebTriggerLatencyBench(
       request: sentryRequest(issueBody(String(7_000_000 + index), 'created', 'unresolved'), 'issue'),
     })),
   );
+  // A new issue named by a delivery of an installation the connection has not seen: the installation
+  // is noted on the connection beside the recording (once per installation; here every delivery's is new).
+  figures.push(
+    await measure('Sentry issue created, new installation', small, (index) => {
+      const payload = JSON.parse(issueBody(String(7_500_000 + index), 'created', 'unresolved')) as {
+        installation: { uuid: string };
+      };
+      payload.installation.uuid = randomUUID();
+      return { moduleKey: sentryKey, request: sentryRequest(JSON.stringify(payload), 'issue') };
+    }),
+  );
   // Status changes of issues the app already has (the issues created above), alternating.
   figures.push(
     await measure('Sentry issue resolved / ignored (known issue)', deliveries, (index) => ({
@@ -245,6 +256,15 @@ export async function runWebTriggerLatencyBench(
     await measure('Sentry event alert (refetch queued)', small, (index) => {
       const payload = structuredClone(alert);
       payload.data.event.issue_id = String(7_000_000 + index);
+      payload.data.event.project = Number(PROJECT.projectId);
+      return { moduleKey: sentryKey, request: sentryRequest(JSON.stringify(payload), 'event_alert') };
+    }),
+  );
+  // Event alerts about one issue: the first queues its refetch, the rest of the minute find it queued.
+  figures.push(
+    await measure('Sentry event alert (refetch already queued)', small, (index) => {
+      const payload = { ...structuredClone(alert), bench: index };
+      payload.data.event.issue_id = '7000000';
       payload.data.event.project = Number(PROJECT.projectId);
       return { moduleKey: sentryKey, request: sentryRequest(JSON.stringify(payload), 'event_alert') };
     }),
