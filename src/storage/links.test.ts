@@ -172,7 +172,14 @@ describe('changing and removing links', () => {
   it('unlinks both directions at once', async () => {
     await linkIssues(link('500', '10001'), at);
     expect(await unlinkIssues('500', '10001')).toBe(true);
-    // Only the "has been linked" marker stays: a stale marker costs one query, a missing one hides a link.
+    // The "has been linked" marker stays (a stale marker costs one query, a missing one hides a link), and
+    // an empty index until it expires (it reads as no index).
+    expect([...Object.keys(runtime.kvs.dump().data)].sort()).toEqual([
+      'linked:sentry:500',
+      'linkidx:jira:10001',
+    ]);
+    expect(await kvs.get(jiraLinkIndexKey('10001'))).toEqual({ links: [] });
+    runtime.clock.advance(3 * 24 * 60 * 60 * 1000);
     expect([...Object.keys(runtime.kvs.dump().data)]).toEqual(['linked:sentry:500']);
     expect(await unlinkIssues('500', '10001')).toBe(false);
     expect((await linkIssues(link('500', '10001'))).created).toBe(true);

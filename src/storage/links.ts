@@ -5,10 +5,16 @@
  * prefix query and the issue panel needs no second read).
  *
  * KVS queries are eventually consistent (get is strict), so a Jira issue also keeps an index record,
- * `linkidx:jira:<jiraIssueId>`, of its linked Sentry issues, written in the same transaction as its
- * link records. listLinksOfJiraIssue reads the index with get, adds whatever the prefix query lists (it
- * heals an index update lost to two concurrent writers), and confirms every candidate with one batched
- * get: a page built right after a link or unlink shows exactly what was written.
+ * `linkidx:jira:<jiraIssueId>`, of its linked Sentry issues, written alongside its link records.
+ * listLinksOfJiraIssue reads the index with get, adds whatever the prefix query lists, and confirms every
+ * candidate with one batched get: a page built right after a link or unlink shows exactly what was written.
+ *
+ * The index (and the panel view) are read-modify-write, and KVS has no conditional write for plain keys
+ * (transaction conditions are for custom entities only), so a writer working from older reads may drop
+ * a link another writer just added. The index is therefore written with a set that returns the record
+ * it replaced: a writer learns which links its write dropped, confirms them by key, and writes again
+ * until what is stored matches what it reads (settleJiraIssueViews). A dropped link never waits for the
+ * lagging prefix query to come back.
  *
  * Creating a link writes the Sentry-side record with FAIL_IF_EXISTS: of any number of
  * concurrent attempts on the same pair exactly one reports `created: true`, and the first
@@ -40,6 +46,7 @@ import {
   writeInTransactions,
   type Page,
   type PageRequest,
+  type WriteOperation,
 } from './kvs-helpers';
 
 export interface NewIssueLink {
@@ -140,34 +147,77 @@ function indexOf(links: Iterable<LinkRef>): JiraLinkIndex {
   return { links: [...byId.values()].sort((a, b) => a.sentryIssueId.localeCompare(b.sentryIssueId)) };
 }
 
-/** Rounds of check-and-write before a lost index update is left to the prefix query to heal. */
-const INDEX_WRITE_ROUNDS = 3;
+/**
+ * Rounds of check-and-write before a writer stops settling. Each round that writes is followed by a
+ * check; only writers that keep overwriting each other for this long leave the last word to the next one.
+ */
+const SETTLE_MAX_ROUNDS = 8;
+
+/** How long an empty index is kept (a later write of links replaces it, and its expiry with it). */
+const EMPTY_INDEX_TTL = { value: 1, unit: 'DAYS' } as const;
 
 type LinkedWithSnapshot = { link: IssueLink; snapshot: SentryIssueSnapshot | undefined };
 
 const snapshotKeyOf = (ref: LinkRef): string => sentrySnapshotKey(ref.connectionId, ref.sentryIssueId);
 
 /**
+ * Writes the Jira issue's panel view (with `alsoWrite`, e.g. its link records, in one transaction) and,
+ * side by side, its index with a set that returns the index it replaced. Answers the links that index
+ * named and this one does not: a concurrent writer may have added them, so the caller confirms them.
+ * An issue without links gets an empty index that expires (a delete could not say what it removed), and
+ * no view.
+ */
+async function writeJiraIssueViews(
+  jiraIssueId: string,
+  linked: readonly LinkedWithSnapshot[],
+  now: Date,
+  alsoWrite: readonly WriteOperation[] = [],
+): Promise<LinkRef[]> {
+  const index = indexOf(linked.map(({ link }) => link));
+  const viewKey = issuePanelViewKey(jiraIssueId);
+  const [, replaced] = await Promise.all([
+    writeInTransactions([
+      ...alsoWrite,
+      linked.length > 0
+        ? { kind: 'set', key: viewKey, value: buildIssuePanelView(jiraIssueId, linked, now) }
+        : { kind: 'delete', key: viewKey },
+    ]),
+    kvs.set<JiraLinkIndex>(jiraLinkIndexKey(jiraIssueId), index, {
+      keyPolicy: 'OVERRIDE',
+      returnValue: 'PREVIOUS',
+      // An empty index reads as a missing one, so it may go: KVS removes it after a day.
+      ...(index.links.length === 0 ? { ttl: EMPTY_INDEX_TTL } : {}),
+    }),
+  ]);
+  const kept = new Set(index.links.map((ref) => ref.sentryIssueId));
+  return (replaced?.value?.links ?? []).filter((ref) => !kept.has(ref.sentryIssueId));
+}
+
+/**
  * The Jira issue's links as strictly consistent reads see them (with their snapshots), after making its
- * index and its issue panel view (storage/issue-panel-view.ts) say the same: both are rewritten, in one
- * transaction, whenever they differ. Writers of the same Jira issue may overwrite each other's index or
- * view (read-modify-write), so each one checks again after its write until what is stored matches what
- * it reads; the last writer to check leaves them right. `alsoConfirm` names links the caller just wrote,
- * so a lagging prefix query cannot hide them.
+ * index and its issue panel view (storage/issue-panel-view.ts) say the same. Writers of the same Jira
+ * issue may overwrite each other's index or view (read-modify-write), so each one checks after its
+ * writes, rewrites what differs, and confirms every link its own index writes dropped (see
+ * writeJiraIssueViews), until a check finds everything right: the last writer to check leaves both
+ * right, and a link a concurrent writer added is never lost to a prefix query that lags. `alsoConfirm`
+ * names links the caller just wrote, so a lagging prefix query cannot hide them.
  */
 async function settleJiraIssueViews(
   jiraIssueId: string,
   alsoConfirm: readonly LinkRef[] = [],
   now: Date = new Date(),
+  droppedBefore: readonly LinkRef[] = [],
 ): Promise<LinkedWithSnapshot[]> {
   const viewKey = issuePanelViewKey(jiraIssueId);
+  const confirm = new Map<string, LinkRef>();
+  for (const ref of [...alsoConfirm, ...droppedBefore]) confirm.set(ref.sentryIssueId, ref);
   let linked: LinkedWithSnapshot[] = [];
-  for (let round = 0; round < INDEX_WRITE_ROUNDS; round++) {
+  for (let round = 0; round < SETTLE_MAX_ROUNDS; round++) {
     const read = await readLinksOfJiraIssueAnd<SentryIssueSnapshot>(
       jiraIssueId,
       snapshotKeyOf,
       Promise.resolve([viewKey]),
-      alsoConfirm,
+      [...confirm.values()],
     );
     linked = read.links.map(({ link, also }) => ({ link, snapshot: also }));
     const view = buildIssuePanelView(jiraIssueId, linked, now);
@@ -178,25 +228,15 @@ async function settleJiraIssueViews(
     const stored = read.extra.get(viewKey) as IssuePanelViewRecord | undefined;
     const viewRight = linked.length === 0 ? stored === undefined : samePanelView(stored, view);
     if (indexRight && viewRight) return linked;
-    // No links: neither record (the panel reads two missing records as "nothing linked").
-    await writeInTransactions(
-      index.links.length > 0
-        ? [
-            { kind: 'set', key: jiraLinkIndexKey(jiraIssueId), value: index },
-            { kind: 'set', key: viewKey, value: view },
-          ]
-        : [
-            { kind: 'delete', key: jiraLinkIndexKey(jiraIssueId) },
-            { kind: 'delete', key: viewKey },
-          ],
-    );
+    for (const ref of await writeJiraIssueViews(jiraIssueId, linked, now))
+      confirm.set(ref.sentryIssueId, ref);
   }
   return linked;
 }
 
 /**
- * Writes the Jira-side record and adds it to the Jira issue's index and panel view, in one transaction,
- * then settles index and view against concurrent writers (see settleJiraIssueViews).
+ * Writes the Jira-side record with the Jira issue's panel view, and its index, then settles index and
+ * view against concurrent writers (see settleJiraIssueViews).
  */
 async function writeJiraSide(link: IssueLink, now: Date = new Date()): Promise<void> {
   const ref = { sentryIssueId: link.sentryIssueId, connectionId: link.connectionId };
@@ -210,20 +250,10 @@ async function writeJiraSide(link: IssueLink, now: Date = new Date()): Promise<v
     ...others.map(({ link: other, also }) => ({ link: other, snapshot: also })),
     { link, snapshot: read.extra.get(snapshotKeyOf(ref)) as SentryIssueSnapshot | undefined },
   ];
-  await writeInTransactions([
+  const dropped = await writeJiraIssueViews(link.jiraIssueId, linked, now, [
     { kind: 'set', key: jiraLinkKey(link.jiraIssueId, link.sentryIssueId), value: link },
-    {
-      kind: 'set',
-      key: jiraLinkIndexKey(link.jiraIssueId),
-      value: indexOf(linked.map((item) => item.link)),
-    },
-    {
-      kind: 'set',
-      key: issuePanelViewKey(link.jiraIssueId),
-      value: buildIssuePanelView(link.jiraIssueId, linked, now),
-    },
   ]);
-  await settleJiraIssueViews(link.jiraIssueId, [ref], now);
+  await settleJiraIssueViews(link.jiraIssueId, [ref], now, dropped);
 }
 
 /** Writes the Jira-side copy and index entry if missing or different (after an interrupted creation). */
@@ -308,29 +338,18 @@ export async function unlinkIssues(sentryIssueId: string, jiraIssueId: string): 
   const remaining = (await readLinksOfJiraIssue<SentryIssueSnapshot>(jiraIssueId, snapshotKeyOf))
     .filter(({ link }) => link.sentryIssueId !== sentryIssueId)
     .map(({ link, also }) => ({ link, snapshot: also }));
-  await writeInTransactions([
+  const now = new Date();
+  const dropped = await writeJiraIssueViews(jiraIssueId, remaining, now, [
     { kind: 'delete', key: sentryKey },
     { kind: 'delete', key: jiraKey },
-    ...(remaining.length > 0
-      ? ([
-          {
-            kind: 'set',
-            key: jiraLinkIndexKey(jiraIssueId),
-            value: indexOf(remaining.map(({ link }) => link)),
-          },
-          {
-            kind: 'set',
-            key: issuePanelViewKey(jiraIssueId),
-            value: buildIssuePanelView(jiraIssueId, remaining, new Date()),
-          },
-        ] as const)
-      : ([
-          { kind: 'delete', key: jiraLinkIndexKey(jiraIssueId) },
-          { kind: 'delete', key: issuePanelViewKey(jiraIssueId) },
-        ] as const)),
   ]);
   // A concurrent link or unlink of the same Jira issue may have written the index from older reads.
-  await settleJiraIssueViews(jiraIssueId);
+  await settleJiraIssueViews(
+    jiraIssueId,
+    [],
+    now,
+    dropped.filter((ref) => ref.sentryIssueId !== sentryIssueId),
+  );
   return true;
 }
 
