@@ -3,8 +3,8 @@
  * number of links:
  *
  * - `panelview:jira:<jiraIssueId>` (IssuePanelViewRecord): the Sentry issues linked to one Jira issue,
- *   each with its snapshot, and their JQL summary. Written in the same transaction as the link records
- *   and the Jira issue's link index (storage/links.ts), and rebuilt from strictly consistent reads
+ *   each with its snapshot, and their JQL summary. Written in the same transaction as the link records,
+ *   beside the Jira issue's link index (storage/links.ts), and rebuilt from strictly consistent reads
  *   wherever the summary is computed (refresh-issue-property.ts: snapshot recorded, link, unlink, status
  *   change), so a snapshot change reaches the panel with the JQL property.
  * - `panelquality:jira-project:<jiraProjectId>` (JiraProjectQualityViewRecord): the quality gate and key
@@ -13,9 +13,10 @@
  *   rebuilds it), and rebuilt by a view once older than QUALITY_VIEW_MAX_AGE_MS.
  *
  * The panel reads both records and the link index (`linkidx:jira:<id>`) in one batchGet, and shows only
- * links the index names: the index is written in the same transaction as the link records, so a link
- * removed a moment ago never shows even if a rebuild from older reads overwrote the view meanwhile. A view
- * that lacks a link the index names, or a record from an older schema, is rebuilt by the reader.
+ * links the index names: every writer settles index and view against concurrent writers before it
+ * returns (storage/links.ts settleJiraIssueViews), so a link removed a moment ago does not show even if a
+ * rebuild from older reads overwrote the view meanwhile. A view that lacks a link the index names, or a
+ * record from an older schema, is rebuilt by the reader.
  *
  * Adding a field the panel shows for each linked Sentry issue (e.g. whether it blocks Done, or which Jira
  * issue it belongs to):
