@@ -1,9 +1,11 @@
-// Consumer of the `sync-jobs` queue (function sync-consumer-fn): one project, or one fan-out, per event.
+// Consumer of the `sync-jobs` queue (function sync-consumer-fn): one project, one fan-out, or the rest of
+// a scheduled run, per event.
 // Called with an AsyncEvent (@forge/events 2.x and later): the job is event.body, retries carry
 // event.retryContext. A failure that waiting can fix asks Forge for a retry; any other is logged and dropped.
 import type { AsyncEvent, InvocationError } from '@forge/events';
 import { retryDecision, retryLater } from '../../services/sync/queue-retry';
 import { runFanOut } from '../../services/sync/sync-fan-out';
+import { runScheduledRest } from '../../services/sync/sync-scheduled-rest';
 import { logDroppedSyncJob, logUnreadableSyncJob } from '../../services/sync/sync-job-dropped';
 import { InvalidSyncJobError, parseSyncJob, type SyncJob } from '../../services/sync/sync-jobs';
 import { syncSentryProject } from '../../services/sentry-sync/sync-sentry-project';
@@ -19,6 +21,9 @@ async function run(job: SyncJob): Promise<void> {
       return;
     case 'sonar-project':
       await syncSonarProject(job);
+      return;
+    case 'scheduled-rest':
+      await runScheduledRest(job);
       return;
   }
 }

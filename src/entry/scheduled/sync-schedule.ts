@@ -13,6 +13,9 @@ export async function runScheduledSync(): Promise<void> {
       `(${summary.health.firstSlice.recordsWritten} changed, ${summary.health.firstSlice.dailyPoints} daily points, ` +
       `${summary.health.firstSlice.talliesRebuilt} Sentry tallies built, ${summary.health.firstSlice.rebuildsLeft} left for later runs), ` +
       `${summary.health.pushedEvents} queued a minute or more apart; ` +
-      `pruned ${summary.prunedLogEntries} old sync log entries.`,
+      `pruned ${summary.prunedLogEntries} old sync log entries` +
+      (summary.carried.length > 0
+        ? `; short of time, carried to a queued job: ${summary.carried.join(', ')}.`
+        : '.'),
   );
 }

@@ -31,12 +31,14 @@ function describe(job: SyncJob): string {
       return `the sync of Sentry project ${job.projectSlug ?? job.projectId}`;
     case 'sonar-project':
       return `the sync of SonarCloud project ${projectIdOf(job)}`;
+    case 'scheduled-rest':
+      return `the rest of scheduled run ${job.runId} (${job.steps.join(', ')}; the next scheduled sync runs them again)`;
   }
 }
 
 /** Logs a job that failed for good: `why` says why it is not retried. */
 export async function logDroppedSyncJob(job: SyncJob, error: unknown, why: string): Promise<SyncLogEntry> {
-  const project = job.kind === 'fan-out' ? undefined : job;
+  const project = job.kind === 'fan-out' || job.kind === 'scheduled-rest' ? undefined : job;
   const message = `${describe(job)} failed and is not retried (${why}): ${errorInWords(error)}`;
   if (job.kind === 'sentry-project') {
     // A backfill that ends here shows as failed on the pages, not as running forever.

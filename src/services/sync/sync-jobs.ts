@@ -118,10 +118,25 @@ export const fanOutJobSchema = z.object({
 });
 export type FanOutJob = z.output<typeof fanOutJobSchema>;
 
+/** The scheduled run's steps after planning, in order; those its invocation had no time left for are carried. */
+export const SCHEDULED_STEPS = ['projects', 'repush', 'prune'] as const;
+export type ScheduledStep = (typeof SCHEDULED_STEPS)[number];
+
+/** The rest of a scheduled run: the steps its own invocation had no time left for. */
+export const scheduledRestJobSchema = z.object({
+  kind: z.literal('scheduled-rest'),
+  runId: id,
+  /** The run's time: the carried steps plan and back off as of it. */
+  at: z.string().min(1).max(40),
+  steps: z.array(z.enum(SCHEDULED_STEPS)).min(1).max(SCHEDULED_STEPS.length),
+});
+export type ScheduledRestJob = z.output<typeof scheduledRestJobSchema>;
+
 export const syncJobSchema = z.discriminatedUnion('kind', [
   sentryProjectJobSchema,
   sonarProjectJobSchema,
   fanOutJobSchema,
+  scheduledRestJobSchema,
 ]);
 export type SyncJob = z.output<typeof syncJobSchema>;
 
@@ -170,19 +185,33 @@ function eventOf({ job, delayInSeconds }: ScheduledJob): {
     ...(delayInSeconds && delayInSeconds > 0
       ? { delayInSeconds: Math.min(MAX_DELAY_SECONDS, Math.ceil(delayInSeconds)) }
       : {}),
-    ...(job.kind === 'fan-out' ? {} : { concurrency: { key: concurrencyKey(job), limit: 1 } }),
+    ...(job.kind === 'fan-out' || job.kind === 'scheduled-rest'
+      ? {}
+      : { concurrency: { key: concurrencyKey(job), limit: 1 } }),
   };
 }
 
 /** The project jobs a list of scheduled jobs carries, fan-outs included. */
 function projectJobsIn(jobs: readonly ScheduledJob[]): ProjectJob[] {
-  return jobs.flatMap(({ job }) => (job.kind === 'fan-out' ? job.jobs : [job]));
+  return jobs.flatMap(({ job }) =>
+    job.kind === 'fan-out' ? job.jobs : job.kind === 'scheduled-rest' ? [] : [job],
+  );
 }
 
 /** Who a refused push of these jobs is about, for its sync log entry. */
 function deferralContext(jobs: readonly ScheduledJob[]): DeferralContext {
   const projects = projectJobsIn(jobs);
   const first = projects[0];
+  const rest = jobs.find(({ job }) => job.kind === 'scheduled-rest')?.job;
+  if (!first && rest?.kind === 'scheduled-rest') {
+    return {
+      trigger: 'schedule',
+      source: 'sentry',
+      connectionId: null,
+      projectId: null,
+      what: `the rest of scheduled run ${rest.runId} (${rest.steps.join(', ')})`,
+    };
+  }
   const connections = new Set(projects.map((job) => job.connectionId));
   const sameProject = projects.every((job) => first && projectIdOf(job) === projectIdOf(first));
   const source = first?.kind === 'sonar-project' ? 'sonarcloud' : 'sentry';
