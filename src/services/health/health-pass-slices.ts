@@ -31,10 +31,11 @@ export const HEALTH_PASS_QUEUE_KEY = 'health-pass';
  */
 export const SLICE_READ_UNITS = 900;
 /**
- * Read units per product of a slice: its tallies, snapshots, record, today's point and history points,
- * batched 25 keys a call (about 0.4, measured by bench/health-pass.bench.ts), with margin.
+ * Read units per product of a slice: its tallies, top issues, snapshots, stored record (the largest),
+ * today's point and history points, batched 25 keys a call: about 1.3 once every record exists
+ * (measured by bench/health-pass.bench.ts), with margin.
  */
-export const SLICE_READ_UNITS_PER_PRODUCT = 0.6;
+export const SLICE_READ_UNITS_PER_PRODUCT = 1.5;
 /** A snapshot page a tally rebuild lists (20 snapshots, up to 3 units with the records it writes). */
 const REBUILD_PAGE_READ_UNITS = 3;
 /** Half of a slice's units go to its products, the rest to tally rebuilds. */
