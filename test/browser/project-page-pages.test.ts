@@ -101,7 +101,12 @@ describeInBrowser('project page, Sentry impact: pages 2 and 3 in Chromium', () =
    * Clicks Next (or Previous) with the page's read held back until the loading state was checked: the
    * pager names the page being read and the table shows Atlaskit's spinner over the rows.
    */
-  async function go(page: Page, button: 'pager-next' | 'pager-previous', target: number): Promise<void> {
+  async function go(
+    page: Page,
+    button: 'pager-next' | 'pager-previous',
+    target: number,
+    screenshot?: string,
+  ): Promise<void> {
     let release: () => void = () => undefined;
     const held = new Promise<void>((resolve) => (release = resolve));
     const hold = async (route: Route) => {
@@ -116,6 +121,10 @@ describeInBrowser('project page, Sentry impact: pages 2 and 3 in Chromium', () =
     await section(page).getByTestId('sentry-issues--loadingSpinner').waitFor();
     await expect(pager.getByTestId('pager-next').isDisabled()).resolves.toBe(true);
     await expect(shortIds(page)).resolves.toEqual(before); // the rows stay while the page loads
+    if (screenshot) {
+      await pager.scrollIntoViewIfNeeded();
+      await page.screenshot({ path: path.join(SCREENSHOTS, `${screenshot}.png`) });
+    }
     release();
     await pager.getByTestId('pager-label').getByText(`Page ${target} ·`).waitFor();
     await section(page).getByTestId('sentry-issues--loadingSpinner').waitFor({ state: 'detached' });
@@ -133,7 +142,7 @@ describeInBrowser('project page, Sentry impact: pages 2 and 3 in Chromium', () =
     expect(page1).toHaveLength(50);
     await page.screenshot({ path: path.join(SCREENSHOTS, 'project-pages-1.png'), fullPage: true });
 
-    await go(page, 'pager-next', 2);
+    await go(page, 'pager-next', 2, 'project-pages-2-loading');
     const page2 = await shortIds(page);
     expect(page2).toHaveLength(50);
     expect(page2.filter((id) => page1.includes(id))).toEqual([]);

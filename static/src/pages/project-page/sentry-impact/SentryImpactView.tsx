@@ -347,7 +347,8 @@ export default function SentryImpactView() {
             ) : null}
             {issues.length === 0 && page.page > 1 ? (
               <p className="ph-subtle" data-testid="empty-page">
-                No other unresolved issues on this page: the busiest were shown on pages 1 and 2.
+                Nothing to show on this page: resolved issues and the busiest (pages 1 and 2) are left out.
+                Next reads on.
               </p>
             ) : issues.length === 0 ? (
               <EmptyState title="No unresolved Sentry issues stored for this project">
