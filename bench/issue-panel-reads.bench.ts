@@ -6,16 +6,10 @@
 import './support/forge-env';
 import { kvs } from '@forge/kvs';
 import { LocalForgeRuntime, useRuntime } from '../sandbox/runtime';
-import type { SentryIssueSnapshot, SonarProjectSnapshot } from '../src/domain/model';
+import type { SonarProjectSnapshot } from '../src/domain/model';
 import { getIssuePanel } from '../src/services/issue-panel/get-issue-panel';
-import {
-  createProduct,
-  jiraProjectQualityViewKey,
-  linkIssues,
-  saveSentrySnapshots,
-  saveSonarSnapshot,
-  setProductMapping,
-} from '../src/storage';
+import { jiraProjectQualityViewKey } from '../src/storage';
+import { benchSentryIssue, seedLinkedIssues } from './support/linked-issues';
 import { printTable } from './support/table';
 
 const KVS_LATENCY_MS = 20;
@@ -23,33 +17,6 @@ const LINK_COUNTS = [1, 21, 26, 100];
 const runtime = new LocalForgeRuntime({ kvs: { latencyMs: 0 } });
 useRuntime(runtime);
 const at = new Date().toISOString();
-
-function sentryIssue(id: string): SentryIssueSnapshot {
-  return {
-    id,
-    connectionId: 'sentry',
-    shortId: `WEB-${id}`,
-    projectId: '1',
-    projectSlug: 'web',
-    title: 'TypeError: Cannot read properties of undefined (reading "id")',
-    culprit: 'app/components/Checkout.tsx in submit',
-    level: 'error',
-    status: 'unresolved',
-    substatus: null,
-    events24h: 3,
-    users24h: 2,
-    events14d: 30,
-    users14d: 9,
-    eventsTotal: 90,
-    usersTotal: 20,
-    firstSeen: at,
-    lastSeen: at,
-    firstRelease: 'web@1.2.0',
-    lastRelease: 'web@1.4.1',
-    permalink: `https://acme.sentry.io/issues/${id}/`,
-    updatedAt: at,
-  };
-}
 
 function sonar(projectKey: string): SonarProjectSnapshot {
   return {
@@ -68,28 +35,11 @@ function sonar(projectKey: string): SonarProjectSnapshot {
 }
 
 async function setUp(): Promise<void> {
-  await createProduct({ id: 'shop', name: 'Shop', priority: 'medium' });
-  const keys = ['web', 'api', 'mobile'];
-  for (const projectKey of keys) await saveSonarSnapshot(sonar(projectKey));
-  await setProductMapping('shop', {
-    jiraProjectIds: ['10000'],
-    sentryProjects: [],
-    sonarProjects: keys.map((projectKey) => ({ connectionId: 'sonar', projectKey })),
+  await seedLinkedIssues({
+    linkCounts: LINK_COUNTS,
+    sentry: (id) => benchSentryIssue(id, at),
+    sonar,
   });
-  let next = 1;
-  for (const count of LINK_COUNTS) {
-    const ids = Array.from({ length: count }, () => String((next += 1)));
-    await saveSentrySnapshots(ids.map(sentryIssue));
-    for (const id of ids) {
-      await linkIssues({
-        sentryIssueId: id,
-        jiraIssueId: `issue-${count}`,
-        connectionId: 'sentry',
-        origin: 'manual',
-        createdBy: null,
-      });
-    }
-  }
 }
 
 interface Figures {
