@@ -13,6 +13,7 @@ const ADMIN = '/modules/product-health-admin';
 const FAILED_SUMMARY = 'Sentry project sync stopped at page 3';
 const JIRA_MESSAGE = 'Could not move SHOP-1: the transition needs a resolution';
 const LONG = 'x'.repeat(2_048);
+const COMMENT_SUMMARY = 'Jira comment on SHOP-1 not added to Sentry';
 
 describeInBrowser('global settings: the sync log and the link search scope in Chromium', () => {
   jest.setTimeout(180_000);
@@ -65,6 +66,25 @@ describeInBrowser('global settings: the sync log and the link search scope in Ch
       errors: [JIRA_MESSAGE],
       retry: null,
       summary: JIRA_MESSAGE,
+    });
+    // A comment Sentry refused; the comment has been deleted in Jira since, so the retry sends nothing.
+    await log({
+      id: 'browser-sync-log-comment',
+      trigger: 'jira-event',
+      source: 'jira',
+      connectionId: SANDBOX_CONNECTION_IDS.sentry,
+      projectId: shop?.id ?? null,
+      failed: 1,
+      outcome: 'failed',
+      errors: ['The comment 999999 on SHOP-1 was not added to Sentry issue 5501201: Sentry refused it.'],
+      retry: {
+        kind: 'comment-to-sentry',
+        jiraIssueId: sandbox.world.jira.findIssue('SHOP-1')?.id ?? '10000',
+        commentId: '999999',
+        connectionId: SANDBOX_CONNECTION_IDS.sentry,
+        sentryIssueId: '5501201',
+      },
+      summary: COMMENT_SUMMARY,
     });
   });
 
@@ -133,6 +153,16 @@ describeInBrowser('global settings: the sync log and the link search scope in Ch
         .count(),
     ).toBe(0);
     await screenshot(page, 'sync-log-2-retried');
+    await page.close();
+  });
+
+  it("a comment Sentry refused offers Retry; the server's answer shows and the row says retried", async () => {
+    const page = await open();
+    const comment = row(page, COMMENT_SUMMARY);
+    await comment.getByRole('button', { name: 'Retry sending the comment to Sentry issue 5501201' }).click();
+    await comment.getByText('no longer exists; nothing to send').waitFor();
+    await comment.getByTestId('sync-log-retried').waitFor();
+    await screenshot(page, 'sync-log-5-comment-retried');
     await page.close();
   });
 

@@ -42,6 +42,15 @@ function extraErrors(entry: SyncLogEntry): string[] {
   return entry.summary ? entry.errors.filter((error) => error !== entry.summary) : entry.errors;
 }
 
+/** What the Retry button repeats, for its accessible name. */
+function retryLabel(entry: SyncLogEntryView): string {
+  // A comment Sentry refused is sent again, to the one Sentry issue it did not reach.
+  if (entry.retry?.kind === 'comment-to-sentry') {
+    return `Retry sending the comment to Sentry issue ${entry.retry.sentryIssueId ?? ''}`.trim();
+  }
+  return `Retry the ${entry.source} sync of ${projectLabel(entry) ?? 'this entry'}`;
+}
+
 /** Repeats the work of one entry that holds retry data (the server checks it can be repeated). */
 function RetryButton({ entry }: { entry: SyncLogEntryView }) {
   const [busy, setBusy] = useState(false);
@@ -77,7 +86,7 @@ function RetryButton({ entry }: { entry: SyncLogEntryView }) {
           className="ph-button"
           disabled={busy}
           onClick={() => void retry()}
-          aria-label={`Retry the ${entry.source} sync of ${projectLabel(entry) ?? 'this entry'}`}
+          aria-label={retryLabel(entry)}
         >
           {busy ? 'Retrying…' : 'Retry'}
         </button>
