@@ -10,6 +10,7 @@
  * earlier slice reads their stored records: the slices run in order, each over a minute after the last.
  */
 import { z } from 'zod';
+import { defaultEnvironment } from '../../clients/http/environment';
 import type { Product, ProductMapping } from '../../domain/model';
 import { describeZodError } from '../../domain/webhooks/validation';
 import { batchGetConcurrently, listProducts, mappingKey, MAX_PRODUCT_DEPTH, productKey } from '../../storage';
@@ -228,7 +229,8 @@ export async function pushHealthSlices(
  */
 export async function runHealthSliceEvent(
   event: HealthSliceEvent,
-  now: Date = new Date(),
+  // The app's clock (the runtime's, locally), as the scheduled run's.
+  now: Date = new Date(defaultEnvironment.now()),
   push: typeof pushHealthSlices = pushHealthSlices,
 ): Promise<HealthPassSummary | 'waiting'> {
   if (event.waitSeconds > 0) {
