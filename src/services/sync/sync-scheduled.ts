@@ -1,8 +1,8 @@
 /**
  * The scheduled sync (the safety net behind webhooks): enqueues one job per mapped project, paced
- * under Forge's event quota, pushes again what Forge refused earlier for a limit, rolls the products'
- * daily history up, computes every product's health (and its daily point), and keeps the sync log
- * bounded. The projects sync in their own queue invocations; this run does no remote call itself.
+ * under Forge's event quota, pushes again what Forge refused earlier for a limit, starts the health
+ * pass (products' health, daily points and history in slices: health-pass-slices.ts), and keeps the
+ * sync log bounded. The projects sync in their own queue invocations; this run does no remote call itself.
  * Short of time, it leaves its remaining steps to a queued `scheduled-rest` job (sync-scheduled-rest.ts).
  */
 import { defaultEnvironment, forgeRemainingTimeMs } from '../../clients/http/environment';
