@@ -1,5 +1,6 @@
 /**
- * The health pass, run by the scheduled sync (hourly): computes every product's health from the
+ * The health pass, run by the scheduled sync (hourly) in slices of products (health-pass-slices.ts;
+ * refreshProductHealth runs all of them at once): computes every product's health from the
  * per-project tallies and SonarCloud snapshots, rolls children into their parents, stores each
  * product's record when it changed, and writes the day's point on the first pass of each UTC day.
  *
