@@ -10,7 +10,8 @@
  *   views are removed with the mapping, storage/mappings.ts).
  * Daily points are keyed by day and expire on their own (KVS TTL), so the days a point can still be
  * stored are known: the TTL window, two days more (KVS deletes expired keys up to 48 h late), and
- * tomorrow (a writer whose clock runs ahead). Snapshots, sync state and links are the connection's data
+ * tomorrow (a writer whose clock runs ahead); a prefix query of each series adds any other day it
+ * already lists (a writer whose clock is further off). Snapshots, sync state and links are the connection's data
  * and stay with it (removing the connection removes them).
  */
 import type { SentryProjectRef, SonarProjectRef } from '../domain/model';
@@ -19,6 +20,7 @@ import { HEALTH_HISTORY_TTL_DAYS } from './health';
 import { HISTORY_TTL_DAYS } from './history';
 import {
   historyKey,
+  historyPrefix,
   jiraProjectContextKey,
   jiraWorkTallyKey,
   productHealthKey,
@@ -26,7 +28,7 @@ import {
   sentryTopIssuesKey,
   type HistorySeries,
 } from './keys';
-import { batchDeleteKeys, KVS_BATCH_MAX } from './kvs-helpers';
+import { batchDeleteKeys, KVS_BATCH_MAX, listAll } from './kvs-helpers';
 
 /** Days past a point's TTL that KVS may still hold it (expired keys go up to 48 hours late). */
 const EXPIRY_LAG_DAYS = 2;
@@ -95,12 +97,41 @@ export function releasedRecordKeys(released: ReleasedRecords, today: Date): stri
   ];
 }
 
-/** Deletes the released records, 25 keys per batch, the batches side by side (one round trip's wait). */
+/** The trend series of the released records. */
+function releasedSeries(released: ReleasedRecords): HistorySeries[] {
+  return [
+    ...(released.productIds ?? []).flatMap((productId): HistorySeries[] => [
+      { kind: 'product', productId },
+      { kind: 'product-health', productId },
+    ]),
+    ...(released.sentryProjects ?? []).map((ref): HistorySeries => ({
+      kind: 'sentry-project',
+      connectionId: ref.connectionId,
+      projectId: ref.projectId,
+    })),
+    ...(released.sonarProjects ?? []).map((ref): HistorySeries => ({
+      kind: 'sonar-project',
+      connectionId: ref.connectionId,
+      projectKey: ref.projectKey,
+      branch: ref.branch,
+    })),
+  ];
+}
+
+/**
+ * Deletes the released records, 25 keys per batch, the batches side by side (one round trip's wait),
+ * with any other daily point a query of their series lists.
+ */
 export async function deleteReleasedRecords(
   released: ReleasedRecords,
   today: Date = new Date(),
 ): Promise<void> {
-  const keys = [...new Set(releasedRecordKeys(released, today))];
+  const listed = await Promise.all(
+    releasedSeries(released).map((series) => listAll<unknown>(historyPrefix(series))),
+  );
+  const keys = [
+    ...new Set([...releasedRecordKeys(released, today), ...listed.flat().map((item) => item.key)]),
+  ];
   const batches: string[][] = [];
   for (let index = 0; index < keys.length; index += KVS_BATCH_MAX) {
     batches.push(keys.slice(index, index + KVS_BATCH_MAX));

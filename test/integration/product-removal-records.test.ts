@@ -3,7 +3,8 @@
 // test fills them the way the app does (sync, then the scheduled health pass), removes, and lists every
 // KVS key left.
 import { deleteProductMovingChildrenUp } from '../../src/services/settings/product-deletion';
-import { createProduct, setProductMapping } from '../../src/storage';
+import { kvs } from '@forge/kvs';
+import { createProduct, historyKey, setProductMapping } from '../../src/storage';
 import {
   addSentryConnection,
   addSonarConnection,
@@ -74,6 +75,11 @@ describe('removing a product or a mapped project removes the records kept for it
       expect.arrayContaining(['hist:sonar-project', 'mapidx:sonar']),
     );
     expect(kinds(naming(SHOP))).toEqual(expect.arrayContaining(['health:jira-project', 'mapidx:jira']));
+
+    // A point of a day far from today (written by a clock that was off) is found by its series' query.
+    await kvs.set(historyKey({ kind: 'product', productId: 'checkout' }, '2020-01-01'), {
+      date: '2020-01-01',
+    });
 
     await deleteProductMovingChildrenUp('checkout');
 
