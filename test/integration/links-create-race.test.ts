@@ -6,9 +6,11 @@
 import type { LocalForgeRuntime } from '../../sandbox/runtime';
 import { createDemoWorld, type DemoWorld, JIRA_DEMO_USERS } from '../../sandbox/simulators';
 import type { AutomationRule } from '../../src/domain/model';
+import { defaultEnvironment } from '../../src/clients/http/environment';
 import { sentrySnapshotFromApi } from '../../src/domain/snapshots';
 import type { ResolverResult } from '../../src/domain/views';
 import { runBulkCreateItem, startBulkCreate } from '../../src/services/links/bulk-create-jira-issues';
+import { STALE_CLAIM_MS } from '../../src/services/links/create-jira-issue-from-sentry';
 import { sentryClientForConnection } from '../../src/services/links/link-find-sentry-issue';
 import { runRules } from '../../src/services/rules/run-rules';
 import { recordSentryIssues } from '../../src/services/sentry-sync/record-sentry-snapshot';
@@ -168,5 +170,32 @@ describe('one Jira issue when origins race', () => {
     expect(marked).toHaveLength(2);
     expect(again[0]).toBe(again[1]);
     expect(again[0]).not.toBe(first);
+  });
+
+  it('a rule that found the issue already there does not fire again once its claim is old', async () => {
+    // Claim ages are read on the clock the runtime moves.
+    defaultEnvironment.now = () => runtime.clock.now();
+    try {
+      const clicked = await ask('click', 0);
+      const runRule = () =>
+        runtime.runInvocation({ functionKey: 'issue-panel-fn' }, async () => {
+          const snapshot = await getSentrySnapshot('sentry-acme', sentryIssueId);
+          if (!snapshot) throw new Error('the set-up stores the snapshot');
+          return runRules(
+            [rule('rule-0')],
+            { source: 'sentry', current: snapshot, previous: null },
+            'webhook',
+          );
+        });
+      expect(await runRule()).toEqual([
+        expect.objectContaining({ result: 'already-tracked', jiraIssueKey: clicked }),
+      ]);
+      // Past the longest invocation a claim left 'claimed' would read as a run killed part-way.
+      runtime.clock.advance(STALE_CLAIM_MS + 60_000);
+      expect(await runRule()).toEqual([expect.objectContaining({ result: 'already-fired' })]);
+      expect(markedIssues()).toEqual([clicked]);
+    } finally {
+      defaultEnvironment.now = () => Date.now();
+    }
   });
 });

@@ -203,7 +203,10 @@ async function fire(
     return { ruleId: rule.id, result: 'created', message, jiraIssueKey: created.jiraIssueKey };
   } catch (error) {
     if (error instanceof AlreadyTrackedError) {
-      // The claim stays: the rule has done what it should for this item (its Jira issue exists).
+      // The rule has done what it should for this item (its Jira issue exists): the claim is done, so a
+      // later evaluation does not take it for a run killed part-way and fire again. No jiraIssueId: the
+      // rule did not create that issue, so its list of created issues leaves it out.
+      await completeClaim(key, { alreadyTrackedBy: error.jiraIssueKey }).catch(() => undefined);
       const message = `Rule "${rule.name}" matched ${label} (${reason}); it already has its Jira issue ${error.jiraIssueKey}, so none was created.`;
       await logWork({ ok: true, summary: message }).catch(() => undefined);
       return { ruleId: rule.id, result: 'already-tracked', message, jiraIssueKey: error.jiraIssueKey };
@@ -306,6 +309,13 @@ export async function retryRuleAction(retry: RuleActionRetry): Promise<RetryOutc
   if (!(await claimOnce(retry.claimKey))) {
     const claim = await getClaim(retry.claimKey);
     const key = claim?.result?.jiraIssueKey;
+    const tracked = claim?.result?.alreadyTrackedBy;
+    if (!key && tracked) {
+      return {
+        ok: true,
+        message: `${itemLabel(item)} already has its Jira issue ${tracked}; nothing to create.`,
+      };
+    }
     return key
       ? { ok: true, message: `Rule "${rule.name}" already created ${key} for ${itemLabel(item)}.` }
       : {
