@@ -13,51 +13,16 @@ import { createMinimalJira, LocalForgeRuntime, useRuntime } from '../sandbox/run
 import type { SentryImpactPageView } from '../src/domain/sentry-impact-views';
 import type { ResolverResult } from '../src/domain/views';
 import { projectPageResolverDefinitions } from '../src/entry/resolvers/project-page';
-import { buildSentryTopIssues } from '../src/domain/health/top-issues';
-import type { SentryIssueSnapshot } from '../src/domain/model';
 import { getProjectQuality } from '../src/services/project-page/get-project-quality';
 import { getProjectHealthTrends } from '../src/services/health/get-project-health-trends';
 import { getProjectOverview } from '../src/services/health/get-project-overview';
 import { getSentryImpactPage } from '../src/services/sentry-impact/sentry-impact-page';
-import {
-  createProduct,
-  saveSentryTopIssues,
-  sentryProjectSnapshotKey,
-  setProductMapping,
-} from '../src/storage';
+import { SCALE_NOW, seedScaleProject } from '../test/integration/sentry-scale-kit';
 import { printTable } from './support/table';
 
 const KVS_LATENCY_MS = 20;
 const SIZES = [1_000, 100_000];
-const at = '2026-11-20T10:00:00.000Z';
-const now = new Date('2026-11-20T12:00:00.000Z');
-
-function snapshot(projectId: string, n: number): SentryIssueSnapshot {
-  return {
-    id: `${projectId}-${n}`,
-    connectionId: 'sentry',
-    shortId: `WEB-${n}`,
-    projectId,
-    projectSlug: `web-${projectId}`,
-    title: `TypeError ${n}`,
-    culprit: 'app/checkout.ts in submit',
-    level: n % 7 === 0 ? 'fatal' : 'error',
-    status: n % 10 === 0 ? 'resolved' : 'unresolved',
-    substatus: null,
-    events24h: n % 13,
-    users24h: n % 11,
-    events14d: (n * 7919) % 100_003,
-    users14d: n % 97,
-    eventsTotal: n,
-    usersTotal: n % 97,
-    firstSeen: at,
-    lastSeen: at,
-    firstRelease: null,
-    lastRelease: null,
-    permalink: `https://acme.sentry.io/issues/${n}/`,
-    updatedAt: at,
-  };
-}
+const now = SCALE_NOW;
 
 const noJira = () => ({ searchJql: () => Promise.resolve({ issues: [] }) }) as never;
 
@@ -72,24 +37,15 @@ async function main(): Promise<void> {
     runtime.setJiraHandler(createMinimalJira({ userPermissions: { 'user-1': ['BROWSE_PROJECTS'] } }).handler);
     const projectId = String(size);
     const jiraProjectId = `jira-${size}`;
-    await createProduct({ id: `product-${size}`, name: 'Shop', priority: 'high' });
-    await setProductMapping(`product-${size}`, {
-      jiraProjectIds: [jiraProjectId],
-      sentryProjects: [{ connectionId: 'sentry', projectId, projectSlug: 'web' }],
-      sonarProjects: [{ connectionId: 'sonar', projectKey: 'acme_web' }],
-    });
     // Set-up (not measured): snapshots straight into the store, and the record the health pass builds.
-    const all: SentryIssueSnapshot[] = [];
-    for (let start = 1; start <= size; start += 25) {
-      const items = [];
-      for (let n = start; n < start + 25 && n <= size; n++) {
-        const value = snapshot(projectId, n);
-        all.push(value);
-        items.push({ key: sentryProjectSnapshotKey('sentry', projectId, value.id), value });
-      }
-      runtime.kvs.handle('/api/v1/batch/set', items);
-    }
-    await saveSentryTopIssues([buildSentryTopIssues('sentry', projectId, all, now)]);
+    await seedScaleProject(runtime, {
+      projectId,
+      projectSlug: `web-${projectId}`,
+      issueId: (n) => `${projectId}-${n}`,
+      productId: `product-${size}`,
+      jiraProjectId,
+      size,
+    });
     /** getSentryImpact as the project page calls it, at one page of the Sentry project. */
     const sentryImpactPage = async (page: number, cursor: string | null = null) => {
       const result = (await runtime.invokeResolver(

@@ -1,11 +1,10 @@
 // Project page resolvers at 100,000 Sentry issues in one Sentry project: each takes a constant number of
 // sequential KVS round trips (counted by the local KVS, not timed), because they read each Sentry
 // project's bounded top-issues record instead of its snapshots. The record is built from every snapshot
-// (as the health pass does) and kept current by recordSentryIssues. Without the record the pages would list
-// 1,000 query pages per view (past a resolver's 25 s at Forge's latency).
+// (as the health pass does; sentry-scale-kit.ts) and kept current by recordSentryIssues. Without the
+// record the pages would list 1,000 query pages per view (past a resolver's 25 s at Forge's latency).
 import { createTestRuntime, type LocalForgeRuntime } from '../../sandbox/runtime';
-import { buildSentryTopIssues, TOP_BY_EVENTS_KEPT } from '../../src/domain/health/top-issues';
-import type { SentryIssueSnapshot } from '../../src/domain/model';
+import { TOP_BY_EVENTS_KEPT } from '../../src/domain/health/top-issues';
 import { getProjectQuality } from '../../src/services/project-page/get-project-quality';
 import { getProjectSentryImpact } from '../../src/services/project-page/get-project-sentry-impact';
 import { getProjectHealthTrends } from '../../src/services/health/get-project-health-trends';
@@ -13,72 +12,20 @@ import { getProjectOverview } from '../../src/services/health/get-project-overvi
 import { recordSentryIssues } from '../../src/services/sentry-sync/record-sentry-snapshot';
 import { getSentryImpactPage } from '../../src/services/sentry-impact/sentry-impact-page';
 import { listMoreSentryIssues } from '../../src/services/sentry-impact/top-issues';
-import {
-  createProduct,
-  getSentryTopIssues,
-  saveSentryTopIssues,
-  sentryProjectSnapshotKey,
-  sentryTopIssuesKey,
-  setProductMapping,
-} from '../../src/storage';
+import { getSentryTopIssues, sentryTopIssuesKey } from '../../src/storage';
+import { scaleIssue, SCALE_NOW, seedScaleProject } from './sentry-scale-kit';
 
 const ISSUES = 100_000;
-const at = '2026-11-20T10:00:00.000Z';
-const now = new Date('2026-11-20T12:00:00.000Z');
+const now = SCALE_NOW;
+const project = { projectId: '42', projectSlug: 'web' };
+const snapshot = (n: number) => scaleIssue(project, n);
 let runtime: LocalForgeRuntime;
-
-function snapshot(n: number): SentryIssueSnapshot {
-  return {
-    id: String(n),
-    connectionId: 'sentry',
-    shortId: `WEB-${n}`,
-    projectId: '42',
-    projectSlug: 'web',
-    title: `TypeError ${n}`,
-    culprit: 'app/checkout.ts in submit',
-    level: n % 7 === 0 ? 'fatal' : 'error',
-    // Every tenth issue is resolved: 90,000 unresolved.
-    status: n % 10 === 0 ? 'resolved' : 'unresolved',
-    substatus: null,
-    events24h: n % 13,
-    users24h: n % 11,
-    events14d: (n * 7919) % 100_003,
-    users14d: n % 97,
-    eventsTotal: n,
-    usersTotal: n % 97,
-    firstSeen: at,
-    lastSeen: at,
-    firstRelease: null,
-    lastRelease: null,
-    permalink: `https://acme.sentry.io/issues/${n}/`,
-    updatedAt: at,
-  };
-}
 
 const noJira = () => ({ searchJql: () => Promise.resolve({ issues: [] }) }) as never;
 
 beforeAll(async () => {
   runtime = createTestRuntime();
-  await createProduct({ id: 'shop', name: 'Shop', priority: 'high' });
-  await setProductMapping('shop', {
-    jiraProjectIds: ['10000'],
-    sentryProjects: [{ connectionId: 'sentry', projectId: '42', projectSlug: 'web' }],
-    sonarProjects: [{ connectionId: 'sonar', projectKey: 'acme_web' }],
-  });
-  // Set-up writes go straight to the store (not through HTTP), and the record is built as the health
-  // pass's rebuild builds it (buildSentryTopIssues over every snapshot): the local KVS answers a query page
-  // in about a second at this size, so listing 1,000 pages here would take a quarter of an hour.
-  const all: SentryIssueSnapshot[] = [];
-  for (let start = 1; start <= ISSUES; start += 25) {
-    const items = [];
-    for (let n = start; n < start + 25 && n <= ISSUES; n++) {
-      const value = snapshot(n);
-      all.push(value);
-      items.push({ key: sentryProjectSnapshotKey('sentry', '42', value.id), value });
-    }
-    runtime.kvs.handle('/api/v1/batch/set', items);
-  }
-  await saveSentryTopIssues([buildSentryTopIssues('sentry', '42', all, now)]);
+  await seedScaleProject(runtime, { ...project, productId: 'shop', jiraProjectId: '10000', size: ISSUES });
 }, 120_000);
 
 const busiest = (count: number) =>
