@@ -19,6 +19,7 @@ import {
   setProductMapping,
   unlinkIssues,
 } from '../../src/storage';
+import { sentrySnapshot } from '../snapshot-kit';
 
 interface ForgeDoc {
   type: string;
@@ -204,31 +205,7 @@ it('shows nothing of the issue to a caller who cannot browse it, and reads no st
 
 function sentryIssue(id: string, overrides: Partial<SentryIssueSnapshot>): SentryIssueSnapshot {
   const at = new Date().toISOString();
-  return {
-    id,
-    connectionId: 'sentry-conn',
-    shortId: `WEB-${id}`,
-    projectId: '42',
-    projectSlug: 'web',
-    title: `TypeError in ${id}`,
-    culprit: null,
-    level: 'error',
-    status: 'unresolved',
-    substatus: null,
-    events24h: 1,
-    users24h: 1,
-    events14d: 10,
-    users14d: 5,
-    eventsTotal: 100,
-    usersTotal: 50,
-    firstSeen: at,
-    lastSeen: at,
-    firstRelease: null,
-    lastRelease: null,
-    permalink: `https://acme.sentry.io/issues/${id}/`,
-    updatedAt: at,
-    ...overrides,
-  };
+  return sentrySnapshot(id, { culprit: null, firstRelease: null, lastRelease: null, ...overrides }, at);
 }
 
 it('counts the links the issue panel view holds, written with the links: an unlink shows at once', async () => {

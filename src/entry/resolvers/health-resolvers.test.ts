@@ -24,6 +24,7 @@ import {
 import { initialSyncState } from '../../domain/backoff';
 import { DAY_MS } from '../../domain/timestamps';
 import { data, resolverInvoker } from '../../../test/resolver-kit';
+import { sentrySnapshot } from '../../../test/snapshot-kit';
 import { adminResolverDefinitions } from './admin';
 import { projectPageResolverDefinitions } from './project-page';
 
@@ -37,31 +38,15 @@ let runtime: LocalForgeRuntime;
 let visibleJiraIssues: Set<string>;
 
 function issue(id: string, overrides: Partial<SentryIssueSnapshot> = {}): SentryIssueSnapshot {
-  return {
-    id,
-    connectionId: 'sentry-conn',
-    shortId: `WEB-${id}`,
-    projectId: '42',
-    projectSlug: 'web',
-    title: `TypeError in ${id}`,
+  return sentrySnapshot(id, {
     culprit: null,
-    level: 'error',
-    status: 'unresolved',
-    substatus: null,
-    events24h: 1,
-    users24h: 1,
-    events14d: 10,
-    users14d: 5,
-    eventsTotal: 100,
-    usersTotal: 50,
     firstSeen: iso(30),
     lastSeen: iso(0),
     firstRelease: null,
     lastRelease: null,
-    permalink: `https://acme.sentry.io/issues/${id}/`,
     updatedAt: iso(0),
     ...overrides,
-  };
+  });
 }
 
 /** Jira with the given permissions for the caller, and a search that returns the visible issues. */

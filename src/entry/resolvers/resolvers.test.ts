@@ -22,6 +22,7 @@ import {
   setProductMapping,
 } from '../../storage';
 import { data, resolverInvoker } from '../../../test/resolver-kit';
+import { sentrySnapshot } from '../../../test/snapshot-kit';
 import { adminResolverDefinitions } from './admin';
 import { issuePanelResolverDefinitions } from './issue-panel';
 import { projectPageResolverDefinitions } from './project-page';
@@ -31,33 +32,8 @@ const at = '2026-03-01T10:00:00.000Z';
 const accountId = 'account-1';
 const secretToken = 'sntrys_demo_secret_token_value';
 
-function snapshot(id: string, overrides: Partial<SentryIssueSnapshot> = {}): SentryIssueSnapshot {
-  return {
-    id,
-    connectionId: 'sentry-conn',
-    shortId: `WEB-${id}`,
-    projectId: '42',
-    projectSlug: 'web',
-    title: `TypeError in ${id}`,
-    culprit: 'app/checkout.ts in pay',
-    level: 'error',
-    status: 'unresolved',
-    substatus: null,
-    events24h: 1,
-    users24h: 1,
-    events14d: 10,
-    users14d: 5,
-    eventsTotal: 100,
-    usersTotal: 50,
-    firstSeen: at,
-    lastSeen: at,
-    firstRelease: '1.0.0',
-    lastRelease: '1.2.0',
-    permalink: `https://acme.sentry.io/issues/${id}/`,
-    updatedAt: at,
-    ...overrides,
-  };
-}
+const snapshot = (id: string, overrides: Partial<SentryIssueSnapshot> = {}) =>
+  sentrySnapshot(id, overrides, at);
 
 let runtime: LocalForgeRuntime;
 
