@@ -422,7 +422,11 @@ describe('removing a connection', () => {
 
     expect(keysNaming(sentryId)).toEqual([]);
     expect(runtime.kvs.dump().secretKeys).toEqual([`secret:conn:${SANDBOX_CONNECTION_IDS.sonarcloud}`]);
-    expect(Object.keys(runtime.kvs.dump().data).filter((key) => key.startsWith('link'))).toEqual([]);
+    // No link record is left; a Jira issue's link index stays only as an empty record that expires in a
+    // day (kept so concurrent link writers can tell they overwrote one another).
+    const linkRecords = Object.entries(runtime.kvs.dump().data).filter(([key]) => key.startsWith('link'));
+    expect(linkRecords.filter(([key]) => !key.startsWith('linkidx:jira:'))).toEqual([]);
+    expect(linkRecords.map(([, value]) => value)).toEqual(linkRecords.map(() => ({ links: [] })));
     expect(keysNaming(SANDBOX_CONNECTION_IDS.sonarcloud)).toEqual(
       sonarKeysBefore.filter((key) => !key.startsWith('mapidx:sentry')),
     );
