@@ -17,7 +17,7 @@
 import type { SentryIssueSnapshot } from '../model';
 import { byImpact } from './overview';
 
-/** Issues kept by 14-day events: the Sentry impact page's first SENTRY_IMPACT_PAGE_SIZE, then a second page. */
+/** Issues kept by 14-day events: the Sentry impact page's first SENTRY_ISSUES_PER_PROJECT, then a second page. */
 export const TOP_BY_EVENTS_KEPT = 100;
 /** Issues kept by impact: the Overview shows 5 of all mapped projects' issues. */
 export const TOP_BY_IMPACT_KEPT = 20;

@@ -3,7 +3,7 @@
  * whatever the project's size: the per-project top-issues record (domain/health/top-issues.ts) kept
  * current here on every snapshot write, read in one batched read for all mapped projects.
  *
- * Paging: the Sentry impact page shows SENTRY_IMPACT_PAGE_SIZE issues per page; pages 1 and 2 come from
+ * Paging: the Sentry impact page shows SENTRY_ISSUES_PER_PROJECT issues per page; pages 1 and 2 come from
  * the record (it keeps the 100 busiest). Page 3 and later list the project's unresolved issues in Sentry
  * issue id order, not by impact, one KVS query page (100 snapshots) per request, with a cursor: each
  * request is one round trip whatever the project's size.
