@@ -10,11 +10,22 @@ import { defaultEnvironment } from '../../src/clients/http/environment';
 import { sentrySnapshotFromApi } from '../../src/domain/snapshots';
 import type { ResolverResult } from '../../src/domain/views';
 import { runBulkCreateItem, startBulkCreate } from '../../src/services/links/bulk-create-jira-issues';
-import { STALE_CLAIM_MS } from '../../src/services/links/create-jira-issue-from-sentry';
+import { RemoteUnavailableError } from '../../src/clients/http';
+import { jiraAsApp, type JiraClient } from '../../src/clients/jira';
+import {
+  AlreadyTrackedError,
+  createJiraIssueFromSentry,
+  STALE_CLAIM_MS,
+} from '../../src/services/links/create-jira-issue-from-sentry';
 import { sentryClientForConnection } from '../../src/services/links/link-find-sentry-issue';
 import { runRules } from '../../src/services/rules/run-rules';
 import { recordSentryIssues } from '../../src/services/sentry-sync/record-sentry-snapshot';
-import { getBulkCreateItemState, getSentrySnapshot, listLinksOfSentryIssue } from '../../src/storage';
+import {
+  getBulkCreateItemState,
+  getLink,
+  getSentrySnapshot,
+  listLinksOfSentryIssue,
+} from '../../src/storage';
 import {
   connectSentry,
   data,
@@ -197,5 +208,56 @@ describe('one Jira issue when origins race', () => {
     } finally {
       defaultEnvironment.now = () => Date.now();
     }
+  });
+
+  it("a rule's create whose answer was lost is found by a later click, linked as the rule's, and named to the click", async () => {
+    const app = jiraAsApp();
+    // Jira creates the rule's issue, but its answer never arrives.
+    const lostAnswer = (): Pick<
+      JiraClient,
+      'createIssue' | 'searchJql' | 'getIssueProperty' | 'getIssue'
+    > => ({
+      createIssue: async (fields) => {
+        await app.createIssue(fields);
+        throw new RemoteUnavailableError('Jira did not answer in time.', {
+          system: 'Jira',
+          operation: 'POST /rest/api/3/issue',
+          attempts: 1,
+          reason: 'timeout',
+          retryAt: new Date().toISOString(),
+          retryAfterMs: 0,
+        });
+      },
+      searchJql: app.searchJql.bind(app),
+      getIssueProperty: app.getIssueProperty.bind(app),
+      getIssue: app.getIssue.bind(app),
+    });
+    const input = {
+      connectionId: 'sentry-acme',
+      sentryIssueId,
+      jiraProjectId: SHOP_PROJECT_ID,
+      issueTypeId: BUG,
+      actor: { kind: 'app' as const },
+    };
+    await expect(
+      runtime.runInvocation({ functionKey: 'issue-panel-fn' }, () =>
+        createJiraIssueFromSentry({ ...input, origin: 'rule-0' }, { jiraFor: lostAnswer }),
+      ),
+    ).rejects.toThrow(/did not confirm whether it created/);
+    const [made] = markedIssues();
+
+    const later = () => new Date(Date.now() + STALE_CLAIM_MS + 60_000);
+    const clicked = runtime.runInvocation({ functionKey: 'issue-panel-fn' }, () =>
+      createJiraIssueFromSentry({ ...input, origin: 'manual' }, { now: later }),
+    );
+    await expect(clicked).rejects.toBeInstanceOf(AlreadyTrackedError);
+    await expect(clicked).rejects.toMatchObject({ jiraIssueKey: made });
+    expect(markedIssues()).toEqual([made]);
+    const madeId = world.jira.issue(made ?? '').id;
+    expect(
+      await runtime.runInvocation({ functionKey: 'issue-panel-fn' }, () => getLink(sentryIssueId, madeId)),
+    ).toMatchObject({
+      origin: 'rule-0',
+    });
   });
 });
