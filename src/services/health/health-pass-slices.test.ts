@@ -1,3 +1,6 @@
+import { createTestRuntime } from '../../../sandbox/runtime';
+import * as appModule from '../../index';
+import { createProduct, listSyncLogPage, productHealthKey } from '../../storage';
 import {
   MAX_SLICES,
   PRODUCTS_PER_SLICE,
@@ -37,5 +40,32 @@ describe('health pass slices', () => {
     pushed.length = 0;
     expect(await runHealthSliceEvent(event(900), new Date(), push)).toBe('waiting');
     expect(pushed).toEqual([{ body: { ...event(0) }, delayInSeconds: 900 }]);
+  });
+
+  it('leaves out a product removed after the plan, and logs an event it cannot read', async () => {
+    const runtime = createTestRuntime({ appModule: appModule as unknown as Record<string, unknown> });
+    await createProduct({ id: 'kept', name: 'Kept' });
+    const slice: HealthSliceEvent = {
+      ...event(0),
+      plan: {
+        products: [
+          { id: 'gone', childIds: [], ancestorIds: [] },
+          { id: 'kept', childIds: [], ancestorIds: [] },
+        ],
+        contexts: [],
+      },
+    };
+    await runHealthSliceEvent(slice);
+    const data = runtime.kvs.dump().data;
+    expect(data[productHealthKey('kept')]).toBeDefined();
+    expect(data[productHealthKey('gone')]).toBeUndefined();
+
+    expect(
+      await runtime.invokeFunction('health-pass-fn', { kind: 'health-slice', runId: '' }),
+    ).toBeUndefined();
+    const log = await listSyncLogPage();
+    expect(log.items.map((entry) => entry.errors.join(' '))).toEqual([
+      expect.stringMatching(/A health pass event could not be read/),
+    ]);
   });
 });
