@@ -4,7 +4,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { chromium, type Browser } from 'playwright-core';
+import { chromium, type Browser, type Page } from 'playwright-core';
 import type { SandboxServer, SandboxStart } from '../../sandbox/server';
 
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -90,6 +90,23 @@ export async function startBrowserSandbox(
     },
   };
   return kit;
+}
+
+/**
+ * Adds the page's uncaught errors and console errors to `errors` (each after `prefix` when given), for a
+ * test to assert none came; `ignore` leaves out console errors the page is expected to log.
+ */
+export function collectErrors(
+  page: Page,
+  errors: string[],
+  options: { prefix?: string; ignore?: RegExp } = {},
+): void {
+  const prefix = options.prefix ?? '';
+  page.on('pageerror', (error) => errors.push(`${prefix}${error.message}`));
+  page.on('console', (message) => {
+    if (message.type() === 'error' && !options.ignore?.test(message.text()))
+      errors.push(`${prefix}${message.text()}`);
+  });
 }
 
 /** WCAG contrast ratio of two CSS rgb() colours. */

@@ -12,6 +12,7 @@ import {
   SCREENSHOTS,
   startBrowserSandbox,
   type BrowserSandbox,
+  collectErrors,
 } from './browser-kit';
 
 const ADMIN = '/modules/product-health-admin';
@@ -42,10 +43,7 @@ describeInBrowser('global settings: connections in Chromium, from an empty store
 
   async function open(query = ''): Promise<Page> {
     const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-    page.on('pageerror', (error) => browserErrors.push(error.message));
-    page.on('console', (message) => {
-      if (message.type() === 'error') browserErrors.push(message.text());
-    });
+    collectErrors(page, browserErrors);
     page.on('response', async (response) => {
       const type = response.headers()['content-type'] ?? '';
       if (type.includes('html') || response.url().endsWith('/api/invoke')) {

@@ -15,6 +15,7 @@ import {
   SCREENSHOTS,
   startBrowserSandbox,
   type BrowserSandbox,
+  collectErrors,
 } from './browser-kit';
 
 const GET_STARTED = '/modules/product-health-get-started';
@@ -46,10 +47,7 @@ describeInBrowser('Get started checklist in Chromium', () => {
   async function open(query = ''): Promise<Page> {
     if (!sandbox) throw new Error('The sandbox is not running.');
     const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-    page.on('pageerror', (error) => browserErrors.push(error.message));
-    page.on('console', (message) => {
-      if (message.type() === 'error') browserErrors.push(message.text());
-    });
+    collectErrors(page, browserErrors);
     await page.goto(`http://127.0.0.1:${sandbox.port}${GET_STARTED}${query}`);
     await page.getByTestId('setup-step').first().waitFor();
     return page;

@@ -6,7 +6,13 @@
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import type { SandboxServer } from '../../sandbox/server';
-import { describeInBrowser, SCREENSHOTS, startBrowserSandbox, type BrowserSandbox } from './browser-kit';
+import {
+  describeInBrowser,
+  SCREENSHOTS,
+  startBrowserSandbox,
+  type BrowserSandbox,
+  collectErrors,
+} from './browser-kit';
 
 const PROJECT_PAGE = '/modules/product-health-project-page';
 const ADMIN = '/modules/product-health-admin';
@@ -33,10 +39,7 @@ describeInBrowser('product health in Chromium, from the demo data', () => {
 
   async function open(pathAndQuery: string, viewport = { width: 1280, height: 900 }): Promise<Page> {
     const page = await browser.newPage({ viewport });
-    page.on('pageerror', (error) => browserErrors.push(`${pathAndQuery}: ${error.message}`));
-    page.on('console', (message) => {
-      if (message.type() === 'error') browserErrors.push(`${pathAndQuery}: ${message.text()}`);
-    });
+    collectErrors(page, browserErrors, { prefix: `${pathAndQuery}: ` });
     await page.goto(`${base}${pathAndQuery}`);
     return page;
   }

@@ -15,6 +15,7 @@ import {
   SCREENSHOTS,
   startBrowserSandbox,
   type BrowserSandbox,
+  collectErrors,
 } from './browser-kit';
 
 describeInBrowser('issue context (UI Kit) in Chromium', () => {
@@ -54,10 +55,7 @@ describeInBrowser('issue context (UI Kit) in Chromium', () => {
 
   async function openContext(theme: 'light' | 'dark'): Promise<Page> {
     const page = await browser.newPage({ viewport: { width: 720, height: 520 } });
-    page.on('pageerror', (error) => browserErrors.push(error.message));
-    page.on('console', (message) => {
-      if (message.type() === 'error') browserErrors.push(message.text());
-    });
+    collectErrors(page, browserErrors);
     await page.goto(
       `http://127.0.0.1:${sandbox.port}/modules/product-health-issue-context?issue=SHOP-1&theme=${theme}`,
     );

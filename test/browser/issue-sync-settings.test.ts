@@ -7,7 +7,13 @@ import type { Browser, Page } from 'playwright-core';
 import { hostFetch } from '../../sandbox/runtime';
 import type { SandboxServer } from '../../sandbox/server';
 import { JIRA_DEMO_USERS } from '../../sandbox/simulators';
-import { describeInBrowser, SCREENSHOTS, startBrowserSandbox, type BrowserSandbox } from './browser-kit';
+import {
+  describeInBrowser,
+  SCREENSHOTS,
+  startBrowserSandbox,
+  type BrowserSandbox,
+  collectErrors,
+} from './browser-kit';
 
 const SETTINGS = '/modules/product-health-project-settings?project=SHOP';
 
@@ -39,12 +45,8 @@ describeInBrowser('project settings: comments and priority in Chromium', () => {
 
   async function open(theme: 'light' | 'dark' = 'light'): Promise<Page> {
     const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-    page.on('pageerror', (error) => browserErrors.push(error.message));
-    page.on('console', (message) => {
-      // A refused read is answered (and shown) as such; only unexpected errors count.
-      if (message.type() === 'error' && !/403|forbidden/i.test(message.text()))
-        browserErrors.push(message.text());
-    });
+    // A refused read is answered (and shown) as such; only unexpected errors count.
+    collectErrors(page, browserErrors, { ignore: /403|forbidden/i });
     await page.goto(`${base}${SETTINGS}${theme === 'dark' ? '&theme=dark' : ''}`);
     await page.getByRole('heading', { name: 'Comments and priority' }).waitFor();
     return page;

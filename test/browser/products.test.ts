@@ -6,7 +6,13 @@
 import path from 'node:path';
 import type { Browser, Locator, Page } from 'playwright-core';
 import type { SandboxServer } from '../../sandbox/server';
-import { describeInBrowser, SCREENSHOTS, startBrowserSandbox, type BrowserSandbox } from './browser-kit';
+import {
+  describeInBrowser,
+  SCREENSHOTS,
+  startBrowserSandbox,
+  type BrowserSandbox,
+  collectErrors,
+} from './browser-kit';
 
 const ADMIN = '/modules/product-health-admin';
 
@@ -48,10 +54,7 @@ describeInBrowser('global settings: products, mappings and bulk assignment in Ch
 
   async function open(query = '', viewport = { width: 1280, height: 900 }): Promise<Page> {
     const page = await browser.newPage({ viewport });
-    page.on('pageerror', (error) => browserErrors.push(`${query}: ${error.message}`));
-    page.on('console', (message) => {
-      if (message.type() === 'error') browserErrors.push(`${query}: ${message.text()}`);
-    });
+    collectErrors(page, browserErrors, { prefix: `${query}: ` });
     await page.goto(`${base}${ADMIN}${query}`);
     await page.getByTestId('product-node').first().waitFor();
     return page;

@@ -13,6 +13,7 @@ import {
   SCREENSHOTS,
   startBrowserSandbox,
   type BrowserSandbox,
+  collectErrors,
 } from './browser-kit';
 
 const SENTRY_PAGE = '/modules/product-health-project-page/sentry?project=SHOP';
@@ -41,10 +42,7 @@ describeInBrowser('project page, Sentry impact: bulk create and backfill in Chro
 
   async function open(query = ''): Promise<Page> {
     const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-    page.on('pageerror', (error) => browserErrors.push(error.message));
-    page.on('console', (message) => {
-      if (message.type() === 'error') browserErrors.push(message.text());
-    });
+    collectErrors(page, browserErrors);
     await page.goto(`${base}${SENTRY_PAGE}${query}`);
     await page.getByTestId('sentry-issue-row').first().waitFor();
     return page;

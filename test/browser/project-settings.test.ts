@@ -6,7 +6,13 @@
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import type { SandboxServer } from '../../sandbox/server';
-import { describeInBrowser, SCREENSHOTS, startBrowserSandbox, type BrowserSandbox } from './browser-kit';
+import {
+  describeInBrowser,
+  SCREENSHOTS,
+  startBrowserSandbox,
+  type BrowserSandbox,
+  collectErrors,
+} from './browser-kit';
 
 const SETTINGS = '/modules/product-health-project-settings?project=SHOP';
 /** The demo Jira site's statuses (sandbox/simulators/jira/demo.ts). */
@@ -41,10 +47,7 @@ describeInBrowser('project settings: status mapping and automation rules in Chro
 
   async function open(theme: 'light' | 'dark' = 'light'): Promise<Page> {
     const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-    page.on('pageerror', (error) => browserErrors.push(error.message));
-    page.on('console', (message) => {
-      if (message.type() === 'error') browserErrors.push(message.text());
-    });
+    collectErrors(page, browserErrors);
     await page.goto(`${base}${SETTINGS}${theme === 'dark' ? '&theme=dark' : ''}`);
     await page.getByRole('heading', { name: 'Automation rules' }).waitFor();
     await page.getByTestId('status-mapping').waitFor();

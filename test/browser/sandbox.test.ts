@@ -7,7 +7,13 @@ import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import type { SandboxServer } from '../../sandbox/server';
 import { SANDBOX_CONNECTION_IDS, SANDBOX_WEBHOOK_SECRETS } from '../../sandbox/demo/seed';
-import { describeInBrowser, SCREENSHOTS, startBrowserSandbox, type BrowserSandbox } from './browser-kit';
+import {
+  describeInBrowser,
+  SCREENSHOTS,
+  startBrowserSandbox,
+  type BrowserSandbox,
+  collectErrors,
+} from './browser-kit';
 
 /** A request with node:http: the sandbox's runtime replaces global fetch with Forge's egress filter. */
 function post(
@@ -62,10 +68,7 @@ describeInBrowser('sandbox pages in Chromium', () => {
 
   async function open(pathAndQuery: string, viewport = { width: 1280, height: 900 }): Promise<Page> {
     const page = await browser.newPage({ viewport });
-    page.on('pageerror', (error) => browserErrors.push(`${pathAndQuery}: ${error.message}`));
-    page.on('console', (message) => {
-      if (message.type() === 'error') browserErrors.push(`${pathAndQuery}: ${message.text()}`);
-    });
+    collectErrors(page, browserErrors, { prefix: `${pathAndQuery}: ` });
     page.on('response', async (response) => {
       const type = response.headers()['content-type'] ?? '';
       if (type.includes('html') || response.url().endsWith('/api/invoke')) {
