@@ -427,6 +427,21 @@ describe('latency and counters', () => {
     expect(runtime.metrics.kvsOperations).toBe(5);
   });
 
+  it('counts batchSet, batchGet and batchDelete calls per sliding minute, each kind apart, and refuses none', async () => {
+    const keys = Array.from({ length: 25 }, (_, i) => `b:${i}`);
+    for (let i = 0; i < 50; i += 1) await kvs.batchSet(keys.map((key) => ({ key, value: i })));
+    await kvs.batchGet(keys.map((key) => ({ key })));
+    await kvs.set('b:single', 1); // not a batch call
+    await kvs.get('b:single');
+    expect(runtime.kvs.batchCallsInLastMinute()).toEqual({ batchSet: 50, batchGet: 1, batchDelete: 0 });
+    runtime.clock.advance(30_000);
+    await kvs.batchDelete(keys.map((key) => ({ key })));
+    await kvs.batchGet(keys.map((key) => ({ key })));
+    expect(runtime.kvs.batchCallsInLastMinute()).toEqual({ batchSet: 50, batchGet: 2, batchDelete: 1 });
+    runtime.clock.advance(31_000);
+    expect(runtime.kvs.batchCallsInLastMinute()).toEqual({ batchSet: 0, batchGet: 1, batchDelete: 1 });
+  });
+
   it('answers 429 RATE_LIMIT_EXCEEDED past the per-minute write quota when quotas are enforced', async () => {
     createTestRuntime({ kvs: { enforceQuotas: true } });
     const big = jsonStringOfBytes(240 * 1024); // 24 write units each
