@@ -27,6 +27,19 @@ export function resolverInvoker(
     >;
 }
 
+/** Calls a resolver of the global settings page (admin-fn, jira:adminPage) as `accountId`. */
+export function invokeAdmin<T>(
+  runtime: LocalForgeRuntime,
+  resolverKey: string,
+  payload: unknown,
+  accountId: string,
+): Promise<ResolverResult<T>> {
+  return runtime.invokeResolver('admin-fn', resolverKey, payload, {
+    accountId,
+    extension: { type: 'jira:adminPage' },
+  }) as Promise<ResolverResult<T>>;
+}
+
 /** The data of a resolver answer that must have succeeded; otherwise fails with the error it carried. */
 export function data<T>(result: ResolverResult<T>): T {
   if (!result.ok) throw new Error(`expected ok, got ${result.error.code}: ${result.error.message}`);

@@ -37,6 +37,7 @@ import {
   SENTRY_CONNECTION_ID,
   SONAR_CONNECTION_ID,
 } from './sync-kit';
+import { invokeAdmin } from '../resolver-kit';
 
 let runtime: LocalForgeRuntime;
 let world: DemoWorld;
@@ -49,12 +50,8 @@ beforeEach(async () => {
   await addSonarConnection();
 });
 
-async function call<T>(key: string, payload: unknown, accountId = ADMIN_ACCOUNT): Promise<ResolverResult<T>> {
-  return (await runtime.invokeResolver('admin-fn', key, payload, {
-    accountId,
-    extension: { type: 'jira:adminPage' },
-  })) as ResolverResult<T>;
-}
+const call = <T>(key: string, payload: unknown, accountId = ADMIN_ACCOUNT): Promise<ResolverResult<T>> =>
+  invokeAdmin<T>(runtime, key, payload, accountId);
 
 async function ok<T>(key: string, payload: unknown): Promise<T> {
   const result = await call<T>(key, payload);

@@ -15,7 +15,7 @@ import type { ResolverResult } from '../../src/domain/views';
 import * as appModule from '../../src/index';
 import { syncSentryProject } from '../../src/services/sentry-sync/sync-sentry-project';
 import { createProduct, saveConnection, setProductMapping } from '../../src/storage';
-import { data } from '../resolver-kit';
+import { data, invokeAdmin } from '../resolver-kit';
 
 let runtime: LocalForgeRuntime;
 let world: SandboxWorld;
@@ -30,16 +30,8 @@ beforeEach(async () => {
 
 afterEach(() => jest.restoreAllMocks());
 
-async function invoke<T>(
-  key: string,
-  payload: unknown = {},
-  accountId: string = JIRA_DEMO_USERS.admin,
-): Promise<ResolverResult<T>> {
-  return (await runtime.invokeResolver('admin-fn', key, payload, {
-    accountId,
-    extension: { type: 'jira:adminPage' },
-  })) as ResolverResult<T>;
-}
+const invoke = <T>(key: string, payload: unknown = {}, accountId: string = JIRA_DEMO_USERS.admin) =>
+  invokeAdmin<T>(runtime, key, payload, accountId);
 
 async function checklist(): Promise<SetupChecklistView> {
   return data(await invoke<SetupChecklistView>('getSetupChecklist'));

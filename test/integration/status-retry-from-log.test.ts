@@ -14,20 +14,19 @@ import {
   syncLog,
   type StatusWorld,
 } from './status-kit';
+import { invokeAdmin } from '../resolver-kit';
 
-type ResolverAnswer<T> = { ok: true; data: T } | { ok: false; error: { code: string; message: string } };
-
-async function retryFromLog(
+function retryFromLog(
   world: StatusWorld,
   entry: Pick<SyncLogEntry, 'at' | 'id'>,
   accountId: string = JIRA_DEMO_USERS.admin,
-): Promise<ResolverAnswer<SyncLogRetryResult>> {
-  return (await world.runtime.invokeResolver(
-    'admin-fn',
+) {
+  return invokeAdmin<SyncLogRetryResult>(
+    world.runtime,
     'retrySyncLogEntry',
     { at: entry.at, id: entry.id },
-    { accountId, extension: { type: 'jira:adminPage' } },
-  )) as ResolverAnswer<SyncLogRetryResult>;
+    accountId,
+  );
 }
 
 describe('retrying a failed Jira transition from the sync log', () => {

@@ -15,17 +15,12 @@ import {
   startSyncWorld,
   type SyncWorld,
 } from './sync-kit';
-
-type ResolverAnswer = { ok: true; data: unknown } | { ok: false; error: { code: string; message: string } };
+import { invokeAdmin } from '../resolver-kit';
 
 const backend = DEMO_PROJECTS.backend;
 
-async function call(world: SyncWorld, key: string, payload: unknown, accountId: string) {
-  return (await world.runtime.invokeResolver('admin-fn', key, payload, {
-    accountId,
-    extension: { type: 'jira:adminPage' },
-  })) as ResolverAnswer;
-}
+const call = (world: SyncWorld, key: string, payload: unknown, accountId: string) =>
+  invokeAdmin(world.runtime, key, payload, accountId);
 
 async function world(options: { paused?: boolean } = {}): Promise<SyncWorld> {
   const started = startSyncWorld();

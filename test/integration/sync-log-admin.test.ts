@@ -14,15 +14,10 @@ import {
   startSyncWorld,
   type SyncWorld,
 } from './sync-kit';
+import { invokeAdmin } from '../resolver-kit';
 
-type ResolverAnswer<T> = { ok: true; data: T } | { ok: false; error: { code: string; message: string } };
-
-async function callAdmin<T>(world: SyncWorld, key: string, payload: unknown, accountId = ADMIN_ACCOUNT) {
-  return (await world.runtime.invokeResolver('admin-fn', key, payload, {
-    accountId,
-    extension: { type: 'jira:adminPage' },
-  })) as ResolverAnswer<T>;
-}
+const callAdmin = <T>(world: SyncWorld, key: string, payload: unknown, accountId = ADMIN_ACCOUNT) =>
+  invokeAdmin<T>(world.runtime, key, payload, accountId);
 
 const backend = DEMO_PROJECTS.backend;
 const web = DEMO_PROJECTS.web;
