@@ -127,3 +127,61 @@ describe('a Sentry -> Jira retry checks jiraDoneWhen again', () => {
     expect(world.jira.issue(pair.jiraKey).status).toBe('Done');
   });
 });
+
+describe('a Jira -> Sentry retry checks the Jira issue is still in a status asking for the target', () => {
+  it('a Jira issue reopened since the failed resolve: the retry leaves the Sentry issue open and logs why', async () => {
+    await mapShopStatuses();
+    const pair = await linkedPair(world, 'In Progress');
+    await setPaused(true);
+    await moveInJira(world, pair.jiraKey, 'Done');
+    const failed = (await syncLog()).find((entry) => entry.outcome === 'failed');
+    expect(failed?.retry).toMatchObject({ kind: 'status-to-sentry', target: 'resolved' });
+    // Reopened while paused: Sentry already shows unresolved, so that move writes nothing.
+    await moveInJira(world, pair.jiraKey, 'In Progress');
+    await setPaused(false);
+
+    const retried = await retryStatusSync(failed?.retry ?? {});
+    expect(retried).toEqual({
+      ok: true,
+      message: `${pair.jiraKey} is now in 'In Progress', which does not ask for Sentry issue ${pair.sentryIssueId} to be resolved, so the retry sets nothing.`,
+    });
+    expect(world.sentry.issue(pair.sentryIssueId).status).toBe('unresolved');
+    expect(sentryWrites(world)).toBe(0);
+    const skipped = (await syncLog()).find((entry) => entry.outcome === 'skipped');
+    expect(skipped).toMatchObject({
+      trigger: 'retry',
+      source: 'sentry',
+      summary: retried.message,
+      retry: null,
+    });
+  });
+
+  it('a Jira issue closed again since the failed reopen: the retry does not unresolve the Sentry issue', async () => {
+    await mapShopStatuses();
+    const pair = await linkedPair(world, 'In Progress');
+    await moveInJira(world, pair.jiraKey, 'Done');
+    expect(world.sentry.issue(pair.sentryIssueId).status).toBe('resolved');
+    await setPaused(true);
+    await moveInJira(world, pair.jiraKey, 'In Progress');
+    const failed = (await syncLog()).find((entry) => entry.outcome === 'failed');
+    expect(failed?.retry).toMatchObject({ kind: 'status-to-sentry', target: 'unresolved' });
+    await moveInJira(world, pair.jiraKey, 'Done');
+    await setPaused(false);
+
+    expect((await retryStatusSync(failed?.retry ?? {})).message).toContain(
+      `${pair.jiraKey} is now in 'Done', which does not ask for Sentry issue ${pair.sentryIssueId} to be unresolved`,
+    );
+    expect(world.sentry.issue(pair.sentryIssueId).status).toBe('resolved');
+    expect(sentryWrites(world)).toBe(1);
+  });
+
+  it('a Jira issue still closed: the retry resolves the Sentry issue', async () => {
+    await mapShopStatuses();
+    const pair = await linkedPair(world, 'In Progress');
+    const retry = await pausedResolve(pair);
+
+    expect((await retryStatusSync(retry)).ok).toBe(true);
+    expect(world.sentry.issue(pair.sentryIssueId).status).toBe('resolved');
+    expect(sentryWrites(world)).toBe(1);
+  });
+});

@@ -42,7 +42,7 @@ import {
 import { recordJiraStatusOfLinks } from '../health/jira-work';
 import { recordSentryIssue } from '../sentry-sync/record-sentry-snapshot';
 import { sentryClientFor } from '../sync/sync-clients';
-import { errorInWords } from '../sync-log/sync-log-writer';
+import { errorInWords, logSyncRun } from '../sync-log/sync-log-writer';
 import {
   logStatusWork,
   PRODUCT_HEALTH_SENTRY_ACTOR,
@@ -436,16 +436,27 @@ export async function syncStatusToSentry(
   return outcomes;
 }
 
+/** The target a Jira issue's status class asks of Sentry now; null for a Done status mapped to neither. */
+function targetOfClass(cls: ReturnType<typeof classifyJiraStatus>): SentryTargetStatus | null {
+  if (cls === 'open') return 'unresolved';
+  if (cls === 'resolved' || cls === 'archived') return cls;
+  return null;
+}
+
 /**
- * Retries a failed Jira -> Sentry status write from its sync log entry. The stored target is checked
- * again as the first try checked it: the project's sentryResolvedWhen against the Jira issues linked to
- * the Sentry issue now (links and settings may have changed since the entry was written), and a "not
- * fixed" close still never archives what another linked Jira issue closed as fixed.
+ * Retries a failed Jira -> Sentry status write from its sync log entry. The Jira issue is read again
+ * first: one moved since into a status that no longer asks for the stored target (reopened after a failed
+ * resolve, closed after a failed unresolve) sets nothing, and the sync log says so; a close still asks for
+ * what its status is mapped to now. Then the target is checked as the first try checked it: the
+ * project's sentryResolvedWhen against the Jira issues linked to the Sentry issue now (links and settings
+ * may have changed since the entry was written), and a "not fixed" close still never archives what
+ * another linked Jira issue closed as fixed.
  */
 export async function retryStatusToSentry(
   retry: StatusToSentryRetry,
   options: SyncStatusToSentryOptions & { jira?: IssueReader } = {},
 ): Promise<RetryOutcome> {
+  const startedAt = Date.now();
   const link = await getLink(retry.sentryIssueId, retry.jiraIssueId);
   if (!link) {
     return {
@@ -456,14 +467,48 @@ export async function retryStatusToSentry(
   let target = retry.target;
   let reason = 'changed status (retry from the sync log)';
   const jiraIssueLabel = `Jira issue ${retry.jiraIssueId}`;
+  const jira = options.jira ?? jiraAsApp();
+  let issue;
+  let mapping;
+  try {
+    issue = await readJiraIssueState(jira, retry.jiraIssueId);
+    mapping = issue ? await getStatusMappingOrDefault(issue.projectId) : null;
+  } catch (error) {
+    return {
+      ok: false,
+      message: `Could not read ${jiraIssueLabel} to check the retry: ${errorInWords(error)}`,
+    };
+  }
+  const label = issue?.key ?? jiraIssueLabel;
+  if (issue && mapping) {
+    const current = targetOfClass(classifyJiraStatus(mapping, issue.status));
+    // Resolved and archived both close; which one follows the status the issue is in now.
+    const stillAsked = current !== null && (current === 'unresolved') === (target === 'unresolved');
+    if (!stillAsked) {
+      const message =
+        `${label} is now in '${issue.status.name}', which does not ask for Sentry issue ${retry.sentryIssueId} to ` +
+        `be ${targetWords(target)}, so the retry sets nothing.`;
+      await logSyncRun({
+        trigger: 'retry',
+        source: 'sentry',
+        connectionId: link.connectionId,
+        projectId: null,
+        durationMs: Math.max(0, Date.now() - startedAt),
+        fetched: 0,
+        changed: 0,
+        failed: 0,
+        outcome: 'skipped',
+        errors: [],
+        retry: null,
+        summary: message,
+      });
+      return { ok: true, message };
+    }
+    target = current;
+  }
   if (target !== 'unresolved') {
-    const jira = options.jira ?? jiraAsApp();
-    let issue;
     let others;
-    let mapping;
     try {
-      issue = await readJiraIssueState(jira, retry.jiraIssueId);
-      mapping = issue ? await getStatusMappingOrDefault(issue.projectId) : null;
       others = await otherJiraIssuesOf(link, jira, getStatusMappingOrDefault);
     } catch (error) {
       return {
@@ -471,7 +516,6 @@ export async function retryStatusToSentry(
         message: `Could not read the Jira issues linked to Sentry issue ${retry.sentryIssueId} to check the retry: ${errorInWords(error)}`,
       };
     }
-    const label = issue?.key ?? jiraIssueLabel;
     // A Jira issue that is gone has no project: the default setting ('all') applies.
     if ((mapping?.sentryResolvedWhen ?? 'all') === 'all' && others.open.length > 0) {
       return {
