@@ -128,7 +128,10 @@ export function ConnectionCard({
           <div>
             <dt>Integration installation</dt>
             <dd className="ph-wrap" data-testid="installation-state">
-              {connection.sentryAppInstallationUuid ?? (
+              {connection.sentryAppInstallationUuid ? (
+                // An identifier, set in code like the project slugs elsewhere on the page.
+                <span className="ph-mono">{connection.sentryAppInstallationUuid}</span>
+              ) : (
                 <Subtle>not known yet: its first webhook brings it, or set it</Subtle>
               )}
             </dd>
