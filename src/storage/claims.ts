@@ -29,12 +29,16 @@ export interface ClaimRecord {
   expiresAt?: string;
   /** A claim with a TTL: who holds it (random), so a takeover names the one claim it replaces. */
   holder?: string;
+  /** The attempt id the claimer chose (ClaimOptions.attempt), e.g. to find later what this claim made. */
+  attempt?: string;
 }
 
 export interface ClaimOptions {
   /** Let the claim lapse after this many seconds (e.g. replay protection windows). */
   ttlSeconds?: number;
   now?: Date;
+  /** Recorded on the claim: an id the claimer also writes on what it makes, so a recovery can tell it. */
+  attempt?: string;
 }
 
 /** Takeovers in a row (each of a lapsed takeover) before a caller gives up and reports the claim taken. */
@@ -80,8 +84,14 @@ export async function claimOnce(key: string, options: ClaimOptions = {}): Promis
   const claim = checkClaimKey(key);
   const now = options.now ?? new Date();
   const ttl = ttlOption(options.ttlSeconds);
+  const attemptField = options.attempt === undefined ? {} : { attempt: options.attempt };
   if (!ttl) {
-    const record: ClaimRecord = { claimedAt: now.toISOString(), state: 'claimed', result: null };
+    const record: ClaimRecord = {
+      claimedAt: now.toISOString(),
+      state: 'claimed',
+      result: null,
+      ...attemptField,
+    };
     return setIfAbsent(claim, record);
   }
   const record: ClaimRecord = {
@@ -90,6 +100,7 @@ export async function claimOnce(key: string, options: ClaimOptions = {}): Promis
     result: null,
     expiresAt: new Date(now.getTime() + ttl.value * 1000).toISOString(),
     holder: randomUUID(),
+    ...attemptField,
   };
   for (let attempt = 0; attempt < MAX_TAKEOVER_STEPS; attempt++) {
     if (await setIfAbsent(claim, record, ttl)) return true;

@@ -260,4 +260,71 @@ describe('one Jira issue when origins race', () => {
       origin: 'rule-0',
     });
   });
+
+  it('a lost create after an earlier Jira issue was unlinked: the recovery adopts the issue of its own claim', async () => {
+    const app = jiraAsApp();
+    // The first Jira issue, made and linked, then unlinked: the claim is given back, its marker stays.
+    const first = await ask('rule', 0);
+    const firstIssue = world.jira.issue(first ?? '');
+    data(
+      await invokeIssuePanel(
+        runtime,
+        { id: firstIssue.id, key: firstIssue.key },
+        'unlinkSentryIssue',
+        { sentryIssueId },
+        JIRA_DEMO_USERS.developer,
+      ),
+    );
+    const lostAnswer = (): Pick<
+      JiraClient,
+      'createIssue' | 'searchJql' | 'getIssueProperty' | 'getIssue'
+    > => ({
+      createIssue: async (fields) => {
+        await app.createIssue(fields);
+        throw new RemoteUnavailableError('Jira did not answer in time.', {
+          system: 'Jira',
+          operation: 'POST /rest/api/3/issue',
+          attempts: 1,
+          reason: 'timeout',
+          retryAt: new Date().toISOString(),
+          retryAfterMs: 0,
+        });
+      },
+      searchJql: app.searchJql.bind(app),
+      getIssueProperty: app.getIssueProperty.bind(app),
+      getIssue: app.getIssue.bind(app),
+    });
+    const input = {
+      connectionId: 'sentry-acme',
+      sentryIssueId,
+      jiraProjectId: SHOP_PROJECT_ID,
+      issueTypeId: BUG,
+      actor: { kind: 'app' as const },
+    };
+    // The second issue is created, but the answer is lost: the claim stays 'claimed'.
+    await expect(
+      runtime.runInvocation({ functionKey: 'issue-panel-fn' }, () =>
+        createJiraIssueFromSentry({ ...input, origin: 'rule-1' }, { jiraFor: lostAnswer }),
+      ),
+    ).rejects.toThrow(/did not confirm whether it created/);
+    const second = markedIssues().find((key) => key !== first);
+    expect(markedIssues()).toHaveLength(2);
+
+    // Both carry a marker of the Sentry issue; the older one comes first in Jira's search.
+    const later = () => new Date(Date.now() + STALE_CLAIM_MS + 60_000);
+    const recovered = await runtime.runInvocation({ functionKey: 'issue-panel-fn' }, () =>
+      createJiraIssueFromSentry({ ...input, origin: 'rule-1' }, { now: later }),
+    );
+    expect(recovered).toEqual({
+      jiraIssueId: world.jira.issue(second ?? '').id,
+      jiraIssueKey: second,
+      // Found, not created by this call.
+      created: false,
+    });
+    expect(markedIssues()).toHaveLength(2);
+    const links = await runtime.runInvocation({ functionKey: 'issue-panel-fn' }, () =>
+      listLinksOfSentryIssue(sentryIssueId),
+    );
+    expect(links.map((link) => link.jiraIssueId)).toEqual([world.jira.issue(second ?? '').id]);
+  });
 });

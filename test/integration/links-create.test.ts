@@ -115,6 +115,8 @@ describe('createJiraIssueFromSentry from the issue panel', () => {
       connectionId: 'sentry-acme',
       sentryIssueId,
       origin: 'manual',
+      // The creation claim's attempt: a recovery adopts only the issue of its own claim.
+      attempt: expect.stringMatching(/^[0-9a-f-]{36}$/),
     });
     expect(
       world.jira.requestLog.matching(

@@ -17,17 +17,21 @@
  *    and then that the link exists.
  * 3. Mark the Jira issue itself, in the same create request: the label `sentry-<sentry id>` (searchable,
  *    and useful to people) and the issue property `productHealthCreatedFrom` = {connectionId,
- *    sentryIssueId, origin}. So the Jira issue carries its own idempotency key from the moment it exists.
+ *    sentryIssueId, origin, attempt}. So the Jira issue carries its own idempotency key from the moment it
+ *    exists. `attempt` is a random id the claim records when it is won: it tells the issue this claim
+ *    made from an earlier issue of the same Sentry issue (made by a claim given back after an unlink).
  * 4. Recover from a crash between create and complete (or a create whose answer was lost to a timeout):
  *    such a claim stays `claimed`. Once it is older than the longest Forge invocation (15 min), its owner
  *    is certainly gone; one later caller wins a second claim (the recovery claim, keyed by the stale
  *    claim's time and expiring so a crashed recoverer can be replaced), searches Jira with JQL for the
- *    label and checks the property, and completes the claim with the issue it finds, creating one only
- *    if Jira has none. JQL runs only in this rare path, minutes after the create, when Jira's search
+ *    label and checks the property names the claim's attempt, and completes the claim with the issue it
+ *    finds, creating one only if Jira has none (with the same attempt, so a recoverer's own crash is
+ *    recovered alike). JQL runs only in this rare path, minutes after the create, when Jira's search
  *    index has long caught up.
  * A create that surely created nothing (Jira answered 4xx: bad issue type, no permission, rate limit; or
  * it failed before sending) gives the claim back, so fixing the settings and trying again works at once.
  */
+import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { MalformedResponseError, NotFoundError, RemoteUnavailableError } from '../../clients/http';
 import { defaultEnvironment } from '../../clients/http/environment';
@@ -190,6 +194,8 @@ interface CreatedFromMarker {
   sentryIssueId: string;
   origin: string;
   followUpOf?: string;
+  /** The attempt id of the claim that made the issue (markers written before it carry none). */
+  attempt?: string;
 }
 
 const markerSchema = z.object({
@@ -197,28 +203,41 @@ const markerSchema = z.object({
   sentryIssueId: z.string(),
   origin: z.string(),
   followUpOf: z.string().optional(),
+  attempt: z.string().optional(),
 });
 
-function markerOf(input: CreateJiraIssueFromSentryInput): CreatedFromMarker {
+function markerOf(input: CreateJiraIssueFromSentryInput, attempt: string | undefined): CreatedFromMarker {
   const { connectionId, sentryIssueId, origin, followUpOf } = input;
-  return followUpOf === undefined
-    ? { connectionId, sentryIssueId, origin }
-    : { connectionId, sentryIssueId, origin, followUpOf };
+  return {
+    connectionId,
+    sentryIssueId,
+    origin,
+    ...(followUpOf === undefined ? {} : { followUpOf }),
+    ...(attempt === undefined ? {} : { attempt }),
+  };
 }
 
 /** Regression follow-ups made before markers named followUpOf carry only their regression origin. */
 const LEGACY_FOLLOW_UP_ORIGIN = /^regression:/;
 
 /**
- * The marker of the issue `input`'s claim stands for, or null. A follow-up's claim is per regression
- * origin, so its marker must name that origin; the Sentry issue's own claim is shared by every origin,
- * so any marker of the Sentry issue that is not a follow-up's is the issue it made.
+ * The marker of the issue `input`'s claim stands for, or null. A claim that recorded its attempt made
+ * only the issue whose marker names that attempt: an earlier issue of the same Sentry issue (unlinked
+ * since, its claim given back) carries another, or none. A follow-up's claim is per regression origin,
+ * so its marker must name that origin; the Sentry issue's own claim is shared by every origin, so any
+ * marker of the Sentry issue that is not a follow-up's may be the issue it made.
  */
-function markerFor(value: unknown, input: CreateJiraIssueFromSentryInput): CreatedFromMarker | null {
+function markerFor(
+  value: unknown,
+  input: CreateJiraIssueFromSentryInput,
+  attempt: string | undefined,
+): CreatedFromMarker | null {
   const parsed = markerSchema.safeParse(value);
   if (!parsed.success) return null;
   const marker = parsed.data;
   if (marker.connectionId !== input.connectionId || marker.sentryIssueId !== input.sentryIssueId) return null;
+  // Claims taken before claims recorded their attempt: any marker of theirs, as before.
+  if (attempt !== undefined && marker.attempt !== attempt) return null;
   if (input.followUpOf !== undefined) return marker.origin === input.origin ? marker : null;
   const followUp = marker.followUpOf !== undefined || LEGACY_FOLLOW_UP_ORIGIN.test(marker.origin);
   return followUp ? null : marker;
@@ -278,7 +297,8 @@ class Creation {
     const sleep = this.options.sleep ?? ((ms: number) => new Promise((resolve) => setTimeout(resolve, ms)));
     const waitUntil = Date.now() + (this.options.waitForOtherMs ?? DEFAULT_WAIT_FOR_OTHER_MS);
     for (;;) {
-      if (await claimOnce(this.key, { now: this.now() })) return this.createClaimed(false);
+      const attempt = randomUUID();
+      if (await claimOnce(this.key, { now: this.now(), attempt })) return this.createClaimed(false, attempt);
       const claim = await getClaim(this.key);
       if (claim === undefined) continue; // given back after a refused create: claim it again
       const done = await this.finishDone(claim);
@@ -292,7 +312,10 @@ class Creation {
           claim.claimedAt,
         );
         const ttlSeconds = Math.ceil(STALE_CLAIM_MS / 1000);
-        if (await claimOnce(recoveryKey, { now: this.now(), ttlSeconds })) return this.createClaimed(true);
+        if (await claimOnce(recoveryKey, { now: this.now(), ttlSeconds })) {
+          // Finds (or makes) the issue of the stale claim's attempt, never an earlier claim's.
+          return this.createClaimed(true, claim.attempt);
+        }
       }
       if (Date.now() >= waitUntil) {
         throw new CreationInProgressError(
@@ -381,17 +404,23 @@ class Creation {
     };
   }
 
-  /** Runs with the claim held: finds (when recovering) or creates the issue, then completes the claim. */
-  private async createClaimed(recovering: boolean): Promise<CreateJiraIssueFromSentryResult> {
+  /**
+   * Runs with the claim held: finds (when recovering) or creates the issue, then completes the claim.
+   * `attempt` is the claim's attempt id, written in the marker of an issue it creates.
+   */
+  private async createClaimed(
+    recovering: boolean,
+    attempt: string | undefined,
+  ): Promise<CreateJiraIssueFromSentryResult> {
     let createSent = false;
     let issue: { id: string; key: string } | null = null;
     try {
-      const found = recovering ? await this.findMarkedIssue() : null;
+      const found = recovering ? await this.findMarkedIssue(attempt) : null;
       // A recovered issue was made by whoever held the claim, perhaps another origin.
       const by: CreatedBy = found ? { origin: found.origin, createdBy: null } : this.createdByInput();
       issue = found;
       if (issue === null) {
-        const request = await this.buildRequest();
+        const request = await this.buildRequest(attempt);
         createSent = true;
         issue = await this.jiraFor(this.input.actor).createIssue(request.fields);
         await noteIssuePropertyWritten(issue.id, request.summaryProperty, this.now());
@@ -428,7 +457,9 @@ class Creation {
   }
 
   /** The Jira issue marked as the one this claim stands for (see markerFor), from JQL on the marker label. */
-  private async findMarkedIssue(): Promise<{ id: string; key: string; origin: string } | null> {
+  private async findMarkedIssue(
+    attempt: string | undefined,
+  ): Promise<{ id: string; key: string; origin: string } | null> {
     const jira = this.jiraFor({ kind: 'app' });
     const { issues } = await jira.searchJql({
       jql: `labels = "${sentryMarkerLabel(this.input.sentryIssueId)}" ORDER BY created ASC`,
@@ -440,7 +471,7 @@ class Creation {
       const value =
         candidate.properties?.[CREATED_FROM_PROPERTY_KEY] ??
         (await jira.getIssueProperty(candidate.id, CREATED_FROM_PROPERTY_KEY));
-      const marker = markerFor(value, this.input);
+      const marker = markerFor(value, this.input, attempt);
       if (marker) return { id: candidate.id, key: candidate.key, origin: marker.origin };
     }
     return null;
@@ -485,7 +516,7 @@ class Creation {
     }
   }
 
-  private async buildRequest(): Promise<{
+  private async buildRequest(attempt: string | undefined): Promise<{
     fields: Parameters<JiraClient['createIssue']>[0];
     summaryProperty: ReturnType<typeof computeSentryIssueProperty>;
   }> {
@@ -511,7 +542,7 @@ class Creation {
         labels: [...new Set(labels)],
         componentIds: this.input.componentIds ?? [],
         properties: [
-          { key: CREATED_FROM_PROPERTY_KEY, value: markerOf(this.input) },
+          { key: CREATED_FROM_PROPERTY_KEY, value: markerOf(this.input, attempt) },
           // The JQL summary goes in with the create: no separate property write for a new issue.
           { key: SENTRY_ISSUE_PROPERTY_KEY, value: summaryProperty },
         ],
