@@ -24,11 +24,12 @@ import {
   jiraProjectContextKey,
   jiraWorkTallyKey,
   productHealthKey,
+  productKey,
   sentryHealthTallyKey,
   sentryTopIssuesKey,
   type HistorySeries,
 } from './keys';
-import { batchDeleteKeys, KVS_BATCH_MAX, listAll } from './kvs-helpers';
+import { batchDeleteKeys, batchGetValues, KVS_BATCH_MAX, listAll } from './kvs-helpers';
 
 /** Days past a point's TTL that KVS may still hold it (expired keys go up to 48 hours late). */
 const EXPIRY_LAG_DAYS = 2;
@@ -137,4 +138,40 @@ export async function deleteReleasedRecords(
     batches.push(keys.slice(index, index + KVS_BATCH_MAX));
   }
   await Promise.all(batches.map((batch) => batchDeleteKeys(batch)));
+}
+
+/**
+ * The keys a health pass writes for a product (its record, its daily points of yesterday, today and
+ * tomorrow: the pass's clock may be a day off the remover's): a pass that read the product before it
+ * was removed may write them after the removal deleted them.
+ */
+export function healthPassWrittenKeys(productId: string, today: Date): string[] {
+  const start = Date.parse(`${utcDay(today)}T00:00:00Z`);
+  const days = [-1, 0, 1].map((offset) => utcDay(new Date(start + offset * 86_400_000)));
+  return [
+    productHealthKey(productId),
+    ...days.flatMap((day) => [
+      historyKey({ kind: 'product', productId }, day),
+      historyKey({ kind: 'product-health', productId }, day),
+    ]),
+  ];
+}
+
+/**
+ * Called by the health pass after it wrote records of `productIds`: the products removed meanwhile lose
+ * what the pass wrote for them (one batched read of the products, one delete if any is gone). With the
+ * removal deleting these keys once more after the product itself (deleteProduct), a pass racing a
+ * removal leaves nothing: it checks either after the product is gone (and deletes) or before, and then
+ * its writes came before the removal's last delete.
+ */
+export async function dropHealthPassRecordsOfRemovedProducts(
+  productIds: readonly string[],
+  today: Date,
+): Promise<string[]> {
+  if (productIds.length === 0) return [];
+  const ids = [...new Set(productIds)];
+  const found = await batchGetValues<unknown>(ids.map((id) => productKey(id)));
+  const removed = ids.filter((id) => !found.has(productKey(id)));
+  await batchDeleteKeys(removed.flatMap((id) => healthPassWrittenKeys(id, today)));
+  return removed;
 }

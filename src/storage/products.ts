@@ -21,9 +21,16 @@ import {
 } from '../domain/products';
 import { StorageConflictError, StorageNotFoundError, StorageValidationError } from './errors';
 import { productKey, productPrefix } from './keys';
-import { listAllValues, listValuesPage, setIfAbsent, type Page, type PageRequest } from './kvs-helpers';
+import {
+  batchDeleteKeys,
+  listAllValues,
+  listValuesPage,
+  setIfAbsent,
+  type Page,
+  type PageRequest,
+} from './kvs-helpers';
 import { deleteProductMapping } from './mappings';
-import { deleteReleasedRecords } from './product-records';
+import { deleteReleasedRecords, healthPassWrittenKeys } from './product-records';
 
 export { MAX_PRODUCT_DEPTH, PRIORITIES };
 
@@ -235,5 +242,7 @@ export async function deleteProduct(productId: string): Promise<boolean> {
   // The product's own health and trend records, before the product: a call cut short can be repeated.
   await deleteReleasedRecords({ productIds: [productId] });
   await kvs.delete(productKey(productId));
+  // Once more after the product: a health pass that read it before may have written these meanwhile.
+  await batchDeleteKeys(healthPassWrittenKeys(productId, new Date()));
   return true;
 }

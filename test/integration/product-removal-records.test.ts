@@ -4,7 +4,17 @@
 // KVS key left.
 import { deleteProductMovingChildrenUp } from '../../src/services/settings/product-deletion';
 import { kvs } from '@forge/kvs';
-import { createProduct, historyKey, setProductMapping } from '../../src/storage';
+import { planHealthSlices, refreshHealthSlice } from '../../src/services/health/refresh-product-health';
+import { rollUpProductHistory } from '../../src/services/health/sync-product-history';
+import {
+  createProduct,
+  healthPassWrittenKeys,
+  historyKey,
+  listProductMappings,
+  listProducts,
+  productKey,
+  setProductMapping,
+} from '../../src/storage';
 import {
   addSentryConnection,
   addSonarConnection,
@@ -26,6 +36,8 @@ const sonar = { connectionId: SONAR_CONNECTION_ID, projectKey: 'acme_backend', b
 
 /** Records that belong to the connection (removed with it), not to a product or its mapping. */
 const CONNECTION_DATA = /^(snap|syncstate|backfill|reaction|extissue|linked|link|jiraof|claim|conn|secret):/;
+
+const runtime = () => world.runtime;
 
 function keys(): string[] {
   return Object.keys(world.runtime.kvs.dump().data);
@@ -109,5 +121,64 @@ describe('removing a product or a mapped project removes the records kept for it
     await setProductMapping('blog', { jiraProjectIds: [SHOP], sentryProjects: [web], sonarProjects: [] });
     await deleteProductMovingChildrenUp('checkout');
     expect(keys()).toContain(`health:jira-project:${SHOP}`);
+  });
+});
+
+describe('a health pass racing the removal of a product', () => {
+  /**
+   * The pass as a slice runs it, with the products and mappings it read before the removal; the
+   * product's record and today's points are taken away first, so the pass writes them again.
+   */
+  async function stalePass(): Promise<() => Promise<void>> {
+    const [products, mappings] = await Promise.all([listProducts(), listProductMappings()]);
+    await Promise.all(healthPassWrittenKeys('checkout', new Date()).map((key) => kvs.delete(key)));
+    const [plan = { products: [], contexts: [] }] = planHealthSlices(products, mappings);
+    return async () => {
+      const now = new Date();
+      await Promise.all([
+        refreshHealthSlice(
+          {
+            plan,
+            products: new Map(products.map((product) => [product.id, product])),
+            mappings: new Map(mappings.map((mapping) => [mapping.productId, mapping])),
+          },
+          now,
+        ),
+        rollUpProductHistory(mappings, now),
+      ]);
+    };
+  }
+
+  it('a pass that read the product before its removal and writes after it leaves no record of it', async () => {
+    const pass = await stalePass();
+    await deleteProductMovingChildrenUp('checkout');
+    await pass();
+    expect(naming('checkout')).toEqual([]);
+    expect(naming('blog').length).toBeGreaterThan(0);
+  });
+
+  it('a pass that writes after the removal deleted the records but before the product goes leaves none', async () => {
+    const pass = await stalePass();
+    const forgeFetch = runtime().forgeFetch.bind(runtime());
+    let ran = false;
+    runtime().forgeFetch = async (invocation, options, path, init) => {
+      // The removal is about to delete the product itself: its records are gone, the pass runs now.
+      if (
+        !ran &&
+        path.endsWith('/delete') &&
+        String(init?.body).includes(JSON.stringify(productKey('checkout')))
+      ) {
+        ran = true;
+        await pass();
+      }
+      return forgeFetch(invocation, options, path, init);
+    };
+    try {
+      await deleteProductMovingChildrenUp('checkout');
+    } finally {
+      runtime().forgeFetch = forgeFetch;
+    }
+    expect(ran).toBe(true);
+    expect(naming('checkout')).toEqual([]);
   });
 });

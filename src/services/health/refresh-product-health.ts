@@ -40,6 +40,7 @@ import type {
 import { DAY_MS, timestampMs, utcDay } from '../../domain/timestamps';
 import {
   batchGetConcurrently,
+  dropHealthPassRecordsOfRemovedProducts,
   getHealthWeights,
   jiraProjectContextKey,
   jiraWorkTallyKey,
@@ -398,6 +399,11 @@ export async function refreshHealthSlice(
   }
   await saveProductHealthRecords(changed);
   await recordProductHealthPoints(points);
+  // A product removed since the slice read it must not keep what was just written for it.
+  await dropHealthPassRecordsOfRemovedProducts(
+    [...changed.map((record) => record.productId), ...points.map((entry) => entry.productId)],
+    now,
+  );
   const contextRecords = new Map<string, ProductHealthRecord>();
   for (const id of input.plan.contexts.flatMap((context) => context.productIds)) {
     const record = recordOf(id);

@@ -5,7 +5,14 @@
  * series stays continuous as long as the scheduled sync runs once a day.
  */
 import type { HistoryPoint, ProductMapping } from '../../domain/model';
-import { batchGetValues, historyKey, recordHistoryPoint, utcDay, type HistorySeries } from '../../storage';
+import {
+  batchGetValues,
+  dropHealthPassRecordsOfRemovedProducts,
+  historyKey,
+  recordHistoryPoint,
+  utcDay,
+  type HistorySeries,
+} from '../../storage';
 
 /** Metrics averaged across a product's SonarCloud branches (the rest are summed). */
 const AVERAGED = new Set(['coverage']);
@@ -119,6 +126,7 @@ export async function rollUpProductHistory(
   };
 
   let products = 0;
+  const written: string[] = [];
   for (const mapping of mappings) {
     const { sentry, sonar } = seriesOf(mapping);
     const sentryPoints = sentry.map(latest).filter((point): point is HistoryPoint => point !== undefined);
@@ -127,9 +135,13 @@ export async function rollUpProductHistory(
     products += 1;
     const point = combineProductPoint(today, sentryPoints, sonarPoints);
     const series = productSeries(mapping);
-    if (!sameValues(stored.get(historyKey(series, today)), point))
+    if (!sameValues(stored.get(historyKey(series, today)), point)) {
       writes.push(() => recordHistoryPoint(series, point));
+      written.push(mapping.productId);
+    }
   }
   await runLimited(writes);
+  // A product removed since its mapping was read must not keep the point just written for it.
+  await dropHealthPassRecordsOfRemovedProducts(written, now);
   return { products, carriedForward: carried.size };
 }
