@@ -233,3 +233,74 @@ it("stamps a failed Sentry sync's backoff on the app clock too", async () => {
     backoffUntil: null,
   });
 });
+
+describe('a project with several mapped branches', () => {
+  const BRANCHES = ['main', 'develop', 'feature/billing-rewrite'];
+
+  async function startWithBranches(): Promise<SyncWorld> {
+    const world = startWorldAt(todayAtNoonUtc());
+    await addSonarConnectionWithSecret();
+    await mapSonarProjects(BRANCHES.map((branch) => ({ projectKey: 'acme_backend', branch })));
+    return world;
+  }
+
+  /** How many times each path was asked for, for the branch lists' sake (jobs may interleave). */
+  function counted(paths: string[]): Record<string, number> {
+    const counts: Record<string, number> = {};
+    for (const path of paths) counts[path] = (counts[path] ?? 0) + 1;
+    return counts;
+  }
+
+  it('asks for the branch list once a scheduled sync, however many of its branches are mapped', async () => {
+    const world = await startWithBranches();
+    await runSchedule(world.runtime);
+    await drain(world.runtime);
+    expect(counted(takeRequests(world))).toEqual({ [BRANCH_LIST]: 1, [GATE]: 3, [MEASURES]: 3 });
+
+    expect(await nextHourlySync(world)).toEqual([BRANCH_LIST]);
+    for (const branch of BRANCHES) {
+      const state = await getOrInitSyncState('sonarcloud', SONAR_CONNECTION_ID, `acme_backend@${branch}`);
+      expect(state).toMatchObject({ consecutiveFailures: 0, lastSuccessAt: expect.any(String) });
+    }
+  });
+
+  it('fetches the gate and measures of the one branch analysed again, with one branch list', async () => {
+    const world = await startWithBranches();
+    await runSchedule(world.runtime);
+    await drain(world.runtime);
+    const at = Math.floor(Date.now() / 1000) * 1000 + 1000;
+    world.sonarcloud.analyse('acme_backend', 'develop', { coverage: 61.5 }, at);
+
+    expect(await nextHourlySync(world)).toEqual([BRANCH_LIST, GATE, MEASURES]);
+    const develop = await getSonarSnapshot(SONAR_CONNECTION_ID, 'acme_backend', 'develop');
+    expect(develop).toMatchObject({ analysedAt: new Date(at).toISOString() });
+    expect(Number(develop?.measures.coverage)).toBe(61.5);
+  });
+
+  it("syncs the other branches when one branch's gate request fails, and backs off that branch alone", async () => {
+    const world = await startWithBranches();
+    world.sonarcloud.injectFault({
+      kind: 'status',
+      status: 404,
+      times: Infinity,
+      match: (request) => request.path === GATE && request.query.get('branch') === 'develop',
+    });
+    await runSchedule(world.runtime);
+    await drain(world.runtime);
+
+    expect(counted(takeRequests(world))).toEqual({ [BRANCH_LIST]: 1, [GATE]: 3, [MEASURES]: 2 });
+    const states = await Promise.all(
+      BRANCHES.map((branch) =>
+        getOrInitSyncState('sonarcloud', SONAR_CONNECTION_ID, `acme_backend@${branch}`),
+      ),
+    );
+    expect(states.map((state) => state.consecutiveFailures)).toEqual([0, 1, 0]);
+    expect(await getSonarSnapshot(SONAR_CONNECTION_ID, 'acme_backend', 'main')).toMatchObject({
+      branch: 'main',
+    });
+    expect(await getSonarSnapshot(SONAR_CONNECTION_ID, 'acme_backend', 'develop')).toBeUndefined();
+    expect(
+      await getSonarSnapshot(SONAR_CONNECTION_ID, 'acme_backend', 'feature/billing-rewrite'),
+    ).toMatchObject({ branch: 'feature/billing-rewrite' });
+  });
+});

@@ -132,7 +132,7 @@ describe('SonarCloud sync per project branch', () => {
     { projectKey: 'acme_backend', branch: 'develop' },
   ];
 
-  it('enqueues one job per mapped branch and records quality gate, measures and daily points', async () => {
+  it("enqueues one job for a project's mapped branches and records each branch's gate, measures and daily points", async () => {
     const world = startSyncWorld();
     await addSonarConnection();
     await mapSonarProjects(branches);
@@ -140,8 +140,10 @@ describe('SonarCloud sync per project branch', () => {
     await runSchedule(world.runtime);
     const jobs = pendingJobs(world.runtime);
     expect(
-      jobs.map((job) => (job.kind === 'sonar-project' ? `${job.projectKey}@${job.branch}` : job.kind)).sort(),
-    ).toEqual(['acme_backend@develop', 'acme_backend@main']);
+      jobs.map((job) =>
+        job.kind === 'sonar-project' ? [job.projectKey, job.branch, ...(job.moreBranches ?? [])] : job.kind,
+      ),
+    ).toEqual([['acme_backend', ...branches.map(({ branch }) => branch)]]);
     await drain(world.runtime);
 
     for (const { projectKey, branch } of branches) {

@@ -9,7 +9,7 @@ import { runScheduledRest } from '../../services/sync/sync-scheduled-rest';
 import { logDroppedSyncJob, logUnreadableSyncJob } from '../../services/sync/sync-job-dropped';
 import { InvalidSyncJobError, parseSyncJob, type SyncJob } from '../../services/sync/sync-jobs';
 import { syncSentryProject } from '../../services/sentry-sync/sync-sentry-project';
-import { syncSonarProject } from '../../services/sonar-sync/sync-sonar-project';
+import { syncSonarBranches } from '../../services/sonar-sync/sync-sonar-project';
 
 async function run(job: SyncJob): Promise<void> {
   switch (job.kind) {
@@ -20,7 +20,7 @@ async function run(job: SyncJob): Promise<void> {
       await syncSentryProject(job);
       return;
     case 'sonar-project':
-      await syncSonarProject(job);
+      await syncSonarBranches(job);
       return;
     case 'scheduled-rest':
       await runScheduledRest(job);

@@ -58,10 +58,62 @@ export interface SonarSyncResult {
   logEntry: SyncLogEntry;
 }
 
+// SonarCloud's dates are only compared with each other: every time here is the app's clock.
+function defaultSonarEnvironment(): SonarSyncEnvironment {
+  return { ...defaultSyncEnvironment(), now: () => new Date(defaultEnvironment.now()) };
+}
+
+/**
+ * Syncs the branches a job names (`branch`, then `moreBranches`) one after the other, each as its own
+ * run (sync state, backoff, log entry, continuation): they share one client whose branch list is asked
+ * for once per project, since api/project_branches/list returns every branch of the project. A branch
+ * whose sync throws does not stop the others; the first such error is thrown once all have run.
+ */
+export async function syncSonarBranches(
+  job: SonarProjectJob,
+  env: SonarSyncEnvironment = defaultSonarEnvironment(),
+): Promise<SonarSyncResult[]> {
+  const { moreBranches, ...first } = job;
+  const clientFor = env.sonarClient ?? sonarClientFor;
+  let shared: Promise<SonarCloudClient> | undefined;
+  const sonarClient: SonarSyncEnvironment['sonarClient'] = (connection, http) =>
+    (shared ??= clientFor(connection, http).then(sharingBranchLists));
+  const results: SonarSyncResult[] = [];
+  let failure: { error: unknown } | null = null;
+  for (const branch of [job.branch, ...(moreBranches ?? [])]) {
+    try {
+      results.push(await syncSonarProject({ ...first, branch }, { ...env, sonarClient }));
+    } catch (error) {
+      failure ??= { error };
+    }
+  }
+  if (failure) throw failure.error;
+  return results;
+}
+
+/** The client, answering each project's branch list from its first request (a failed one fails again). */
+function sharingBranchLists(client: SonarCloudClient): SonarCloudClient {
+  const lists = new Map<string, ReturnType<SonarCloudClient['listBranches']>>();
+  const listBranches = (projectKey: string): ReturnType<SonarCloudClient['listBranches']> => {
+    let list = lists.get(projectKey);
+    if (!list) {
+      list = client.listBranches(projectKey);
+      lists.set(projectKey, list);
+    }
+    return list;
+  };
+  return new Proxy(client, {
+    get(target, property) {
+      if (property === 'listBranches') return listBranches;
+      const value: unknown = Reflect.get(target, property, target);
+      return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value;
+    },
+  });
+}
+
 export async function syncSonarProject(
   job: SonarProjectJob,
-  // SonarCloud's dates are only compared with each other: every time here is the app's clock.
-  env: SonarSyncEnvironment = { ...defaultSyncEnvironment(), now: () => new Date(defaultEnvironment.now()) },
+  env: SonarSyncEnvironment = defaultSonarEnvironment(),
 ): Promise<SonarSyncResult> {
   const started = env.now();
   const push = env.push ?? pushSyncJobs;

@@ -90,6 +90,12 @@ export const sentryProjectJobSchema = z.object({
 });
 export type SentryProjectJob = z.output<typeof sentryProjectJobSchema>;
 
+/**
+ * Branches of one SonarCloud project synced by one event at most: up to 3 requests each, which keeps
+ * the event well inside its invocation's time and the job small.
+ */
+export const MAX_SONAR_BRANCHES_PER_JOB = 10;
+
 export const sonarProjectJobSchema = z.object({
   kind: z.literal('sonar-project'),
   runId: id,
@@ -97,9 +103,22 @@ export const sonarProjectJobSchema = z.object({
   connectionId: id,
   projectKey: id,
   branch: z.string().min(1).max(300),
+  /**
+   * Other mapped branches of the project synced by the same event, after `branch`: one branch list
+   * (api/project_branches/list returns every branch) serves them all. Each keeps its own sync state.
+   */
+  moreBranches: z
+    .array(z.string().min(1).max(300))
+    .max(MAX_SONAR_BRANCHES_PER_JOB - 1)
+    .optional(),
   continuation: continuationSchema.optional(),
 });
 export type SonarProjectJob = z.output<typeof sonarProjectJobSchema>;
+
+/** How many project branches (or Sentry projects: 1) a project job syncs: its weight against the minute's budget. */
+export function branchesOf(job: ProjectJob): number {
+  return job.kind === 'sonar-project' ? 1 + (job.moreBranches?.length ?? 0) : 1;
+}
 
 export type ProjectJob = SentryProjectJob | SonarProjectJob;
 

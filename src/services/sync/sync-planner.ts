@@ -1,12 +1,19 @@
 /**
  * Which project jobs a sync run enqueues: one per mapped Sentry project and per mapped SonarCloud
- * project branch, on connections that are not paused and have a token, leaving out projects that
- * are backing off after failures (unless a person asked for the run).
+ * project (its mapped branches, up to MAX_SONAR_BRANCHES_PER_JOB a job), on connections that are not
+ * paused and have a token, leaving out projects (branches) that are backing off after failures
+ * (unless a person asked for the run).
  */
 import { isSyncDue } from '../../domain/backoff';
 import type { Connection, ProductMapping, SyncState, SyncTrigger } from '../../domain/model';
 import { listConnections, listProductMappings, listSyncStates } from '../../storage';
-import { newRunId, type ProjectJob } from './sync-jobs';
+import {
+  branchesOf,
+  MAX_SONAR_BRANCHES_PER_JOB,
+  newRunId,
+  type ProjectJob,
+  type SonarProjectJob,
+} from './sync-jobs';
 
 export interface PlanRequest {
   trigger: SyncTrigger;
@@ -99,6 +106,7 @@ export async function planProjectJobs(request: PlanRequest, now: Date): Promise<
   };
   const refreshes: ProjectJob[] = [];
   const seen = new Set<string>();
+  const sonarJobs = new Map<string, SonarProjectJob>();
 
   const admit = (kind: Connection['kind'], connectionId: string, projectId: string): boolean => {
     if (request.connectionId !== undefined && connectionId !== request.connectionId) return false;
@@ -148,14 +156,23 @@ export async function planProjectJobs(request: PlanRequest, now: Date): Promise<
     if (request.mode === 'backfill') continue; // a backfill is about Sentry issues
     for (const ref of mapping.sonarProjects) {
       if (!admit('sonarcloud', ref.connectionId, `${ref.projectKey}@${ref.branch}`)) continue;
-      plan.jobs.push({
+      // The branches of one project share a job, up to a limit: one branch list serves them all.
+      const projectOf = stateKey(ref.connectionId, ref.projectKey);
+      const open = sonarJobs.get(projectOf);
+      if (open && branchesOf(open) < MAX_SONAR_BRANCHES_PER_JOB) {
+        open.moreBranches = [...(open.moreBranches ?? []), ref.branch];
+        continue;
+      }
+      const job: SonarProjectJob = {
         kind: 'sonar-project',
         runId,
         trigger: request.trigger,
         connectionId: ref.connectionId,
         projectKey: ref.projectKey,
         branch: ref.branch,
-      });
+      };
+      sonarJobs.set(projectOf, job);
+      plan.jobs.push(job);
     }
   }
   for (const job of refreshes) {

@@ -11,6 +11,7 @@ import { getSyncRunPacing, pruneSyncLog, saveSyncRunPacing } from '../../storage
 import { startHealthPass, type HealthPassStart } from '../health/health-pass-slices';
 import { repushDeferred, type PushOutcome, type RepushSummary } from './queue-push';
 import {
+  branchesOf,
   FIRST_SYNC_WEIGHT,
   paceProjectJobs,
   pushSyncJobs,
@@ -123,7 +124,7 @@ export async function pushProjectJobs(
         ? FIRST_SYNC_WEIGHT
         : plan.countsRefreshes.has(job)
           ? COUNTS_REFRESH_WEIGHT
-          : 1,
+          : branchesOf(job), // a SonarCloud job of several branches does their KVS work
   });
   const lastShare = sharesLastSeconds(scheduled);
   const outcome = await push(scheduled);
