@@ -7,6 +7,9 @@ import { RuntimeClock } from '../../sandbox/runtime';
 import { SONARCLOUD_DEMO_TOKENS } from '../../sandbox/simulators';
 import { defaultEnvironment } from '../../src/clients/http/environment';
 import { syncSonarProject } from '../../src/services/sonar-sync/sync-sonar-project';
+import { pushProjectJobs } from '../../src/services/sync/sync-scheduled';
+import { MAX_SONAR_BRANCHES_PER_JOB, type ScheduledJob } from '../../src/services/sync/sync-jobs';
+import { planProjectJobs } from '../../src/services/sync/sync-planner';
 import { getOrInitSyncState, getSonarSnapshot, saveConnection, saveSonarSnapshot } from '../../src/storage';
 import {
   addSentryConnection,
@@ -303,4 +306,27 @@ describe('a project with several mapped branches', () => {
       await getSonarSnapshot(SONAR_CONNECTION_ID, 'acme_backend', 'feature/billing-rewrite'),
     ).toMatchObject({ branch: 'feature/billing-rewrite' });
   });
+});
+
+it('splits a project of many mapped branches into jobs of at most 10, each weighing its branches in the pacing', async () => {
+  startWorldAt(todayAtNoonUtc());
+  await addSonarConnectionWithSecret();
+  const names = Array.from({ length: MAX_SONAR_BRANCHES_PER_JOB + 2 }, (_, index) => `release/${index + 1}`);
+  await mapSonarProjects(names.map((branch) => ({ projectKey: 'acme_backend', branch })));
+
+  const plan = await planProjectJobs(
+    { trigger: 'schedule', respectBackoff: true },
+    new Date(todayAtNoonUtc()),
+  );
+  expect(
+    plan.jobs.map((job) => (job.kind === 'sonar-project' ? [job.branch, ...(job.moreBranches ?? [])] : [])),
+  ).toEqual([names.slice(0, MAX_SONAR_BRANCHES_PER_JOB), names.slice(MAX_SONAR_BRANCHES_PER_JOB)]);
+
+  // Five units of this minute: the job of 10 branches fills it, the job of 2 waits for the next minute.
+  const pushed: ScheduledJob[] = [];
+  await pushProjectJobs(plan, new Date(todayAtNoonUtc()), 5, async (jobs) => {
+    pushed.push(...jobs);
+    return { pushes: 1, pushedEvents: jobs.length, deferredEvents: 0, refusal: null };
+  });
+  expect(pushed.map(({ job }) => job.kind)).toEqual(['sonar-project', 'fan-out']);
 });
