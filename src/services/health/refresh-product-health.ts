@@ -54,7 +54,6 @@ import {
   saveProductHealthRecords,
   saveSentryHealthTallies,
   sentryHealthTallyKey,
-  saveSentryTopIssues,
   sentryTopIssuesKey,
   sonarSnapshotKey,
   syncStateKey,
@@ -64,6 +63,7 @@ import {
   sentryTopNeedsRebuild,
   type SentryTopIssuesRecord,
 } from '../../domain/health/top-issues';
+import { writeRebuiltTopIssues } from '../sentry-impact/top-issues';
 import { removeUnmappedJiraProjectContexts } from './refresh-jira-project-contexts';
 
 export interface HealthPassOptions {
@@ -137,18 +137,28 @@ async function rebuildTallies(
   for (const { ref } of due) {
     // A started rebuild finishes (a partial listing cannot be stored); none starts past the budget.
     if (pages >= options.rebuildPageBudget) break;
-    const snapshots: SentryIssueSnapshot[] = [];
-    let cursor: string | null = null;
-    do {
-      const page = await listSentrySnapshotsOfProjectPage(ref.connectionId, ref.projectId, { cursor });
-      pages += 1;
-      snapshots.push(...page.items);
-      cursor = page.cursor;
-    } while (cursor !== null);
+    const listAll = async (): Promise<SentryIssueSnapshot[]> => {
+      const snapshots: SentryIssueSnapshot[] = [];
+      let cursor: string | null = null;
+      do {
+        const page = await listSentrySnapshotsOfProjectPage(ref.connectionId, ref.projectId, { cursor });
+        pages += 1;
+        snapshots.push(...page.items);
+        cursor = page.cursor;
+      } while (cursor !== null);
+      return snapshots;
+    };
+    const snapshots = await listAll();
     const tally = buildSentryTally(ref.connectionId, ref.projectId, snapshots, now);
+    // The top issues are written expecting the record read: an update that raced the listing is redone.
     await Promise.all([
       saveSentryHealthTallies([tally]),
-      saveSentryTopIssues([buildSentryTopIssues(ref.connectionId, ref.projectId, snapshots, now)]),
+      writeRebuiltTopIssues(
+        stored.get(sentryTopIssuesKey(ref.connectionId, ref.projectId)) as SentryTopIssuesRecord | undefined,
+        buildSentryTopIssues(ref.connectionId, ref.projectId, snapshots, now),
+        listAll,
+        now,
+      ),
     ]);
     stored.set(sentryHealthTallyKey(ref.connectionId, ref.projectId), tally);
     rebuilt += 1;

@@ -127,3 +127,70 @@ describe('updateSentryTopIssues under concurrent updates', () => {
     expect(record?.unresolvedCount).toBe(1);
   });
 });
+
+type Rebuild = typeof import('./top-issues').writeRebuiltTopIssues;
+
+describe('the health pass rebuilding the record while a snapshot update lands', () => {
+  it('never keeps a record missing the update or counting it twice, whatever the interleaving (seeded)', async () => {
+    let rebuild: Rebuild | undefined;
+    jest.isolateModules(() => {
+      rebuild = (jest.requireActual('./top-issues') as typeof import('./top-issues')).writeRebuiltTopIssues;
+    });
+    if (!rebuild) throw new Error('could not load the service');
+    const forgeFetch = runtime.forgeFetch.bind(runtime);
+    let kept = 0;
+    for (let seed = 1; seed <= 40; seed++) {
+      const older = [issue('1', 100), a];
+      await saveSentryTopIssues([
+        { ...buildSentryTopIssues(ref.connectionId, ref.projectId, older, now), revision: `seed-${seed}` },
+      ]);
+      // The project's snapshots, as a listing sees them: the update writes its snapshot, then the record.
+      const snapshots = [...older];
+      let state = seed;
+      const turns = (): number => {
+        state = (state * 1103515245 + 12345) % 2147483648;
+        return (state >> 8) % 6;
+      };
+      const wait = async (): Promise<void> => {
+        for (let turn = turns(); turn > 0; turn--) await new Promise((resolve) => setImmediate(resolve));
+      };
+      runtime.forgeFetch = async (...args) => {
+        await wait();
+        return forgeFetch(...args);
+      };
+      const listing = async (): Promise<SentryIssueSnapshot[]> => {
+        await wait();
+        return [...snapshots];
+      };
+      // As a web trigger does it: the record read beside the previous snapshot, before the new one is written.
+      const update = async (): Promise<void> => {
+        const known = await stored();
+        await wait();
+        snapshots.push(b);
+        await invocations[0]([{ previous: undefined, next: b }], now, known && new Map([['k', known]]));
+      };
+      // The pass runs later than the record it rebuilds was built.
+      const passAt = new Date(now.getTime() + 3_600_000);
+      const pass = async (): Promise<void> => {
+        const read = await stored();
+        const listed = await listing();
+        const rebuilt = buildSentryTopIssues(ref.connectionId, ref.projectId, listed, passAt);
+        await rebuild?.(read, rebuilt, listing, passAt);
+      };
+      await Promise.all([update(), pass()]);
+      runtime.forgeFetch = forgeFetch;
+
+      const record = await stored();
+      // Either the update is in it once, or the record was given up for the next pass to rebuild.
+      if (record !== undefined) {
+        kept += 1;
+        expect({ seed, byEvents: record.byEvents, count: record.unresolvedCount }).toEqual({
+          seed,
+          byEvents: ['10', '20', '1'],
+          count: 3,
+        });
+      }
+    }
+    expect(kept).toBeGreaterThan(20);
+  });
+});

@@ -61,6 +61,9 @@ export async function updateSentryTopIssues(
   });
 }
 
+/** Revisions of records the health pass rebuilt start with this (an update that overwrote one gives up). */
+const REBUILT = 'rebuilt-';
+
 type TopChanges = ReadonlyArray<{ previous: SentryIssueSnapshot | undefined; next: SentryIssueSnapshot }>;
 
 /** True when `stored` is the very record `read` (the same write of it). */
@@ -91,9 +94,44 @@ async function writeTopIssues(
   if (sameWrite(replaced, read)) return;
   // Removed meanwhile (connection or mapping removed, or a record given up): leave it removed.
   if (replaced === undefined) return deleteSentryTopIssues(ref);
+  // A rebuild landed in between (its own write, or one since it): it may have listed these changes
+  // already, and applying them again would count them twice.
+  if (replaced.rebuiltAt !== read.rebuiltAt || replaced.revision?.startsWith(REBUILT) === true)
+    return deleteSentryTopIssues(ref);
   const merged = applySentryTopChanges(replaced, changes, now);
   const again = await swapSentryTopIssues({ ...merged, revision: randomUUID() });
   if (!sameWrite(again, written)) await deleteSentryTopIssues(ref);
+}
+
+/**
+ * Writes a record the health pass rebuilt from every snapshot without losing an update it did not see.
+ * `read` is the record as the pass read it before listing the snapshots. If the write replaced another
+ * record, an update landed in between: its snapshot may have been listed after the pass went past it, so
+ * the snapshots are listed again (`relist`; the update's snapshot was written before its record, so it is
+ * in the listing now) and the record written again, expecting the pass's own write. Should yet another
+ * update come in between, the record is removed for the next pass (or a page view) to rebuild. A record
+ * removed meanwhile (the project unmapped) stays removed.
+ */
+export async function writeRebuiltTopIssues(
+  read: SentryTopIssuesRecord | undefined,
+  rebuilt: SentryTopIssuesRecord,
+  relist: () => Promise<readonly SentryIssueSnapshot[]>,
+  now: Date,
+): Promise<'written' | 'rebuilt-again' | 'removed'> {
+  const ref = { connectionId: rebuilt.connectionId, projectId: rebuilt.projectId };
+  const written: SentryTopIssuesRecord = { ...rebuilt, revision: `${REBUILT}${randomUUID()}` };
+  const replaced = await swapSentryTopIssues(written);
+  if (replaced === undefined && read === undefined) return 'written';
+  if (replaced !== undefined && read !== undefined && sameWrite(replaced, read)) return 'written';
+  if (replaced === undefined) {
+    await deleteSentryTopIssues(ref);
+    return 'removed';
+  }
+  const again = buildSentryTopIssues(ref.connectionId, ref.projectId, await relist(), now);
+  const over = await swapSentryTopIssues({ ...again, revision: `${REBUILT}${randomUUID()}` });
+  if (sameWrite(over, written)) return 'rebuilt-again';
+  await deleteSentryTopIssues(ref);
+  return 'removed';
 }
 
 export interface TopIssuesRead {
