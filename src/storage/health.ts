@@ -23,7 +23,7 @@ import {
   sentryHealthTallyKey,
   type HistorySeries,
 } from './keys';
-import { batchGetValues, KVS_BATCH_MAX, listAllValues } from './kvs-helpers';
+import { batchGetValues, KVS_BATCH_MAX, listAllValues, setValues, type SetItem } from './kvs-helpers';
 
 /** Days of daily health a product keeps (the trends look back this far). */
 export const HEALTH_HISTORY_DAYS = 90;
@@ -56,25 +56,8 @@ export async function getJiraWorkTallies(
   return batchGetValues<JiraWorkTally>(refs.map((ref) => jiraWorkTallyKey(ref.connectionId, ref.projectId)));
 }
 
-async function batchSet(
-  items: ReadonlyArray<{ key: string; value: unknown; ttlDays?: number }>,
-): Promise<void> {
-  for (let index = 0; index < items.length; index += KVS_BATCH_MAX) {
-    const chunk = items.slice(index, index + KVS_BATCH_MAX);
-    const result = await kvs.batchSet(
-      chunk.map((item) => ({
-        key: item.key,
-        value: item.value,
-        ...(item.ttlDays ? { options: { ttl: { value: item.ttlDays, unit: 'DAYS' as const } } } : {}),
-      })),
-    );
-    if (result.failedKeys.length > 0) {
-      const first = result.failedKeys[0];
-      throw new Error(
-        `KVS could not write ${result.failedKeys.length} health record(s), first "${first?.key}": ${first?.error.code} ${first?.error.message}`,
-      );
-    }
-  }
+async function batchSet(items: readonly SetItem[]): Promise<void> {
+  await setValues(items, 'health record(s)');
 }
 
 export async function saveSentryHealthTallies(tallies: readonly SentryHealthTally[]): Promise<void> {

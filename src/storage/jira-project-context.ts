@@ -6,7 +6,7 @@
 import { kvs } from '@forge/kvs';
 import type { JiraProjectContextRecord } from '../domain/health/issue-context';
 import { jiraProjectContextKey, jiraProjectContextPrefix } from './keys';
-import { KVS_BATCH_MAX, listAllValues } from './kvs-helpers';
+import { listAllValues, setValues } from './kvs-helpers';
 
 /** Every stored record (one query page per 20 projects): only the hourly pass lists them. */
 export async function listJiraProjectContexts(): Promise<JiraProjectContextRecord[]> {
@@ -14,18 +14,10 @@ export async function listJiraProjectContexts(): Promise<JiraProjectContextRecor
 }
 
 export async function saveJiraProjectContexts(records: readonly JiraProjectContextRecord[]): Promise<void> {
-  for (let index = 0; index < records.length; index += KVS_BATCH_MAX) {
-    const chunk = records.slice(index, index + KVS_BATCH_MAX);
-    const result = await kvs.batchSet(
-      chunk.map((record) => ({ key: jiraProjectContextKey(record.jiraProjectId), value: record })),
-    );
-    const first = result.failedKeys[0];
-    if (first) {
-      throw new Error(
-        `KVS could not write ${result.failedKeys.length} Jira project context record(s), first "${first.key}": ${first.error.code} ${first.error.message}`,
-      );
-    }
-  }
+  await setValues(
+    records.map((record) => ({ key: jiraProjectContextKey(record.jiraProjectId), value: record })),
+    'Jira project context record(s)',
+  );
 }
 
 export async function deleteJiraProjectContexts(jiraProjectIds: readonly string[]): Promise<void> {

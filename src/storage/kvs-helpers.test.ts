@@ -1,4 +1,4 @@
-import { ForgeKvsAPIError, kvs } from '@forge/kvs';
+import { ForgeKvsAPIError, kvs, MetadataField } from '@forge/kvs';
 import { createTestRuntime, type LocalForgeRuntime } from '../../sandbox/runtime';
 import { StorageValidationError } from './errors';
 import {
@@ -8,6 +8,7 @@ import {
   listAll,
   queryPage,
   setIfAbsent,
+  setValues,
   writeInTransactions,
   type WriteOperation,
 } from './kvs-helpers';
@@ -150,5 +151,41 @@ describe('isKeyConflict', () => {
     expect(isKeyConflict(apiError(400, 'CONDITIONAL_CHECK_FAILED'))).toBe(false);
     expect(isKeyConflict(apiError(400, 'INVALID_KEY'))).toBe(false);
     expect(isKeyConflict(new Error('KEY_CONFLICT'))).toBe(false);
+  });
+});
+
+describe('setValues', () => {
+  const items = (count: number) =>
+    Array.from({ length: count }, (_, i) => ({ key: `set:${i}`, value: i, ttlDays: 2 }));
+  const expiresInDays = async (key: string): Promise<number> => {
+    const found = await kvs.get(key, { metadataFields: [MetadataField.EXPIRE_TIME] });
+    return (Date.parse(found?.expireTime ?? '') - runtime.clock.now()) / 86_400_000;
+  };
+
+  it('writes a single key with set, not batchSet (Forge allows 45 batch operations a minute)', async () => {
+    await setValues(items(1), 'test record(s)');
+    expect(runtime.kvs.batchCallsInLastMinute().batchSet).toBe(0);
+    expect(await kvs.get('set:0')).toBe(0);
+    expect(await expiresInDays('set:0')).toBeCloseTo(2);
+  });
+
+  it('writes 25 keys per batchSet: 26 keys are one batchSet and one set, 50 are two batchSets', async () => {
+    await setValues(items(26), 'test record(s)');
+    expect(runtime.kvs.batchCallsInLastMinute().batchSet).toBe(1);
+    expect(runtime.kvs.counters.byPath['/api/v1/set']).toBe(1);
+    expect((await batchGetValues<number>(items(26).map((item) => item.key))).size).toBe(26);
+    expect(await expiresInDays('set:24')).toBeCloseTo(2);
+    runtime.kvs.resetCounters();
+    await setValues(items(50), 'test record(s)');
+    expect(runtime.kvs.batchCallsInLastMinute().batchSet).toBe(2);
+  });
+
+  it('throws naming the records when KVS refuses a key, in a batch or alone', async () => {
+    await expect(setValues([...items(2), { key: 'bad key!', value: 0 }], 'test record(s)')).rejects.toThrow(
+      /KVS could not write 1 test record\(s\), first "bad key!": INVALID_KEY/,
+    );
+    await expect(setValues([{ key: 'bad key!', value: 0 }], 'test record(s)')).rejects.toThrow(
+      /KVS could not write 1 test record\(s\), first "bad key!": INVALID_KEY/,
+    );
   });
 });

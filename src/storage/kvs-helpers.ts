@@ -129,6 +129,54 @@ export async function batchDeleteKeys(keys: readonly string[]): Promise<void> {
   }
 }
 
+export interface SetItem {
+  key: string;
+  value: unknown;
+  /** Days until KVS deletes the value on its own; kept forever when absent. */
+  ttlDays?: number;
+}
+
+function setOptions(item: SetItem): { ttl: Ttl } | undefined {
+  return item.ttlDays ? { ttl: { value: item.ttlDays, unit: 'DAYS' } } : undefined;
+}
+
+function writeFailure(what: string, count: number, key: string, code: string, message: string): Error {
+  return new Error(`KVS could not write ${count} ${what}, first "${key}": ${code} ${message}`);
+}
+
+/**
+ * Writes many keys, 25 per KVS batchSet; `what` names the records in the error ("health record(s)").
+ * A chunk of one key is written with kvs.set instead: Forge allows 45 batch operations per minute
+ * (storage-reference/batchops) and most writes here touch one key. A refused key throws naming `what`;
+ * a refused call (rate limit, outage) throws the KVS error itself so retries still recognise it.
+ */
+export async function setValues(items: readonly SetItem[], what: string): Promise<void> {
+  for (const chunk of chunks(items, KVS_BATCH_MAX)) {
+    const [only] = chunk;
+    if (chunk.length === 1 && only) {
+      try {
+        await kvs.set(only.key, only.value, setOptions(only));
+      } catch (error) {
+        const status = error instanceof ForgeKvsAPIError ? error.responseDetails.status : undefined;
+        // Only a key-level refusal (4xx other than 429) is what a batch would list in failedKeys.
+        if (!(error instanceof ForgeKvsAPIError) || status === undefined || status === 429 || status >= 500)
+          throw error;
+        throw writeFailure(what, 1, only.key, error.code, error.message);
+      }
+      continue;
+    }
+    const result = await kvs.batchSet(
+      chunk.map((item) => {
+        const options = setOptions(item);
+        return options ? { key: item.key, value: item.value, options } : { key: item.key, value: item.value };
+      }),
+    );
+    const first = result.failedKeys[0];
+    if (first)
+      throw writeFailure(what, result.failedKeys.length, first.key, first.error.code, first.error.message);
+  }
+}
+
 export type WriteOperation =
   { kind: 'set'; key: string; value: unknown; ttl?: Ttl } | { kind: 'delete'; key: string };
 

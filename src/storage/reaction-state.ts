@@ -7,6 +7,7 @@
  */
 import { kvs } from '@forge/kvs';
 import { reactionStateKey } from './keys';
+import { setValues } from './kvs-helpers';
 
 export type ReactionSubject =
   | { kind: 'sentry-issue'; connectionId: string; issueId: string }
@@ -43,16 +44,8 @@ export async function noteNewReactionSubjects(
   at: string,
 ): Promise<void> {
   const fresh: ReactionState<never> = { fingerprint: null, snapshot: null, at };
-  for (let index = 0; index < subjects.length; index += 25) {
-    const chunk = subjects.slice(index, index + 25);
-    const result = await kvs.batchSet(
-      chunk.map((subject) => ({ key: reactionStateKeyOf(subject), value: fresh })),
-    );
-    if (result.failedKeys.length > 0) {
-      const first = result.failedKeys[0];
-      throw new Error(
-        `KVS could not write ${result.failedKeys.length} reaction state(s), first "${first?.key}": ${first?.error.code} ${first?.error.message}`,
-      );
-    }
-  }
+  await setValues(
+    subjects.map((subject) => ({ key: reactionStateKeyOf(subject), value: fresh })),
+    'reaction state(s)',
+  );
 }

@@ -6,7 +6,7 @@
 import { kvs } from '@forge/kvs';
 import type { SentryTopIssuesRecord } from '../domain/health/top-issues';
 import { sentryTopIssuesKey } from './keys';
-import { batchGetValues, KVS_BATCH_MAX } from './kvs-helpers';
+import { batchGetValues, setValues } from './kvs-helpers';
 
 export interface SentryProjectKey {
   connectionId: string;
@@ -23,21 +23,13 @@ export async function getSentryTopIssues(
 }
 
 export async function saveSentryTopIssues(records: readonly SentryTopIssuesRecord[]): Promise<void> {
-  for (let index = 0; index < records.length; index += KVS_BATCH_MAX) {
-    const chunk = records.slice(index, index + KVS_BATCH_MAX);
-    const result = await kvs.batchSet(
-      chunk.map((record) => ({
-        key: sentryTopIssuesKey(record.connectionId, record.projectId),
-        value: record,
-      })),
-    );
-    const first = result.failedKeys[0];
-    if (first) {
-      throw new Error(
-        `KVS could not write ${result.failedKeys.length} Sentry top-issues record(s), first "${first.key}": ${first.error.code} ${first.error.message}`,
-      );
-    }
-  }
+  await setValues(
+    records.map((record) => ({
+      key: sentryTopIssuesKey(record.connectionId, record.projectId),
+      value: record,
+    })),
+    'Sentry top-issues record(s)',
+  );
 }
 
 /**
