@@ -19,8 +19,10 @@ import {
   productHealthKey,
   productHealthPointKey,
   productKey,
+  sentryTopIssuesKey,
   setProductMapping,
 } from '../../src/storage';
+import { buildSentryTopIssues, type SentryTopIssuesRecord } from '../../src/domain/health/top-issues';
 import { recordSentryIssues } from '../../src/services/sentry-sync/record-sentry-snapshot';
 import {
   addSentryConnection,
@@ -207,6 +209,57 @@ describe('product health from synced data', () => {
     const now = await listSentrySnapshotsOfProject(ref.connectionId, ref.projectId);
     const counted = buildSentryTally(ref.connectionId, ref.projectId, now, new Date());
     expect(tally?.lastSeen).toEqual(counted.lastSeen);
+  });
+
+  it("the pass's rebuild of a project's top issues keeps an update that lands between its read and its write", async () => {
+    await syncAll();
+    const mappings = await listProductMappings();
+    await refreshProductHealth(mappings);
+    const ref = { connectionId: SENTRY_CONNECTION_ID, projectId: DEMO_PROJECTS.backend.projectId };
+    const topKey = sentryTopIssuesKey(ref.connectionId, ref.projectId);
+    const [target] = (await listSentrySnapshotsOfProject(ref.connectionId, ref.projectId)).filter(
+      (snapshot) => snapshot.status === 'unresolved' && snapshot.level !== 'info',
+    );
+    if (!target) throw new Error('the demo backend project has no unresolved issue');
+    // Observed after the stored state, so the resolve is recorded.
+    const later = new Date(Date.parse(target.observedAt ?? target.updatedAt) + 60_000).toISOString();
+    const forgeFetch = world.runtime.forgeFetch.bind(world.runtime);
+    let raced = false;
+    // The pass has listed the snapshots and is about to write the record: an issue is resolved first.
+    world.runtime.forgeFetch = async (invocation, options, path, init) => {
+      if (!raced && /\/set$/.test(path) && String(init?.body).includes(JSON.stringify(topKey))) {
+        raced = true;
+        await recordSentryIssues(
+          [
+            {
+              ...target,
+              status: 'resolved',
+              observedAt: later,
+              updatedAt: later,
+            },
+          ],
+          {
+            trigger: 'manual',
+          },
+        );
+      }
+      return forgeFetch(invocation, options, path, init);
+    };
+    try {
+      await refreshProductHealth(mappings, new Date(), { rebuildAfterDays: 0 });
+    } finally {
+      world.runtime.forgeFetch = forgeFetch;
+    }
+    expect(raced).toBe(true);
+    const record = await kvs.get<SentryTopIssuesRecord>(topKey);
+    const rebuilt = buildSentryTopIssues(
+      ref.connectionId,
+      ref.projectId,
+      await listSentrySnapshotsOfProject(ref.connectionId, ref.projectId),
+      new Date(),
+    );
+    expect(record?.unresolvedCount).toBe(rebuilt.unresolvedCount);
+    expect(record?.byEvents).toEqual(rebuilt.byEvents);
   });
 
   it('writes a record only when the health changed, and new weights change it on the next pass', async () => {
