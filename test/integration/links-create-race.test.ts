@@ -10,8 +10,6 @@ import { defaultEnvironment } from '../../src/clients/http/environment';
 import { sentrySnapshotFromApi } from '../../src/domain/snapshots';
 import type { ResolverResult } from '../../src/domain/views';
 import { runBulkCreateItem, startBulkCreate } from '../../src/services/links/bulk-create-jira-issues';
-import { RemoteUnavailableError } from '../../src/clients/http';
-import { jiraAsApp, type JiraClient } from '../../src/clients/jira';
 import {
   AlreadyTrackedError,
   createJiraIssueFromSentry,
@@ -33,6 +31,7 @@ import {
   mapWebShop,
   SHOP_PROJECT_ID,
   startIssuePanelRuntime,
+  jiraLosingCreateAnswers,
 } from './links-kit';
 
 const BUG = '10004';
@@ -211,27 +210,8 @@ describe('one Jira issue when origins race', () => {
   });
 
   it("a rule's create whose answer was lost is found by a later click, linked as the rule's, and named to the click", async () => {
-    const app = jiraAsApp();
     // Jira creates the rule's issue, but its answer never arrives.
-    const lostAnswer = (): Pick<
-      JiraClient,
-      'createIssue' | 'searchJql' | 'getIssueProperty' | 'getIssue'
-    > => ({
-      createIssue: async (fields) => {
-        await app.createIssue(fields);
-        throw new RemoteUnavailableError('Jira did not answer in time.', {
-          system: 'Jira',
-          operation: 'POST /rest/api/3/issue',
-          attempts: 1,
-          reason: 'timeout',
-          retryAt: new Date().toISOString(),
-          retryAfterMs: 0,
-        });
-      },
-      searchJql: app.searchJql.bind(app),
-      getIssueProperty: app.getIssueProperty.bind(app),
-      getIssue: app.getIssue.bind(app),
-    });
+    const lostAnswer = jiraLosingCreateAnswers();
     const input = {
       connectionId: 'sentry-acme',
       sentryIssueId,
@@ -262,7 +242,6 @@ describe('one Jira issue when origins race', () => {
   });
 
   it('a lost create after an earlier Jira issue was unlinked: the recovery adopts the issue of its own claim', async () => {
-    const app = jiraAsApp();
     // The first Jira issue, made and linked, then unlinked: the claim is given back, its marker stays.
     const first = await ask('rule', 0);
     const firstIssue = world.jira.issue(first ?? '');
@@ -275,25 +254,7 @@ describe('one Jira issue when origins race', () => {
         JIRA_DEMO_USERS.developer,
       ),
     );
-    const lostAnswer = (): Pick<
-      JiraClient,
-      'createIssue' | 'searchJql' | 'getIssueProperty' | 'getIssue'
-    > => ({
-      createIssue: async (fields) => {
-        await app.createIssue(fields);
-        throw new RemoteUnavailableError('Jira did not answer in time.', {
-          system: 'Jira',
-          operation: 'POST /rest/api/3/issue',
-          attempts: 1,
-          reason: 'timeout',
-          retryAt: new Date().toISOString(),
-          retryAfterMs: 0,
-        });
-      },
-      searchJql: app.searchJql.bind(app),
-      getIssueProperty: app.getIssueProperty.bind(app),
-      getIssue: app.getIssue.bind(app),
-    });
+    const lostAnswer = jiraLosingCreateAnswers();
     const input = {
       connectionId: 'sentry-acme',
       sentryIssueId,

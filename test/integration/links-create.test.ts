@@ -3,8 +3,6 @@
 // description and permissions) and the Sentry simulator (issue details and latest event).
 import type { LocalForgeRuntime } from '../../sandbox/runtime';
 import { createDemoWorld, type DemoWorld, JIRA_DEMO_USERS } from '../../sandbox/simulators';
-import { RemoteUnavailableError } from '../../src/clients/http';
-import { jiraAsApp, type JiraClient } from '../../src/clients/jira';
 import type { AdfDoc } from '../../src/domain/adf';
 import { SENTRY_ISSUE_PROPERTY_KEY } from '../../src/domain/issue-property';
 import type { IssuePanelView, ResolverResult } from '../../src/domain/views';
@@ -25,6 +23,7 @@ import {
   mapWebShop,
   SHOP_PROJECT_ID,
   startIssuePanelRuntime,
+  jiraLosingCreateAnswers,
 } from './links-kit';
 
 const developer = JIRA_DEMO_USERS.developer;
@@ -231,27 +230,8 @@ describe('createJiraIssueFromSentry for rules and races', () => {
   });
 
   it('finds the issue Jira created when the answer was lost, instead of creating a second one', async () => {
-    const app = jiraAsApp();
     // Jira creates the issue, but the answer never arrives (a timeout after Jira did the work).
-    const lostAnswer = (): Pick<
-      JiraClient,
-      'createIssue' | 'searchJql' | 'getIssueProperty' | 'getIssue'
-    > => ({
-      createIssue: async (fields) => {
-        await app.createIssue(fields);
-        throw new RemoteUnavailableError('Jira did not answer in time.', {
-          system: 'Jira',
-          operation: 'POST /rest/api/3/issue',
-          attempts: 1,
-          reason: 'timeout',
-          retryAt: AT,
-          retryAfterMs: 0,
-        });
-      },
-      searchJql: app.searchJql.bind(app),
-      getIssueProperty: app.getIssueProperty.bind(app),
-      getIssue: app.getIssue.bind(app),
-    });
+    const lostAnswer = jiraLosingCreateAnswers(() => AT);
     await expect(createJiraIssueFromSentry(input(), { jiraFor: lostAnswer })).rejects.toThrow(
       /did not confirm whether it created/,
     );

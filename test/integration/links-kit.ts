@@ -8,6 +8,8 @@ import {
 } from '../../sandbox/runtime';
 import { type DemoWorld, SENTRY_DEMO_TOKENS } from '../../sandbox/simulators';
 import { SENTRY_DEMO_INSTALLATIONS } from '../../sandbox/simulators/sentry';
+import { RemoteUnavailableError } from '../../src/clients/http';
+import { jiraAsApp, type JiraClient } from '../../src/clients/jira';
 import type { ResolverResult } from '../../src/domain/views';
 import { issuePanelResolverDefinitions } from '../../src/entry/resolvers/issue-panel';
 import { createProduct, saveConnection, setProductMapping } from '../../src/storage';
@@ -84,5 +86,31 @@ export async function mapWebShop(): Promise<void> {
     jiraProjectIds: [SHOP_PROJECT_ID],
     sentryProjects: [{ connectionId: 'sentry-acme', projectId: '5501201', projectSlug: 'backend' }],
     sonarProjects: [],
+  });
+}
+
+/**
+ * The app's Jira client, for createJiraIssueFromSentry's `jiraFor`, whose creates Jira does but whose
+ * answers never arrive (a timeout after Jira did the work). `retryAt` is the error's retry time.
+ */
+export function jiraLosingCreateAnswers(
+  retryAt: () => string = () => new Date().toISOString(),
+): () => Pick<JiraClient, 'createIssue' | 'searchJql' | 'getIssueProperty' | 'getIssue'> {
+  const app = jiraAsApp();
+  return () => ({
+    createIssue: async (fields) => {
+      await app.createIssue(fields);
+      throw new RemoteUnavailableError('Jira did not answer in time.', {
+        system: 'Jira',
+        operation: 'POST /rest/api/3/issue',
+        attempts: 1,
+        reason: 'timeout',
+        retryAt: retryAt(),
+        retryAfterMs: 0,
+      });
+    },
+    searchJql: app.searchJql.bind(app),
+    getIssueProperty: app.getIssueProperty.bind(app),
+    getIssue: app.getIssue.bind(app),
   });
 }
