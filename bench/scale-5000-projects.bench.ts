@@ -12,6 +12,7 @@
 // Run: npx tsx bench/scale-5000-projects.bench.ts (BENCH_SENTRY_PROJECTS, BENCH_SONAR_PROJECTS,
 // BENCH_ISSUES change the size; or npm run bench for all benchmarks).
 import './support/forge-env';
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { Queue } from '@forge/events';
 import { LocalForgeRuntime, useRuntime } from '../sandbox/runtime';
 import { RuntimeClock } from '../sandbox/runtime/clock';
@@ -52,7 +53,13 @@ let peakWriteUnits = 0;
 let peakBatchSets = 0;
 let peakBatchGets = 0;
 
-let frozenAt = Date.now();
+/**
+ * The runtime clock starts at a pinned instant: 09:00 UTC, so the three runs (a few hours of runtime
+ * clock) stay within one UTC day, whatever the wall time: the daily history points, the day's tallies and
+ * which Sentry projects get their hourly counts refresh are then the same on every run of the bench.
+ */
+const START = Date.parse('2026-03-02T09:00:00Z');
+let frozenAt = START;
 const clock = new RuntimeClock(() => frozenAt);
 // The app reads the time with `new Date()`: it must see the runtime clock's hours, or the next hour's
 // run would find the first run's shares still due (wall time barely moved) and wait for them.
@@ -68,9 +75,21 @@ globalThis.Date = class extends WallDate {
 } as DateConstructor;
 const runtime = new LocalForgeRuntime({
   appModule: {
-    ...appModule,
+    // Every other handler tagged by its name for the profile.
+    ...Object.fromEntries(
+      Object.entries(appModule).map(([name, value]) => [
+        name,
+        typeof value === 'function'
+          ? tagged(() => name, value as (...args: never[]) => Promise<unknown>)
+          : value,
+      ]),
+    ),
     runScheduledSync: timed('schedule', appModule.runScheduledSync),
     syncConsumer: timed('consumer', appModule.syncConsumer as (...args: never[]) => Promise<unknown>),
+    healthPassConsumer: tagged(
+      () => 'health-slice',
+      appModule.healthPassConsumer as (...args: never[]) => Promise<unknown>,
+    ),
   } as unknown as Record<string, unknown>,
   clock,
   kvs: { latencyMs: 0 },
@@ -94,11 +113,73 @@ function sampleKvs(): void {
   peakBatchGets = Math.max(peakBatchGets, batches.batchGet);
 }
 
+/**
+ * BENCH_PROFILE: KVS read units by instant of the runtime clock and by what read them (the scheduled run,
+ * the queue job's kind), to show which work shares the peak minute.
+ */
+const readsByInstant = new Map<number, Map<string, number>>();
+const readerOf = new AsyncLocalStorage<string>();
+if (process.env.BENCH_PROFILE) {
+  const meter = runtime.kvs as unknown as { count(path: string, request: number, response: number): void };
+  const count = meter.count.bind(meter);
+  meter.count = (path, request, response) => {
+    const before = runtime.kvs.counters.readUnits;
+    count(path, request, response);
+    const units = runtime.kvs.counters.readUnits - before;
+    if (units === 0) return;
+    const byReader = readsByInstant.get(clock.now()) ?? new Map<string, number>();
+    const reader = readerOf.getStore() ?? 'other';
+    byReader.set(reader, (byReader.get(reader) ?? 0) + units);
+    readsByInstant.set(clock.now(), byReader);
+  };
+}
+
+/** The kind of the queue job (or the health slice) an invocation runs, for the profile. */
+function readerName(args: unknown[]): string {
+  const event = args[0] as { body?: { kind?: unknown; mode?: unknown } } | undefined;
+  const kind = typeof event?.body?.kind === 'string' ? event.body.kind : 'job';
+  return typeof event?.body?.mode === 'string' ? `${kind}:${event.body.mode}` : kind;
+}
+
+function tagged<T extends (...args: never[]) => Promise<unknown>>(
+  name: (args: unknown[]) => string,
+  handler: T,
+): T {
+  return ((...args: Parameters<T>) => readerOf.run(name(args), () => handler(...args))) as T;
+}
+
+/** The 60 s window of the most read units, with what read them. */
+function printPeakReadMinute(name: string): void {
+  const instants = [...readsByInstant.keys()].sort((a, b) => a - b);
+  let best = { end: 0, units: 0 };
+  for (const end of instants) {
+    let units = 0;
+    for (const at of instants)
+      if (at > end - 60_000 && at <= end)
+        for (const value of readsByInstant.get(at)?.values() ?? []) units += value;
+    if (units > best.units) best = { end, units };
+  }
+  const start = instants[0] ?? 0;
+  console.error(
+    `${name}: peak read minute ends at +${Math.round((best.end - start) / 1000)} s, ${best.units} units:`,
+  );
+  for (const at of instants)
+    if (at > best.end - 60_000 && at <= best.end)
+      console.error(
+        `  +${Math.round((at - start) / 1000)} s: ` +
+          [...(readsByInstant.get(at) ?? new Map<string, number>()).entries()]
+            .map(([reader, units]) => `${reader} ${units}`)
+            .join(', '),
+      );
+}
+
 function timed<T extends (...args: never[]) => Promise<unknown>>(kind: Invocation['kind'], handler: T): T {
   return (async (...args: Parameters<T>) => {
     const started = performance.now();
     try {
-      return await handler(...args);
+      return await readerOf.run(kind === 'schedule' ? 'scheduled run' : readerName(args), () =>
+        handler(...args),
+      );
     } finally {
       invocations.push({ kind, ms: performance.now() - started });
       sampleKvs();
@@ -255,6 +336,7 @@ async function phase(name: string, changedSentryIssues: number): Promise<(string
   peakBatchGets = 0;
   sentry.requestLog.clear();
   sonar.requestLog.clear();
+  readsByInstant.clear();
   const clockStart = clock.now();
   const wallStart = performance.now();
   const before = { ...runtime.kvs.counters, byPath: { ...runtime.kvs.counters.byPath } };
@@ -273,6 +355,7 @@ async function phase(name: string, changedSentryIssues: number): Promise<(string
         .map(([path, count]) => `${path} ${count - (before.byPath[path] ?? 0)}`)
         .join(', '),
     );
+    printPeakReadMinute(name);
   }
   // The bound summed over the projects: one request each when nothing changed, one per 100 changes.
   const bound = SENTRY_PROJECTS + Math.ceil(changedSentryIssues / 100);

@@ -1,6 +1,7 @@
 // The scheduled run's spreading, replayed on a simulated clock: every event the run pushes (now, and
 // later by its fan-out events hop by hop) is counted at the second it is pushed; no 60 s window may
 // hold more than 70 % of Forge's 500 events a minute, and the last share is pushed when the run says.
+import { SLICE_READ_UNITS } from '../health/health-pass-slices';
 import { runFanOut } from './sync-fan-out';
 import {
   FIRST_SYNC_WEIGHT,
@@ -10,6 +11,7 @@ import {
   type PushOutcome,
   type ScheduledJob,
 } from './sync-jobs';
+import { firstShareCapacity, PROJECT_JOB_READ_UNITS, READ_UNITS_PER_MINUTE } from './sync-scheduled';
 
 const QUOTA_SHARE = 0.7 * 500;
 
@@ -111,5 +113,27 @@ describe('spreading a scheduled run', () => {
     const { projectJobsAt } = await replay(paceProjectJobs('run-1', jobs, { firstMinute: 0 }));
     expect(projectJobsAt).toHaveLength(jobs.length);
     expect(Math.min(...projectJobsAt)).toBeGreaterThanOrEqual(60);
+  });
+
+  it("counts the run's own reads in its minute: at 5,000 + 5,000 projects the first share leaves the read budget whole", async () => {
+    // Measured by bench/scale-5000-projects.bench.ts (BENCH_PROFILE=1): the scheduled run read about 1,800 units
+    // at 5,000 Sentry + 5,000 SonarCloud projects, its health slice included; about 755 at 1,500 + 1,500.
+    const minute = (runReads: number, jobs: number) =>
+      runReads + firstShareCapacity(SLICE_READ_UNITS, jobs) * PROJECT_JOB_READ_UNITS;
+    expect(minute(1_800, 10_000)).toBeLessThanOrEqual(READ_UNITS_PER_MINUTE);
+    expect(minute(755, 3_000)).toBeLessThanOrEqual(READ_UNITS_PER_MINUTE);
+    // The shares then start a minute later, all the same: every job is still pushed within the hour.
+    const jobs = [
+      ...Array.from({ length: 5_000 }, (_, index) => sentryJob(index)),
+      ...Array.from({ length: 5_000 }, (_, index) => sonarJob(index)),
+    ];
+    const scheduled = paceProjectJobs('run-1', jobs, {
+      firstMinute: firstShareCapacity(SLICE_READ_UNITS, jobs.length),
+    });
+    const { projectJobsAt } = await replay(scheduled);
+    expect(projectJobsAt).toHaveLength(jobs.length);
+    expect(Math.max(...projectJobsAt)).toBeLessThan(3_600);
+    // A small installation still syncs its projects in the run's own minute.
+    expect(firstShareCapacity(SLICE_READ_UNITS, 20)).toBeGreaterThanOrEqual(20);
   });
 });

@@ -52,8 +52,25 @@ export interface ScheduledSyncSummary {
  * KVS read units (10 KB) the run may use in its own minute: 70 % of Forge's 4,000. The health pass's
  * first slice takes its share (health-pass-slices.ts); a project job reads about 5 (6 with margin).
  */
-const READ_UNITS_PER_MINUTE = 2_800;
-const PROJECT_JOB_READ_UNITS = 6;
+export const READ_UNITS_PER_MINUTE = 2_800;
+export const PROJECT_JOB_READ_UNITS = 6;
+/**
+ * The run's own reads in its minute besides the health pass: the plan reads each job's sync state and
+ * mapping (about 0.15 units a job, 0.2 with margin), the repush and the sync log prune a few hundred more
+ * (measured with BENCH_PROFILE=1 by bench/scale-5000-projects.bench.ts: 755-961 units at 1,500 + 1,500
+ * projects, about 1,800 at 5,000 + 5,000, health slice included). Left out, they put the run's minute at
+ * 72 % of the quota at 5,000 + 5,000.
+ */
+const PLAN_READ_UNITS_PER_JOB = 0.2;
+const RUN_STEPS_READ_UNITS = 300;
+
+/** Weighted project jobs the run's own minute still has read units for, after the health pass and the plan. */
+export function firstShareCapacity(healthReadUnits: number, plannedJobs: number): number {
+  const planReadUnits = RUN_STEPS_READ_UNITS + Math.ceil(plannedJobs * PLAN_READ_UNITS_PER_JOB);
+  return Math.floor(
+    Math.max(0, READ_UNITS_PER_MINUTE - healthReadUnits - planReadUnits) / PROJECT_JOB_READ_UNITS,
+  );
+}
 
 /** A counts refresh records every issue seen in 14 days: heavier than an incremental sync. */
 const COUNTS_REFRESH_WEIGHT = 2;
@@ -161,8 +178,9 @@ export async function runScheduledSyncNow(
   // The health pass's first slice runs in this minute (its later slices a minute or more apart, each
   // beside one share of project jobs): what it reads leaves the rest of the minute to the first share.
   const health = await startHealthPass(plan.runId, plan.mappings, now);
-  const firstMinute = Math.floor(
-    Math.max(0, READ_UNITS_PER_MINUTE - health.readUnitsNow) / PROJECT_JOB_READ_UNITS,
+  const firstMinute = firstShareCapacity(
+    health.readUnitsNow,
+    plan.jobs.reduce((sum, job) => sum + branchesOf(job), 0),
   );
   let scheduled: ScheduledJob[] = [];
   let outcome = NOTHING_PUSHED;
