@@ -1,10 +1,10 @@
 // Never back in time for quality gates: the scheduled sync records SonarCloud's analysis date, so a
 // stale delivery cannot roll back a gate that only sync has seen, and an API answer about an older
 // analysis than the one a webhook recorded changes nothing.
-import { saveConnection, getSonarSnapshot } from '../../src/storage';
-import { SONARCLOUD_DEMO_TOKENS } from '../../sandbox/simulators';
+import { getSonarSnapshot } from '../../src/storage';
 import { deliverToSonar, fixtureJson, kvsWithoutLog, SONAR_SECRET } from './webhook-kit';
 import {
+  addSonarConnection,
   drain,
   mapSonarProjects,
   runSchedule,
@@ -12,25 +12,6 @@ import {
   SONAR_CONNECTION_ID,
   syncLog,
 } from './sync-kit';
-
-const stamp = '2026-01-01T00:00:00.000Z';
-
-async function addSignedSonarConnection(): Promise<void> {
-  await saveConnection(
-    {
-      id: SONAR_CONNECTION_ID,
-      kind: 'sonarcloud',
-      organizationKey: 'acme',
-      label: 'Acme SonarCloud',
-      paused: false,
-      hasToken: false,
-      hasWebhookSecret: false,
-      createdAt: stamp,
-      updatedAt: stamp,
-    },
-    { token: SONARCLOUD_DEMO_TOKENS.member, webhookSecret: SONAR_SECRET },
-  );
-}
 
 function analysis(analysedAt: string, gate: 'OK' | 'ERROR'): string {
   const payload = fixtureJson<Record<string, unknown>>('sonarcloud', 'zulip_sonarqube_error.json');
@@ -43,7 +24,7 @@ function analysis(analysedAt: string, gate: 'OK' | 'ERROR'): string {
 
 it('records the analysis date with the gate, and a stale delivery of an older analysis changes nothing', async () => {
   const world = startSyncWorld();
-  await addSignedSonarConnection();
+  await addSonarConnection({ webhookSecret: SONAR_SECRET });
   await mapSonarProjects([{ projectKey: 'acme_backend', branch: 'main' }]);
   await runSchedule(world.runtime);
   await drain(world.runtime);
@@ -63,7 +44,7 @@ it('records the analysis date with the gate, and a stale delivery of an older an
 
 it("keeps the gate of a newer analysis a webhook recorded while SonarCloud's API still shows the older one", async () => {
   const world = startSyncWorld();
-  await addSignedSonarConnection();
+  await addSonarConnection({ webhookSecret: SONAR_SECRET });
   await mapSonarProjects([{ projectKey: 'acme_backend', branch: 'main' }]);
   await runSchedule(world.runtime);
   await drain(world.runtime);

@@ -4,15 +4,15 @@
 // app's clock, so the UTC day never turns during a test. Last, project syncs' backoffs are stamped and
 // checked on that clock (the one queue delays run on), not the wall clock.
 import { RuntimeClock } from '../../sandbox/runtime';
-import { SONARCLOUD_DEMO_TOKENS } from '../../sandbox/simulators';
 import { defaultEnvironment } from '../../src/clients/http/environment';
 import { syncSonarProject } from '../../src/services/sonar-sync/sync-sonar-project';
 import { pushProjectJobs } from '../../src/services/sync/sync-scheduled';
 import { MAX_SONAR_BRANCHES_PER_JOB, type ScheduledJob } from '../../src/services/sync/sync-jobs';
 import { planProjectJobs } from '../../src/services/sync/sync-planner';
-import { getOrInitSyncState, getSonarSnapshot, saveConnection, saveSonarSnapshot } from '../../src/storage';
+import { getOrInitSyncState, getSonarSnapshot, saveSonarSnapshot } from '../../src/storage';
 import {
   addSentryConnection,
+  addSonarConnection,
   DEMO_PROJECTS,
   drain,
   mapSentryProjects,
@@ -47,24 +47,6 @@ function todayAtNoonUtc(): number {
   return Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate(), 12);
 }
 
-async function addSonarConnectionWithSecret(): Promise<void> {
-  const stamp = '2026-01-01T00:00:00.000Z';
-  await saveConnection(
-    {
-      id: SONAR_CONNECTION_ID,
-      kind: 'sonarcloud',
-      organizationKey: 'acme',
-      label: 'Acme SonarCloud',
-      paused: false,
-      hasToken: false,
-      hasWebhookSecret: false,
-      createdAt: stamp,
-      updatedAt: stamp,
-    },
-    { token: SONARCLOUD_DEMO_TOKENS.member, webhookSecret: SONAR_SECRET },
-  );
-}
-
 /** The paths SonarCloud was asked for since the last call, in order. */
 function takeRequests(world: SyncWorld): string[] {
   const paths = world.sonarcloud.requestLog.entries.map((entry) => entry.path);
@@ -90,7 +72,7 @@ function analyseBackend(world: SyncWorld, coverage: number): number {
 
 async function startSynced(): Promise<SyncWorld> {
   const world = startWorldAt(todayAtNoonUtc());
-  await addSonarConnectionWithSecret();
+  await addSonarConnection({ webhookSecret: SONAR_SECRET });
   await mapSonarProjects([{ projectKey: 'acme_backend', branch: 'main' }]);
   await runSchedule(world.runtime);
   await drain(world.runtime);
@@ -187,7 +169,7 @@ it('stamps a failed sync and its backoff on the app clock, and syncs again once 
   // Years from the wall clock: a backoff stamped on the wall clock would show at once.
   const start = Date.UTC(2031, 0, 15, 12);
   const world = startWorldAt(start);
-  await addSonarConnectionWithSecret();
+  await addSonarConnection({ webhookSecret: SONAR_SECRET });
   await mapSonarProjects([{ projectKey: 'acme_backend', branch: 'main' }]);
   const refusal = world.sonarcloud.injectFault({ kind: 'status', status: 401, times: Infinity });
   await runSchedule(world.runtime);
@@ -242,7 +224,7 @@ describe('a project with several mapped branches', () => {
 
   async function startWithBranches(): Promise<SyncWorld> {
     const world = startWorldAt(todayAtNoonUtc());
-    await addSonarConnectionWithSecret();
+    await addSonarConnection({ webhookSecret: SONAR_SECRET });
     await mapSonarProjects(BRANCHES.map((branch) => ({ projectKey: 'acme_backend', branch })));
     return world;
   }
@@ -310,7 +292,7 @@ describe('a project with several mapped branches', () => {
 
 it('splits a project of many mapped branches into jobs of at most 10, each weighing its branches in the pacing', async () => {
   startWorldAt(todayAtNoonUtc());
-  await addSonarConnectionWithSecret();
+  await addSonarConnection({ webhookSecret: SONAR_SECRET });
   const names = Array.from({ length: MAX_SONAR_BRANCHES_PER_JOB + 2 }, (_, index) => `release/${index + 1}`);
   await mapSonarProjects(names.map((branch) => ({ projectKey: 'acme_backend', branch })));
 

@@ -84,7 +84,8 @@ export async function addSentryConnection(options: { paused?: boolean } = {}): P
   );
 }
 
-export async function addSonarConnection(): Promise<Connection> {
+/** The SonarCloud connection; `webhookSecret` for tests that deliver signed webhooks too. */
+export async function addSonarConnection(options: { webhookSecret?: string } = {}): Promise<Connection> {
   return saveConnection(
     {
       id: SONAR_CONNECTION_ID,
@@ -97,7 +98,9 @@ export async function addSonarConnection(): Promise<Connection> {
       createdAt: stamp,
       updatedAt: stamp,
     },
-    { token: SONARCLOUD_DEMO_TOKENS.member },
+    options.webhookSecret === undefined
+      ? { token: SONARCLOUD_DEMO_TOKENS.member }
+      : { token: SONARCLOUD_DEMO_TOKENS.member, webhookSecret: options.webhookSecret },
   );
 }
 
