@@ -193,6 +193,28 @@ export async function linkedPair(world: StatusWorld, jiraStatus: string, index =
   return { jiraKey, jiraIssueId, sentryIssueId: issue.id, shortId: issue.shortId };
 }
 
+/** Links the pair's Sentry issue to another new SHOP issue in `status` (by the app, no person). */
+export async function alsoLinkTo(
+  world: StatusWorld,
+  pair: LinkedPair,
+  status: string,
+): Promise<{ key: string; id: string }> {
+  const key = world.jira.createIssueAs(JIRA_DEMO_USERS.developer, {
+    project: 'SHOP',
+    type: 'Bug',
+    summary: 'Same crash',
+    status,
+  });
+  const id = world.jira.issue(key).id;
+  await linkSentryIssue({
+    reference: pair.shortId,
+    jiraIssueId: id,
+    jiraProjectId: SHOP_PROJECT_ID,
+    accountId: null,
+  });
+  return { key, id };
+}
+
 /** A person moves the Jira issue in Jira's UI; the event reaches the app's trigger. */
 export async function moveInJira(world: StatusWorld, jiraKey: string, statusName: string): Promise<void> {
   world.jira.moveIssueAs(JIRA_DEMO_USERS.developer, jiraKey, statusName);

@@ -2,12 +2,12 @@
 // paused connection, end to end: the app's real trigger and web trigger on the local Forge runtime, the
 // Jira and Sentry simulators behind its real clients. SHOP's workflow offers Done only from In Progress
 // or In Review; Won't Do and Duplicate from anywhere.
-import { JIRA_DEMO_USERS } from '../../sandbox/simulators/jira';
 import { getIssuePanel } from '../../src/services/issue-panel/get-issue-panel';
 import { linkSentryIssue } from '../../src/services/links/link-sentry-issue';
 import { retryStatusSync } from '../../src/services/status-sync/sync-status-to-jira';
 import { getConnection, saveConnection } from '../../src/storage';
 import {
+  alsoLinkTo,
   deliverSentryIssueWebhook,
   jiraWrites,
   linkedPair,
@@ -57,24 +57,6 @@ async function jiraIssueWithLinks(
 async function resolveInSentry(id: string): Promise<void> {
   world.sentry.updateIssue(id, { status: 'resolved' });
   await deliverSentryIssueWebhook(world, id, 'resolved');
-}
-
-/** Links an existing Sentry issue to another new SHOP issue in `status`. */
-async function alsoLinkTo(pair: LinkedPair, status: string): Promise<{ key: string; id: string }> {
-  const key = world.jira.createIssueAs(JIRA_DEMO_USERS.developer, {
-    project: 'SHOP',
-    type: 'Bug',
-    summary: 'Same crash',
-    status,
-  });
-  const id = world.jira.issue(key).id;
-  await linkSentryIssue({
-    reference: pair.shortId,
-    jiraIssueId: id,
-    jiraProjectId: SHOP_PROJECT_ID,
-    accountId: null,
-  });
-  return { key, id };
 }
 
 describe('several Sentry issues on one Jira issue', () => {
@@ -136,7 +118,7 @@ describe('several Jira issues on one Sentry issue', () => {
   it('resolves the Sentry issue only when all its Jira issues are closed (the default)', async () => {
     await mapShopStatuses();
     const pair = await linkedPair(world, 'In Progress');
-    const other = await alsoLinkTo(pair, 'In Progress');
+    const other = await alsoLinkTo(world, pair, 'In Progress');
 
     await moveInJira(world, pair.jiraKey, 'Done');
     expect(world.sentry.issue(pair.sentryIssueId).status).toBe('unresolved');
@@ -150,7 +132,7 @@ describe('several Jira issues on one Sentry issue', () => {
   it('follows the first Jira issue to close when the project says "any"', async () => {
     await mapShopStatuses({ sentryResolvedWhen: 'any' });
     const pair = await linkedPair(world, 'In Progress');
-    await alsoLinkTo(pair, 'In Progress');
+    await alsoLinkTo(world, pair, 'In Progress');
     await moveInJira(world, pair.jiraKey, 'Done');
     expect(world.sentry.issue(pair.sentryIssueId).status).toBe('resolved');
   });
@@ -158,7 +140,7 @@ describe('several Jira issues on one Sentry issue', () => {
   it('a Duplicate close never archives a Sentry issue another Jira issue closed as fixed', async () => {
     await mapShopStatuses({ sentryResolvedWhen: 'any' });
     const pair = await linkedPair(world, 'In Progress');
-    const other = await alsoLinkTo(pair, 'In Progress');
+    const other = await alsoLinkTo(world, pair, 'In Progress');
     await moveInJira(world, pair.jiraKey, 'Done');
     await moveInJira(world, other.key, 'Duplicate');
     expect(world.sentry.issue(pair.sentryIssueId).status).toBe('resolved');
@@ -167,7 +149,7 @@ describe('several Jira issues on one Sentry issue', () => {
 
   it('a Sentry resolve moves every linked Jira issue whose other links allow it', async () => {
     const pair = await linkedPair(world, 'In Progress');
-    const other = await alsoLinkTo(pair, 'In Progress');
+    const other = await alsoLinkTo(world, pair, 'In Progress');
     // The other Jira issue carries a second, unresolved Sentry issue: it stays.
     const second = backendIssues().find((issue) => issue.id !== pair.sentryIssueId);
     await linkSentryIssue({

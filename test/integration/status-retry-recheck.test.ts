@@ -1,11 +1,11 @@
 // A retry from the sync log decides again, with the project's all/any settings (sentryResolvedWhen,
 // jiraDoneWhen) and the links as they are at retry time, instead of applying the target stored when the
 // entry was written: links and settings may have changed in between.
-import { JIRA_DEMO_USERS } from '../../sandbox/simulators/jira';
 import { linkSentryIssue } from '../../src/services/links/link-sentry-issue';
 import { retryStatusSync } from '../../src/services/status-sync/sync-status-to-jira';
 import { getConnection, saveConnection } from '../../src/storage';
 import {
+  alsoLinkTo,
   deliverSentryIssueWebhook,
   jiraWrites,
   linkedPair,
@@ -33,23 +33,6 @@ async function setPaused(paused: boolean): Promise<void> {
   await saveConnection({ ...connection, paused });
 }
 
-/** Links the pair's Sentry issue to another new SHOP issue in `status`. */
-async function alsoLinkTo(pair: LinkedPair, status: string): Promise<string> {
-  const key = world.jira.createIssueAs(JIRA_DEMO_USERS.developer, {
-    project: 'SHOP',
-    type: 'Bug',
-    summary: 'Same crash',
-    status,
-  });
-  await linkSentryIssue({
-    reference: pair.shortId,
-    jiraIssueId: world.jira.issue(key).id,
-    jiraProjectId: SHOP_PROJECT_ID,
-    accountId: null,
-  });
-  return key;
-}
-
 /** A Jira close written while the connection was paused: its failed entry's retry data. */
 async function pausedResolve(pair: LinkedPair): Promise<Record<string, string>> {
   await setPaused(true);
@@ -65,7 +48,7 @@ describe('a Jira -> Sentry retry checks sentryResolvedWhen again', () => {
     await mapShopStatuses();
     const pair = await linkedPair(world, 'In Progress');
     const retry = await pausedResolve(pair);
-    const other = await alsoLinkTo(pair, 'In Progress');
+    const { key: other } = await alsoLinkTo(world, pair, 'In Progress');
 
     const retried = await retryStatusSync(retry);
     expect(retried).toEqual({ ok: true, message: expect.stringContaining(`stays open while ${other}`) });
@@ -76,7 +59,7 @@ describe('a Jira -> Sentry retry checks sentryResolvedWhen again', () => {
   it('the project switched from "any" to "all" since: the retry waits for the other open Jira issue', async () => {
     await mapShopStatuses({ sentryResolvedWhen: 'any' });
     const pair = await linkedPair(world, 'In Progress');
-    const other = await alsoLinkTo(pair, 'In Progress');
+    const { key: other } = await alsoLinkTo(world, pair, 'In Progress');
     const retry = await pausedResolve(pair);
     await mapShopStatuses({ sentryResolvedWhen: 'all' });
 
