@@ -12,7 +12,6 @@ import {
 import { refreshProductHealth } from '../../src/services/health/refresh-product-health';
 import { updateHealthWeights } from '../../src/services/health/health-weights';
 import {
-  createProduct,
   getSentryHealthTallies,
   listProductMappings,
   listSentrySnapshotsOfProject,
@@ -29,32 +28,16 @@ import {
   addSonarConnection,
   DEMO_PROJECTS,
   drain,
+  mapShopProducts,
   runSchedule,
   SENTRY_CONNECTION_ID,
-  SONAR_CONNECTION_ID,
+  SHOP_PROJECT_ID as SHOP,
   startSyncWorld,
   type SyncWorld,
 } from './sync-kit';
 import { kvs, MetadataField } from '@forge/kvs';
 
-const SHOP = '10000';
 let world: SyncWorld;
-
-async function mapShop(): Promise<void> {
-  await createProduct({ id: 'shop', name: 'Shop', priority: 'high' });
-  await createProduct({ id: 'checkout', name: 'Checkout', parentId: 'shop', priority: 'critical' });
-  await createProduct({ id: 'blog', name: 'Blog', parentId: 'shop', priority: 'low' });
-  await setProductMapping('checkout', {
-    jiraProjectIds: [SHOP],
-    sentryProjects: [{ connectionId: SENTRY_CONNECTION_ID, ...DEMO_PROJECTS.backend }],
-    sonarProjects: [{ connectionId: SONAR_CONNECTION_ID, projectKey: 'acme_backend', branch: 'main' }],
-  });
-  await setProductMapping('blog', {
-    jiraProjectIds: [],
-    sentryProjects: [{ connectionId: SENTRY_CONNECTION_ID, ...DEMO_PROJECTS.web }],
-    sonarProjects: [],
-  });
-}
 
 async function kvsOperations<T>(work: () => Promise<T>): Promise<{ result: T; operations: number }> {
   const before = world.runtime.kvs.counters.operations;
@@ -72,7 +55,7 @@ beforeEach(async () => {
   world = startSyncWorld();
   await addSentryConnection();
   await addSonarConnection();
-  await mapShop();
+  await mapShopProducts();
 });
 
 describe('product health from synced data', () => {

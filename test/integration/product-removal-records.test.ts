@@ -7,7 +7,6 @@ import { kvs } from '@forge/kvs';
 import { planHealthSlices, refreshHealthSlice } from '../../src/services/health/refresh-product-health';
 import { rollUpProductHistory } from '../../src/services/health/sync-product-history';
 import {
-  createProduct,
   healthPassWrittenKeys,
   historyKey,
   listProductMappings,
@@ -20,14 +19,15 @@ import {
   addSonarConnection,
   DEMO_PROJECTS,
   drain,
+  mapShopProducts,
   runSchedule,
   SENTRY_CONNECTION_ID,
+  SHOP_PROJECT_ID as SHOP,
   SONAR_CONNECTION_ID,
   startSyncWorld,
   type SyncWorld,
 } from './sync-kit';
 
-const SHOP = '10000';
 let world: SyncWorld;
 
 const backend = { connectionId: SENTRY_CONNECTION_ID, ...DEMO_PROJECTS.backend };
@@ -60,15 +60,7 @@ beforeEach(async () => {
   world = startSyncWorld();
   await addSentryConnection();
   await addSonarConnection();
-  await createProduct({ id: 'shop', name: 'Shop', priority: 'high' });
-  await createProduct({ id: 'checkout', name: 'Checkout', parentId: 'shop', priority: 'critical' });
-  await createProduct({ id: 'blog', name: 'Blog', parentId: 'shop', priority: 'low' });
-  await setProductMapping('checkout', {
-    jiraProjectIds: [SHOP],
-    sentryProjects: [backend],
-    sonarProjects: [sonar],
-  });
-  await setProductMapping('blog', { jiraProjectIds: [], sentryProjects: [web], sonarProjects: [] });
+  await mapShopProducts();
   await syncAndHealth();
 });
 

@@ -104,6 +104,29 @@ export async function addSonarConnection(options: { webhookSecret?: string } = {
   );
 }
 
+/** Jira project SHOP of the demo world. */
+export const SHOP_PROJECT_ID = '10000';
+
+/**
+ * The product tree Shop (high) > Checkout (critical: Jira SHOP, Sentry backend, SonarCloud acme_backend
+ * main) and Blog (low: Sentry web).
+ */
+export async function mapShopProducts(): Promise<void> {
+  await createProduct({ id: 'shop', name: 'Shop', priority: 'high' });
+  await createProduct({ id: 'checkout', name: 'Checkout', parentId: 'shop', priority: 'critical' });
+  await createProduct({ id: 'blog', name: 'Blog', parentId: 'shop', priority: 'low' });
+  await setProductMapping('checkout', {
+    jiraProjectIds: [SHOP_PROJECT_ID],
+    sentryProjects: [{ connectionId: SENTRY_CONNECTION_ID, ...DEMO_PROJECTS.backend }],
+    sonarProjects: [{ connectionId: SONAR_CONNECTION_ID, projectKey: 'acme_backend', branch: 'main' }],
+  });
+  await setProductMapping('blog', {
+    jiraProjectIds: [],
+    sentryProjects: [{ connectionId: SENTRY_CONNECTION_ID, ...DEMO_PROJECTS.web }],
+    sonarProjects: [],
+  });
+}
+
 /** A product mapping SonarCloud project branches. */
 export async function mapSonarProjects(
   branches: ReadonlyArray<{ projectKey: string; branch: string }>,
