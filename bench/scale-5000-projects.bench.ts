@@ -86,10 +86,16 @@ const runtime = new LocalForgeRuntime({
     ),
     runScheduledSync: timed('schedule', appModule.runScheduledSync),
     syncConsumer: timed('consumer', appModule.syncConsumer as (...args: never[]) => Promise<unknown>),
-    healthPassConsumer: tagged(
-      () => 'health-slice',
-      appModule.healthPassConsumer as (...args: never[]) => Promise<unknown>,
-    ),
+    // Its slices read in the same minutes as the project jobs: sampled as well.
+    healthPassConsumer: async (...args: never[]) => {
+      try {
+        return await readerOf.run('health-slice', () =>
+          (appModule.healthPassConsumer as (...args: never[]) => Promise<unknown>)(...args),
+        );
+      } finally {
+        sampleKvs();
+      }
+    },
   } as unknown as Record<string, unknown>,
   clock,
   kvs: { latencyMs: 0 },
