@@ -69,6 +69,24 @@ function markedIssues(): string[] {
     .filter((key) => world.jira.issue(key).labels.includes(`sentry-${sentryIssueId}`));
 }
 
+/** The app creating the Sentry issue's Jira issue in SHOP directly, as `origin`, in the panel's function. */
+function createAs(
+  origin: string,
+  options: Parameters<typeof createJiraIssueFromSentry>[1] = {},
+): ReturnType<typeof createJiraIssueFromSentry> {
+  const input = {
+    connectionId: 'sentry-acme',
+    sentryIssueId,
+    jiraProjectId: SHOP_PROJECT_ID,
+    issueTypeId: BUG,
+    actor: { kind: 'app' as const },
+    origin,
+  };
+  return runtime.runInvocation({ functionKey: 'issue-panel-fn' }, () =>
+    createJiraIssueFromSentry(input, options),
+  );
+}
+
 /** One origin asking for the Sentry issue's Jira issue; answers the key it ends with (created or named). */
 async function ask(origin: Origin, nth: number): Promise<string | undefined> {
   switch (origin) {
@@ -212,24 +230,13 @@ describe('one Jira issue when origins race', () => {
   it("a rule's create whose answer was lost is found by a later click, linked as the rule's, and named to the click", async () => {
     // Jira creates the rule's issue, but its answer never arrives.
     const lostAnswer = jiraLosingCreateAnswers();
-    const input = {
-      connectionId: 'sentry-acme',
-      sentryIssueId,
-      jiraProjectId: SHOP_PROJECT_ID,
-      issueTypeId: BUG,
-      actor: { kind: 'app' as const },
-    };
-    await expect(
-      runtime.runInvocation({ functionKey: 'issue-panel-fn' }, () =>
-        createJiraIssueFromSentry({ ...input, origin: 'rule-0' }, { jiraFor: lostAnswer }),
-      ),
-    ).rejects.toThrow(/did not confirm whether it created/);
+    await expect(createAs('rule-0', { jiraFor: lostAnswer })).rejects.toThrow(
+      /did not confirm whether it created/,
+    );
     const [made] = markedIssues();
 
     const later = () => new Date(Date.now() + STALE_CLAIM_MS + 60_000);
-    const clicked = runtime.runInvocation({ functionKey: 'issue-panel-fn' }, () =>
-      createJiraIssueFromSentry({ ...input, origin: 'manual' }, { now: later }),
-    );
+    const clicked = createAs('manual', { now: later });
     await expect(clicked).rejects.toBeInstanceOf(AlreadyTrackedError);
     await expect(clicked).rejects.toMatchObject({ jiraIssueKey: made });
     expect(markedIssues()).toEqual([made]);
@@ -255,27 +262,16 @@ describe('one Jira issue when origins race', () => {
       ),
     );
     const lostAnswer = jiraLosingCreateAnswers();
-    const input = {
-      connectionId: 'sentry-acme',
-      sentryIssueId,
-      jiraProjectId: SHOP_PROJECT_ID,
-      issueTypeId: BUG,
-      actor: { kind: 'app' as const },
-    };
     // The second issue is created, but the answer is lost: the claim stays 'claimed'.
-    await expect(
-      runtime.runInvocation({ functionKey: 'issue-panel-fn' }, () =>
-        createJiraIssueFromSentry({ ...input, origin: 'rule-1' }, { jiraFor: lostAnswer }),
-      ),
-    ).rejects.toThrow(/did not confirm whether it created/);
+    await expect(createAs('rule-1', { jiraFor: lostAnswer })).rejects.toThrow(
+      /did not confirm whether it created/,
+    );
     const second = markedIssues().find((key) => key !== first);
     expect(markedIssues()).toHaveLength(2);
 
     // Both carry a marker of the Sentry issue; the older one comes first in Jira's search.
     const later = () => new Date(Date.now() + STALE_CLAIM_MS + 60_000);
-    const recovered = await runtime.runInvocation({ functionKey: 'issue-panel-fn' }, () =>
-      createJiraIssueFromSentry({ ...input, origin: 'rule-1' }, { now: later }),
-    );
+    const recovered = await createAs('rule-1', { now: later });
     expect(recovered).toEqual({
       jiraIssueId: world.jira.issue(second ?? '').id,
       jiraIssueKey: second,
