@@ -12,15 +12,15 @@
 // Run: npx tsx bench/scale-5000-projects.bench.ts (BENCH_SENTRY_PROJECTS, BENCH_SONAR_PROJECTS,
 // BENCH_ISSUES change the size; or npm run bench for all benchmarks).
 import './support/forge-env';
-import { AsyncLocalStorage } from 'node:async_hooks';
 import { Queue } from '@forge/events';
 import { LocalForgeRuntime, useRuntime } from '../sandbox/runtime';
-import { RuntimeClock } from '../sandbox/runtime/clock';
 import { SentrySimulator } from '../sandbox/simulators/sentry';
 import { SonarCloudSimulator } from '../sandbox/simulators/sonarcloud';
 import type { SentryProjectRef, SonarProjectRef } from '../src/domain/model';
 import * as appModule from '../src/index';
 import { createProduct, saveConnection, setProductMapping } from '../src/storage';
+import { installBenchClock } from './support/bench-clock';
+import { InvocationMeter } from './support/invocation-meter';
 import { printTable } from './support/table';
 
 const SENTRY_PROJECTS = Number(process.env.BENCH_SENTRY_PROJECTS ?? 5_000);
@@ -40,67 +40,20 @@ const SONAR_TOKEN = 'squ_bench_0123456789abcdef';
 const SENTRY_CONNECTION = 'sentry-bench';
 const SONAR_CONNECTION = 'sonar-bench';
 
-interface Invocation {
-  kind: 'schedule' | 'consumer';
-  ms: number;
-}
-
-const invocations: Invocation[] = [];
 const eventsByMinute = new Map<number, number>();
-let peakReadUnits = 0;
-let peakWriteUnits = 0;
-/** KVS batchSet / batchGet calls over any minute (storage-reference/batchops names 45 batch operations a minute). */
-let peakBatchSets = 0;
-let peakBatchGets = 0;
 
-/**
- * The runtime clock starts at a pinned instant: 09:00 UTC, so the three runs (a few hours of runtime
- * clock) stay within one UTC day, whatever the wall time: the daily history points, the day's tallies and
- * which Sentry projects get their hourly counts refresh are then the same on every run of the bench.
- */
-const START = Date.parse('2026-03-02T09:00:00Z');
-let frozenAt = START;
-const clock = new RuntimeClock(() => frozenAt);
-// The app reads the time with `new Date()`: it must see the runtime clock's hours, or the next hour's
-// run would find the first run's shares still due (wall time barely moved) and wait for them.
-const WallDate = Date;
-globalThis.Date = class extends WallDate {
-  constructor(...args: unknown[]) {
-    if (args.length === 0) super(clock.now());
-    else super(...(args as [string | number | Date]));
-  }
-  static override now(): number {
-    return clock.now();
-  }
-} as DateConstructor;
+// The runtime clock starts at a pinned 09:00 UTC and the app's `new Date()` follows it (bench-clock.ts).
+const benchClock = installBenchClock();
+const clock = benchClock.clock;
+// Every invocation, the health pass consumer's slices too, samples the KVS units (invocation-meter.ts).
+const meter = new InvocationMeter(clock);
 const runtime = new LocalForgeRuntime({
-  appModule: {
-    // Every other handler tagged by its name for the profile.
-    ...Object.fromEntries(
-      Object.entries(appModule).map(([name, value]) => [
-        name,
-        typeof value === 'function'
-          ? tagged(() => name, value as (...args: never[]) => Promise<unknown>)
-          : value,
-      ]),
-    ),
-    runScheduledSync: timed('schedule', appModule.runScheduledSync),
-    syncConsumer: timed('consumer', appModule.syncConsumer as (...args: never[]) => Promise<unknown>),
-    // Its slices read in the same minutes as the project jobs: sampled as well.
-    healthPassConsumer: async (...args: never[]) => {
-      try {
-        return await readerOf.run('health-slice', () =>
-          (appModule.healthPassConsumer as (...args: never[]) => Promise<unknown>)(...args),
-        );
-      } finally {
-        sampleKvs();
-      }
-    },
-  } as unknown as Record<string, unknown>,
+  appModule: meter.wrapApp(appModule as unknown as Record<string, unknown>),
   clock,
   kvs: { latencyMs: 0 },
 });
 useRuntime(runtime);
+meter.attach(runtime);
 const sentry = new SentrySimulator({ demo: false });
 const sonar = new SonarCloudSimulator({ demo: false });
 runtime.setExternalHandler(async (request) => {
@@ -108,90 +61,6 @@ runtime.setExternalHandler(async (request) => {
   if (host === 'sonarcloud.io') return sonar.handle(request);
   return sentry.handle(request);
 });
-
-/** Samples the KVS units of the last minute (runtime clock) when each invocation ends. */
-function sampleKvs(): void {
-  const window = runtime.kvs.unitsInLastMinute();
-  peakReadUnits = Math.max(peakReadUnits, window.readUnits);
-  peakWriteUnits = Math.max(peakWriteUnits, window.writeUnits);
-  const batches = runtime.kvs.batchCallsInLastMinute();
-  peakBatchSets = Math.max(peakBatchSets, batches.batchSet);
-  peakBatchGets = Math.max(peakBatchGets, batches.batchGet);
-}
-
-/**
- * BENCH_PROFILE: KVS read units by instant of the runtime clock and by what read them (the scheduled run,
- * the queue job's kind), to show which work shares the peak minute.
- */
-const readsByInstant = new Map<number, Map<string, number>>();
-const readerOf = new AsyncLocalStorage<string>();
-if (process.env.BENCH_PROFILE) {
-  const meter = runtime.kvs as unknown as { count(path: string, request: number, response: number): void };
-  const count = meter.count.bind(meter);
-  meter.count = (path, request, response) => {
-    const before = runtime.kvs.counters.readUnits;
-    count(path, request, response);
-    const units = runtime.kvs.counters.readUnits - before;
-    if (units === 0) return;
-    const byReader = readsByInstant.get(clock.now()) ?? new Map<string, number>();
-    const reader = readerOf.getStore() ?? 'other';
-    byReader.set(reader, (byReader.get(reader) ?? 0) + units);
-    readsByInstant.set(clock.now(), byReader);
-  };
-}
-
-/** The kind of the queue job (or the health slice) an invocation runs, for the profile. */
-function readerName(args: unknown[]): string {
-  const event = args[0] as { body?: { kind?: unknown; mode?: unknown } } | undefined;
-  const kind = typeof event?.body?.kind === 'string' ? event.body.kind : 'job';
-  return typeof event?.body?.mode === 'string' ? `${kind}:${event.body.mode}` : kind;
-}
-
-function tagged<T extends (...args: never[]) => Promise<unknown>>(
-  name: (args: unknown[]) => string,
-  handler: T,
-): T {
-  return ((...args: Parameters<T>) => readerOf.run(name(args), () => handler(...args))) as T;
-}
-
-/** The 60 s window of the most read units, with what read them. */
-function printPeakReadMinute(name: string): void {
-  const instants = [...readsByInstant.keys()].sort((a, b) => a - b);
-  let best = { end: 0, units: 0 };
-  for (const end of instants) {
-    let units = 0;
-    for (const at of instants)
-      if (at > end - 60_000 && at <= end)
-        for (const value of readsByInstant.get(at)?.values() ?? []) units += value;
-    if (units > best.units) best = { end, units };
-  }
-  const start = instants[0] ?? 0;
-  console.error(
-    `${name}: peak read minute ends at +${Math.round((best.end - start) / 1000)} s, ${best.units} units:`,
-  );
-  for (const at of instants)
-    if (at > best.end - 60_000 && at <= best.end)
-      console.error(
-        `  +${Math.round((at - start) / 1000)} s: ` +
-          [...(readsByInstant.get(at) ?? new Map<string, number>()).entries()]
-            .map(([reader, units]) => `${reader} ${units}`)
-            .join(', '),
-      );
-}
-
-function timed<T extends (...args: never[]) => Promise<unknown>>(kind: Invocation['kind'], handler: T): T {
-  return (async (...args: Parameters<T>) => {
-    const started = performance.now();
-    try {
-      return await readerOf.run(kind === 'schedule' ? 'scheduled run' : readerName(args), () =>
-        handler(...args),
-      );
-    } finally {
-      invocations.push({ kind, ms: performance.now() - started });
-      sampleKvs();
-    }
-  }) as T;
-}
 
 const originalPush = Queue.prototype.push;
 Queue.prototype.push = function push(this: Queue, events) {
@@ -309,7 +178,7 @@ async function drainInParallel(): Promise<number> {
     await Promise.all(Array.from({ length: PARALLEL_CONSUMERS }, consumer));
     const next = runtime.pendingQueueEvents()[0];
     if (!next) return delivered;
-    frozenAt += Math.max(0, next.deliverAt - clock.now());
+    benchClock.advanceTo(next.deliverAt);
   }
 }
 
@@ -334,15 +203,10 @@ function callsPerProject(): { sentryCalls: number; sonarCalls: number; mostByOne
 }
 
 async function phase(name: string, changedSentryIssues: number): Promise<(string | number)[]> {
-  invocations.length = 0;
+  meter.reset();
   eventsByMinute.clear();
-  peakReadUnits = 0;
-  peakWriteUnits = 0;
-  peakBatchSets = 0;
-  peakBatchGets = 0;
   sentry.requestLog.clear();
   sonar.requestLog.clear();
-  readsByInstant.clear();
   const clockStart = clock.now();
   const wallStart = performance.now();
   const before = { ...runtime.kvs.counters, byPath: { ...runtime.kvs.counters.byPath } };
@@ -351,7 +215,7 @@ async function phase(name: string, changedSentryIssues: number): Promise<(string
   const delivered = await drainInParallel();
   const wallMs = performance.now() - wallStart;
   const calls = callsPerProject();
-  if (process.env.BENCH_PROFILE) {
+  if (meter.profiling) {
     const after = runtime.kvs.counters;
     console.error(
       name,
@@ -361,12 +225,11 @@ async function phase(name: string, changedSentryIssues: number): Promise<(string
         .map(([path, count]) => `${path} ${count - (before.byPath[path] ?? 0)}`)
         .join(', '),
     );
-    printPeakReadMinute(name);
+    meter.printPeakReadMinute(name);
   }
   // The bound summed over the projects: one request each when nothing changed, one per 100 changes.
   const bound = SENTRY_PROJECTS + Math.ceil(changedSentryIssues / 100);
-  const longest = (kind: Invocation['kind']) =>
-    Math.round(Math.max(0, ...invocations.filter((entry) => entry.kind === kind).map((entry) => entry.ms)));
+  const longest = (kind: 'schedule' | 'consumer') => Math.round(meter.longest(kind));
   const percent = (value: number, quota: number) => `${value} (${Math.round((100 * value) / quota)} %)`;
   return [
     name,
@@ -375,9 +238,9 @@ async function phase(name: string, changedSentryIssues: number): Promise<(string
     `${longest('consumer')} / ${TIMEOUT_MS.consumer}`,
     `${calls.mostByOneProject} / ${EGRESS_PER_INVOCATION_MINUTE}`,
     percent(peakEventsPerMinute(), QUOTAS.events),
-    percent(peakReadUnits, QUOTAS.readUnits),
-    percent(peakWriteUnits, QUOTAS.writeUnits),
-    `${peakBatchSets} / ${peakBatchGets}`,
+    percent(meter.peaks.readUnits, QUOTAS.readUnits),
+    percent(meter.peaks.writeUnits, QUOTAS.writeUnits),
+    `${meter.peaks.batchSets} / ${meter.peaks.batchGets}`,
     `${calls.sentryCalls} / ${bound}`,
     calls.sonarCalls,
     Math.ceil((clock.now() - clockStart) / 60_000),
@@ -392,7 +255,7 @@ async function main(): Promise<void> {
   try {
     await setUp();
     // Set-up writes fall out of the measured minutes.
-    frozenAt += 120_000;
+    benchClock.advance(120_000);
     runtime.kvs.latencyMs = KVS_LATENCY_MS;
     rows.push(
       await phase(
@@ -400,7 +263,7 @@ async function main(): Promise<void> {
         SENTRY_PROJECTS * ISSUES_PER_PROJECT,
       ),
     );
-    frozenAt += 3_600_000;
+    benchClock.advance(3_600_000);
     rows.push(await phase('next hour, nothing new', 0));
     // 1 % of the Sentry issues get new events; a tenth of the SonarCloud projects a new analysis.
     const issues = sentry.issues();
@@ -409,7 +272,7 @@ async function main(): Promise<void> {
       sentry.addEvents(issues[index]?.id ?? '', { count: 2 });
       changed += 1;
     }
-    frozenAt += 3_600_000;
+    benchClock.advance(3_600_000);
     rows.push(await phase('next hour, 1 % of issues changed', changed));
   } finally {
     console.log = log;

@@ -1,6 +1,7 @@
 // A local Forge runtime running the app's real handlers against the Sentry simulator, with a
 // Sentry connection to a benchmark organization and products mapping its projects.
 import { LocalForgeRuntime, useRuntime } from '../../sandbox/runtime';
+import type { RuntimeClock } from '../../sandbox/runtime/clock';
 import { SentrySimulator } from '../../sandbox/simulators/sentry';
 import type { SentryProjectRef } from '../../src/domain/model';
 import * as appModule from '../../src/index';
@@ -17,13 +18,15 @@ export interface BenchWorld {
 
 /**
  * A runtime (made current) and a Sentry simulator holding an empty `bench` organization (the demo
- * organizations stay out of the figures). `kvsLatencyMs` is the emulator's per-call latency.
+ * organizations stay out of the figures). `kvsLatencyMs` is the emulator's per-call latency; `clock` the
+ * runtime clock (wall time by default).
  */
 export function createBenchWorld(
-  options: { kvsLatencyMs?: number; app?: Record<string, unknown> } = {},
+  options: { kvsLatencyMs?: number; app?: Record<string, unknown>; clock?: RuntimeClock } = {},
 ): BenchWorld {
   const runtime = new LocalForgeRuntime({
     appModule: options.app ?? (appModule as unknown as Record<string, unknown>),
+    ...(options.clock ? { clock: options.clock } : {}),
     kvs: { latencyMs: options.kvsLatencyMs ?? 0 },
   });
   useRuntime(runtime);
