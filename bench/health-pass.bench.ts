@@ -10,7 +10,6 @@ import './support/forge-env';
 import { Queue } from '@forge/events';
 import { kvs } from '@forge/kvs';
 import { LocalForgeRuntime, useRuntime } from '../sandbox/runtime';
-import { RuntimeClock } from '../sandbox/runtime/clock';
 import * as appModule from '../src/index';
 import { initialSyncState } from '../src/domain/backoff';
 import { buildSentryTally } from '../src/domain/health/sentry-tally';
@@ -33,6 +32,7 @@ import {
   sentryHealthTallyKey,
   setProductMapping,
 } from '../src/storage';
+import { installBenchClock } from './support/bench-clock';
 import { printTable } from './support/table';
 
 const PARENTS = 100;
@@ -49,18 +49,8 @@ const TIMEOUT_MS = { schedule: 300_000, slice: 300_000 };
 
 // The app reads the time with `new Date()` / Date.now(): it sees the runtime clock, which stands still
 // while an invocation runs and jumps to each delayed event (all of a minute's work lands in its minute).
-let frozenAt = Date.now();
-const clock = new RuntimeClock(() => frozenAt);
-const WallDate = Date;
-globalThis.Date = class extends WallDate {
-  constructor(...args: unknown[]) {
-    if (args.length === 0) super(clock.now());
-    else super(...(args as [string | number | Date]));
-  }
-  static override now(): number {
-    return clock.now();
-  }
-} as DateConstructor;
+const benchClock = installBenchClock();
+const { clock } = benchClock;
 
 interface Invocation {
   kind: 'schedule' | 'slice';
@@ -224,7 +214,7 @@ async function drain(): Promise<number> {
     if (count > 0) continue;
     const next = runtime.pendingQueueEvents()[0];
     if (!next) return delivered;
-    frozenAt += Math.max(0, next.deliverAt - clock.now());
+    benchClock.advanceTo(next.deliverAt);
   }
 }
 
@@ -289,15 +279,15 @@ async function perMinute(): Promise<void> {
       await setUp(parents);
       const mappings = await listProductMappings();
       // Set-up writes fall out of the measured minutes.
-      frozenAt += 120_000;
+      benchClock.advance(120_000);
       rows.push(await passPerMinute(mode, 'first pass'));
-      frozenAt += 3_600_000;
+      benchClock.advance(3_600_000);
       rows.push(await passPerMinute(mode, 'next hour, nothing changed'));
       for (const mapping of mappings) {
         for (const ref of mapping.sentryProjects)
           await kvs.delete(sentryHealthTallyKey(ref.connectionId, ref.projectId));
       }
-      frozenAt += 3_600_000;
+      benchClock.advance(3_600_000);
       rows.push(
         await passPerMinute(mode, `next hour, ${mappings.length.toLocaleString('en-US')} tallies to build`),
       );
