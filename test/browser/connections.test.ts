@@ -203,6 +203,10 @@ describeInBrowser('global settings: connections in Chromium, from an empty store
     await screenshot(page, 'connections-6-remove-confirm');
     await modal.getByTestId('remove-connection-modal--confirm').click();
     await page.getByTestId('connection-removed').waitFor();
+    // The list reloads after the removal: wait for it to show the one connection left.
+    await page.waitForFunction(
+      () => document.querySelectorAll('[data-testid="connection-row"]').length === 1,
+    );
     await expect(page.getByTestId('connection-row').count()).resolves.toBe(1);
     await expect(page.getByTestId('webhook-url').count()).resolves.toBe(1);
     await screenshot(page, 'connections-7-removed');
