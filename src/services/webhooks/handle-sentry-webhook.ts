@@ -83,11 +83,10 @@ import {
 import {
   answer,
   authenticateNamedConnection,
-  connectionCandidates,
+  authenticateByAnyConnection,
   deliveryResponder,
   errorInWords,
   kibibytes,
-  notAuthenticatedRefusal,
   oversizedBody,
   readAuthenticatedDelivery,
   type ConnectionRefusal,
@@ -147,20 +146,11 @@ async function authenticatedConnection(request: WebhookRequest): Promise<Connect
       connectionId: null,
     };
   }
-  const candidates = await connectionCandidates('sentry');
-  const matching = candidates.filter(
-    (candidate) => verifySentrySignature(request.body, candidate.secrets.webhookSecret, signature).ok,
+  return authenticateByAnyConnection(
+    'sentry',
+    (secrets) => verifySentrySignature(request.body, secrets.webhookSecret, signature).ok,
+    "Several Sentry connections hold this client secret: use the webhook URL with ?connection=<id> that Product health's settings show.",
   );
-  const [only] = matching;
-  if (matching.length === 1 && only) return { ok: true, connection: only.connection };
-  if (matching.length === 0) return notAuthenticatedRefusal('sentry');
-  return {
-    ok: false,
-    status: 400,
-    reason:
-      "Several Sentry connections hold this client secret: use the webhook URL with ?connection=<id> that Product health's settings show.",
-    connectionId: null,
-  };
 }
 
 /** The claim that makes a body count once per connection. */

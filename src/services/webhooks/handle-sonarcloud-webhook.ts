@@ -30,7 +30,7 @@ import { recordSonarProject } from '../sonar-sync/record-sonar-snapshot';
 import {
   answer,
   authenticateNamedConnection,
-  connectionCandidates,
+  authenticateByAnyConnection,
   deliveryResponder,
   errorInWords,
   kibibytes,
@@ -63,20 +63,11 @@ async function authenticatedConnection(request: WebhookRequest): Promise<Connect
 
   // No ?connection= in the URL: the one connection whose webhook secret verifies the signature.
   if (!signature) return notAuthenticatedRefusal('sonarcloud');
-  const candidates = await connectionCandidates('sonarcloud');
-  const verifiedBy = candidates.filter(
-    (candidate) => verifySonarSignature(request.body, candidate.secrets.webhookSecret, signature).ok,
+  return authenticateByAnyConnection(
+    'sonarcloud',
+    (secrets) => verifySonarSignature(request.body, secrets.webhookSecret, signature).ok,
+    "Several SonarCloud connections hold this webhook secret: use the webhook URL with ?connection=<id> that Product health's settings show.",
   );
-  const [only] = verifiedBy;
-  if (verifiedBy.length === 1 && only) return { ok: true, connection: only.connection };
-  if (verifiedBy.length === 0) return notAuthenticatedRefusal('sonarcloud');
-  return {
-    ok: false,
-    status: 400,
-    reason:
-      "Several SonarCloud connections hold this webhook secret: use the webhook URL with ?connection=<id> that Product health's settings show.",
-    connectionId: null,
-  };
 }
 
 export async function handleSonarCloudDelivery(request: WebhookRequest): Promise<WebhookAnswer> {

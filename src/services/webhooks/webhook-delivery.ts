@@ -167,6 +167,22 @@ export async function connectionCandidates<K extends Connection['kind']>(
   return connections.map((connection, index) => ({ connection, secrets: secrets[index] ?? {} }));
 }
 
+/**
+ * The one connection of a kind whose secrets pass `verifies` (the signature check), when the URL names
+ * none: none → 401; several → 400 with `several` (the words that tell the admin to name the connection).
+ */
+export async function authenticateByAnyConnection<K extends Connection['kind']>(
+  kind: K,
+  verifies: (secrets: ConnectionSecrets) => boolean,
+  several: string,
+): Promise<{ ok: true; connection: Extract<Connection, { kind: K }> } | ConnectionRefusal> {
+  const verifiedBy = (await connectionCandidates(kind)).filter((candidate) => verifies(candidate.secrets));
+  const [only] = verifiedBy;
+  if (verifiedBy.length === 1 && only) return { ok: true, connection: only.connection };
+  if (verifiedBy.length === 0) return notAuthenticatedRefusal(kind);
+  return { ok: false, status: 400, reason: several, connectionId: null };
+}
+
 // ---------------------------------------------------------------------------------------------- sync log
 
 export interface DeliveryLogInput {
